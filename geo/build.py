@@ -1,0 +1,76 @@
+"""`geo build`: validate the layers, then write everything into `dist/` atomically.
+
+The build is assembled in a temporary directory beside `dist/` and swapped in
+only when complete, so a failed or interrupted build leaves the previous
+`dist/` as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from geo.chainage import Route
+from geo.layers import Layers, load_layers
+
+POINT_LAYERS_WITH_CHAINAGE = ("tunnels", "staging", "events")
+
+
+def enrich(layers: Layers, route: Route) -> Layers:
+    """Add computed chainage to point features that do not publish their own.
+
+    A computed value is marked as such (`km_from_quetta_source: computed`) so
+    it is never mistaken for a published km post.
+    """
+    enriched = json.loads(json.dumps(layers))
+    for kind in POINT_LAYERS_WITH_CHAINAGE:
+        for feature in enriched[kind]["features"]:
+            props, geom = feature["properties"], feature["geometry"]
+            if geom["type"] != "Point" or "km_from_quetta" in props:
+                continue
+            where = route.locate(*geom["coordinates"][:2])
+            props["km_from_quetta"] = round(where.km_from_quetta, 1)
+            props["km_from_quetta_source"] = "computed"
+            props["offset_from_route_m"] = round(where.offset_m)
+    return enriched
+
+
+def write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def atomic_directory(out: Path) -> Iterator[Path]:
+    """Yield a staging directory that replaces `out` only if the block succeeds."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = out.parent / f".{out.name}.previous"
+    shutil.rmtree(retired, ignore_errors=True)
+    if out.exists():
+        os.rename(out, retired)
+    os.rename(staging, out)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
+    """Validate every layer, then write the build outputs into `out`."""
+    layers = load_layers(layers_dir)
+    route = Route.from_layers(layers, str(Path(layers_dir) / "railway.geojson"),
+                              str(Path(layers_dir) / "stations.geojson"))
+    enriched = enrich(layers, route)
+    with atomic_directory(Path(out)) as staging:
+        for kind, collection in enriched.items():
+            write_json(staging / "geojson" / f"{kind}.geojson", collection)
+    return Path(out)

@@ -1,0 +1,209 @@
+"""Route chainage: kilometres from Quetta along the Jaffar Express route.
+
+The route is a calibrated line (DESIGN.md "Chainage"): the published km posts
+of the stations give the measure, the geometry only locates it.  A point is
+projected onto the line; its geodesic distance along the line is then scaled
+between the two km posts either side, so a station always comes back at its
+published km however rough the geometry between stations is.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+from shapely.geometry import LineString, MultiLineString, Point
+
+from geo.errors import LayerError, Problem
+from geo.layers import Layers, load_layer
+
+GEOD = Geod(ellps="WGS84")
+# Lambert conformal conic fitted to Pakistan (standard parallels 26N and 34N):
+# under 1% scale error from Karachi to Peshawar, used only to find the nearest
+# point on the line; every distance reported is geodesic.
+PAKISTAN_LCC = "+proj=lcc +lat_1=26 +lat_2=34 +lat_0=30 +lon_0=69 +datum=WGS84 +units=m +no_defs"
+# A station further than this from the line is a data error, not a rough line.
+STATION_ON_LINE_TOLERANCE_M = 250.0
+SAME_PLACE_KM = 0.05
+
+
+@dataclass(frozen=True)
+class KmPost:
+    station_id: str
+    name: str
+    km: float
+    along_m: float  # geodesic metres along the geometry from its Quetta end
+
+
+@dataclass(frozen=True)
+class Chainage:
+    """Where a point is on the route."""
+
+    km_from_quetta: float
+    previous_station: str | None  # nearest station at or towards Quetta
+    next_station: str | None  # nearest station beyond, towards Peshawar
+    offset_m: float  # geodesic distance from the point to the line
+    previous_station_km: float | None = None
+    next_station_km: float | None = None
+    on_line_lon: float | None = None
+    on_line_lat: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Route:
+    """The route line with its km posts.  Build it with `Route.from_layers`."""
+
+    def __init__(self, line: LineString, posts: list[KmPost]):
+        self.line = line
+        self.posts = sorted(posts, key=lambda p: p.along_m)
+        self._to_plane = Transformer.from_crs("EPSG:4326", PAKISTAN_LCC, always_xy=True)
+        self._from_plane = Transformer.from_crs(PAKISTAN_LCC, "EPSG:4326", always_xy=True)
+
+    # --- construction ------------------------------------------------------
+
+    @classmethod
+    def from_files(cls, railway: str | Path = "layers/railway.geojson",
+                   stations: str | Path = "layers/stations.geojson") -> "Route":
+        return cls.from_layers({"railway": load_layer(railway), "stations": load_layer(stations)},
+                               railway_path=str(railway), stations_path=str(stations))
+
+    @classmethod
+    def from_layers(cls, layers: Layers, railway_path: str = "layers/railway.geojson",
+                    stations_path: str = "layers/stations.geojson") -> "Route":
+        line = merge_route(layers["railway"], railway_path)
+        stations = layers["stations"]["features"]
+        line = orient_from_quetta(line, stations)
+        route = cls(line, [])
+        route.posts = route._calibrate(stations, stations_path)
+        return route
+
+    def _calibrate(self, stations: list[dict], path: str) -> list[KmPost]:
+        posts, problems = [], []
+        for index, feature in enumerate(stations):
+            props = feature["properties"]
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            along, offset, _ = self._project(lon, lat)
+            if offset > STATION_ON_LINE_TOLERANCE_M:
+                problems.append(Problem(path, f"station is {offset:,.0f} m from the railway line "
+                                        f"(at most {STATION_ON_LINE_TOLERANCE_M:.0f} m allowed)", index, props["id"]))
+            posts.append(KmPost(props["id"], props["name"], float(props["km_from_quetta"]), along))
+        posts.sort(key=lambda p: p.along_m)
+        for before, after in zip(posts, posts[1:]):
+            if after.km <= before.km:
+                index = next(i for i, f in enumerate(stations) if f["properties"]["id"] == after.station_id)
+                problems.append(Problem(path, f"km_from_quetta {after.km} is not beyond {before.name} "
+                                        f"({before.km}) although the station lies further along the line",
+                                        index, after.station_id))
+        if problems:
+            raise LayerError(problems)
+        return posts
+
+    # --- geometry helpers --------------------------------------------------
+
+    @cached_property
+    def _plane_line(self) -> LineString:
+        xs, ys = self._to_plane.transform(*np.asarray(self.line.coords)[:, :2].T)
+        return LineString(np.column_stack([xs, ys]))
+
+    @cached_property
+    def _cumulative(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cumulative planar and geodesic lengths at each vertex."""
+        plane = np.asarray(self._plane_line.coords)
+        planar = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(plane, axis=0).T))])
+        lons, lats = np.asarray(self.line.coords)[:, :2].T
+        _, _, seg = GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+        geodesic = np.concatenate([[0.0], np.cumsum(seg)])
+        return planar, geodesic
+
+    def _project(self, lon: float, lat: float) -> tuple[float, float, tuple[float, float]]:
+        """(geodesic metres along, geodesic offset metres, (lon, lat) on the line)."""
+        x, y = self._to_plane.transform(lon, lat)
+        d = self._plane_line.project(Point(x, y))
+        planar, geodesic = self._cumulative
+        i = min(max(bisect.bisect_right(planar, d) - 1, 0), len(planar) - 2)
+        span = planar[i + 1] - planar[i]
+        fraction = (d - planar[i]) / span if span else 0.0
+        along = geodesic[i] + fraction * (geodesic[i + 1] - geodesic[i])
+        on_x, on_y = self._plane_line.interpolate(d).coords[0]
+        on_lon, on_lat = self._from_plane.transform(on_x, on_y)
+        _, _, offset = GEOD.inv(lon, lat, on_lon, on_lat)
+        return float(along), float(offset), (float(on_lon), float(on_lat))
+
+    # --- measure -----------------------------------------------------------
+
+    def km_at(self, along_m: float) -> float:
+        """Published-km measure at a geodesic distance along the line."""
+        posts = self.posts
+        alongs = [p.along_m for p in posts]
+        i = min(max(bisect.bisect_right(alongs, along_m) - 1, 0), len(posts) - 2)
+        a, b = posts[i], posts[i + 1]
+        scale = (b.km - a.km) / ((b.along_m - a.along_m) / 1000.0)
+        return a.km + scale * (along_m - a.along_m) / 1000.0
+
+    def locate(self, lon: float, lat: float) -> Chainage:
+        """Chainage of any point: projected onto the line, measured in published km."""
+        along, offset, (on_lon, on_lat) = self._project(lon, lat)
+        km = self.km_at(along)
+        before = [p for p in self.posts if p.km <= km + SAME_PLACE_KM]
+        after = [p for p in self.posts if p.km > km + SAME_PLACE_KM]
+        prev_post = before[-1] if before else None
+        next_post = after[0] if after else None
+        return Chainage(
+            km_from_quetta=round(km, 3),
+            previous_station=prev_post.name if prev_post else None,
+            next_station=next_post.name if next_post else None,
+            offset_m=round(offset, 1),
+            previous_station_km=prev_post.km if prev_post else None,
+            next_station_km=next_post.km if next_post else None,
+            on_line_lon=round(on_lon, 6),
+            on_line_lat=round(on_lat, 6),
+        )
+
+    def point_at(self, km: float) -> tuple[float, float]:
+        """(lon, lat) on the line at a published km from Quetta."""
+        posts = self.posts
+        kms = [p.km for p in posts]
+        i = min(max(bisect.bisect_right(kms, km) - 1, 0), len(posts) - 2)
+        a, b = posts[i], posts[i + 1]
+        along = a.along_m + (km - a.km) / (b.km - a.km) * (b.along_m - a.along_m)
+        _, geodesic = self._cumulative
+        j = min(max(bisect.bisect_right(geodesic, along) - 1, 0), len(geodesic) - 2)
+        (lon0, lat0), (lon1, lat1) = self.line.coords[j][:2], self.line.coords[j + 1][:2]
+        azimuth, _, _ = GEOD.inv(lon0, lat0, lon1, lat1)
+        lon, lat, _ = GEOD.fwd(lon0, lat0, azimuth, along - geodesic[j])
+        return round(float(lon), 6), round(float(lat), 6)
+
+
+def merge_route(railway: dict, path: str) -> LineString:
+    """The railway features as one connected line, or a LayerError saying where it breaks."""
+    parts = []
+    for feature in railway["features"]:
+        geom = shapely.geometry.shape(feature["geometry"])
+        parts.extend(getattr(geom, "geoms", [geom]))
+    merged = shapely.line_merge(MultiLineString(parts))
+    if merged.geom_type == "LineString":
+        return merged
+    ends = [f"({g.coords[-1][0]:.4f}, {g.coords[-1][1]:.4f})" for g in merged.geoms]
+    raise LayerError([Problem(path, f"the route is not one connected line: {len(merged.geoms)} pieces, "
+                                    f"ending at {', '.join(ends)}")])
+
+
+def orient_from_quetta(line: LineString, stations: list[dict]) -> LineString:
+    """Reverse the line if it starts at the far end from the km-0 station."""
+    origin = min(stations, key=lambda f: f["properties"]["km_from_quetta"])
+    point = Point(origin["geometry"]["coordinates"][:2])
+    start, end = Point(line.coords[0]), Point(line.coords[-1])
+    return line if point.distance(start) <= point.distance(end) else line.reverse()
+
+
+def chainage(lon: float, lat: float, layers_dir: str | Path = "layers") -> Chainage:
+    """Chainage of a point on the route defined by `<layers_dir>`'s railway and stations."""
+    layers_dir = Path(layers_dir)
+    return Route.from_files(layers_dir / "railway.geojson", layers_dir / "stations.geojson").locate(lon, lat)

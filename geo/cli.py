@@ -1,0 +1,120 @@
+"""The `geo` command line.
+
+Exit codes: 0 success; 2 bad input (the message names the file, the feature
+and the problem); 1 anything else.  No tracebacks unless GEO_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+
+from geo.errors import GeoError
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geo",
+        description="Sourced layers in, publishable maps of the Jaffar Express hijacking out.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text,
+                                   epilog=textwrap.dedent(f"example:\n  {example}"),
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    build = command("build", "Validate the layers and build everything into the output directory.",
+                    "geo build --layers layers --maps maps --out dist")
+    build.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
+    build.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
+    build.add_argument("--out", default="dist", help="output directory (default: dist)")
+
+    validate = command("validate", "Check layer files against the data contract; the kind comes from the file name.",
+                       "geo validate layers/*.geojson")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+
+    chain = command("chainage", "Km from Quetta along the route for a point, with the stations either side.",
+                    "geo chainage 67.62 29.64 --json")
+    chain.add_argument("lon", type=float, help="longitude, WGS84 decimal degrees")
+    chain.add_argument("lat", type=float, help="latitude, WGS84 decimal degrees")
+    chain.add_argument("--json", action="store_true", help="print JSON")
+    chain.add_argument("--layers", default="layers", help="directory with railway.geojson and stations.geojson")
+    return parser
+
+
+def _run_build(args) -> int:
+    from geo.build import build
+
+    out = build(args.layers, args.maps, args.out)
+    print(f"built {out}")
+    return EXIT_OK
+
+
+def _run_validate(args) -> int:
+    from geo.validate import validate_file
+
+    failed = False
+    for path in args.files:
+        _, problems = validate_file(path)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        failed |= bool(problems)
+        if not problems:
+            print(f"{path}: ok")
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _run_chainage(args) -> int:
+    from geo.chainage import chainage
+
+    if not (-180 <= args.lon <= 180 and -90 <= args.lat <= 90):
+        raise GeoError(f"LON LAT out of range: {args.lon} {args.lat} (give longitude first)")
+    where = chainage(args.lon, args.lat, args.layers)
+    if args.json:
+        print(json.dumps(where.to_dict(), ensure_ascii=False))
+    else:
+        print(describe_chainage(where))
+    return EXIT_OK
+
+
+def describe_chainage(where) -> str:
+    """One line for people: km, the stations either side, the offset."""
+    def station(name, km):
+        return f"{name} (km {km:g})" if name else "the end of the line"
+    return (f"km {where.km_from_quetta:.1f} from Quetta, between "
+            f"{station(where.previous_station, where.previous_station_km)} and "
+            f"{station(where.next_station, where.next_station_km)}, {where.offset_m:,.0f} m from the line")
+
+
+RUNNERS = {"build": _run_build, "validate": _run_validate, "chainage": _run_chainage}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return RUNNERS[args.command](args)
+    except GeoError as exc:
+        print(f"geo {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - the promise is no traceback
+        if os.environ.get("GEO_DEBUG"):
+            raise
+        print(f"geo {args.command}: unexpected error: {type(exc).__name__}: {exc} "
+              "(set GEO_DEBUG=1 for a traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    main_entry()

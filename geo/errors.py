@@ -1,0 +1,39 @@
+"""Errors the command line turns into exit codes.
+
+`LayerError` (and any `GeoError`) is bad input: exit 2 with a message that
+names the file, the feature and the problem.  Anything else is exit 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GeoError(Exception):
+    """Bad input from the user: a file, a recipe or an argument."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one file, located as precisely as we can."""
+
+    path: str
+    message: str
+    index: int | None = None  # feature index in the FeatureCollection
+    feature_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.index is not None:
+            where += f": feature {self.index}"
+            if self.feature_id:
+                where += f" (id {self.feature_id!r})"
+        return f"{where}: {self.message}"
+
+
+class LayerError(GeoError):
+    """One or more problems found in layer files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,270 @@
+"""Check layer files against the contract in `geo.contract`.
+
+Every check returns `Problem`s rather than raising, so one run reports every
+problem in every file, each naming the file, the feature and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import shapely
+from shapely.geometry import shape
+
+from geo.contract import (
+    AREA_OF_INTEREST,
+    COMMON_OPTIONAL,
+    COMMON_REQUIRED,
+    GEOMETRY_QUALITIES,
+    LAYER_KINDS,
+    TIME_PRECISIONS,
+    LayerKind,
+    kind_for_path,
+)
+from geo.errors import Problem
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+Bbox = tuple[float, float, float, float]
+
+
+def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict | None, list[Problem]]:
+    """Read and check one layer file; return (FeatureCollection or None, problems)."""
+    path = str(path)
+    kind = kind_for_path(path)
+    if kind is None:
+        expected = ", ".join(f"{k}.geojson" for k in LAYER_KINDS)
+        return None, [Problem(path, f"cannot tell the layer kind from the file name; expected one of {expected}")]
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(path, "file not found")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, f"cannot read file: {exc}")]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    problems = list(check_collection(path, data, kind, bbox))
+    return (data if not problems else None), problems
+
+
+def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox) -> Iterator[Problem]:
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        found = data.get("type") if isinstance(data, dict) else type(data).__name__
+        yield Problem(path, f"expected a GeoJSON FeatureCollection, found {found!r}")
+        return
+    if "crs" in data:
+        yield Problem(path, "has a 'crs' member; RFC 7946 GeoJSON is always WGS84 lon/lat and has none")
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        yield Problem(path, "'features' must be a non-empty list")
+        return
+    seen: dict[str, int] = {}
+    for index, feature in enumerate(features):
+        fid = _feature_id(feature)
+        for message in check_feature(feature, kind, bbox):
+            yield Problem(path, message, index, fid)
+        if isinstance(fid, str):
+            if fid in seen:
+                yield Problem(path, f"duplicate id {fid!r} (first used by feature {seen[fid]})", index, fid)
+            seen.setdefault(fid, index)
+
+
+def _feature_id(feature: Any) -> str | None:
+    if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
+        fid = feature["properties"].get("id")
+        return fid if isinstance(fid, str) else None
+    return None
+
+
+def check_feature(feature: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        yield "not a GeoJSON Feature"
+        return
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        yield "has no 'properties' object"
+        props = {}
+    yield from check_geometry(feature.get("geometry"), kind, bbox)
+    yield from check_properties(props, kind)
+
+
+# --- geometry -------------------------------------------------------------
+
+def check_geometry(geometry: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
+    if not isinstance(geometry, dict):
+        yield "has no geometry"
+        return
+    gtype = geometry.get("type")
+    if gtype not in kind.geometry_types:
+        yield f"geometry is {gtype!r}; a {kind.name} layer takes {' or '.join(kind.geometry_types)}"
+        return
+    coords = geometry.get("coordinates")
+    structure = _structure_problem(gtype, coords)
+    if structure:
+        yield structure
+        return
+    position_problem = _first_bad_position(coords, bbox)
+    if position_problem:
+        yield position_problem
+        return
+    geom = shape(geometry)
+    if not geom.is_valid:
+        yield f"invalid geometry: {shapely.is_valid_reason(geom)}"
+
+
+_DEPTH = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}
+
+
+def _structure_problem(gtype: str, coords: Any) -> str | None:
+    """Shape of the coordinate arrays: positions, line lengths, closed rings."""
+    def positions(node: Any, depth: int) -> bool:
+        if depth == 0:
+            return (isinstance(node, list) and len(node) in (2, 3)
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in node))
+        return isinstance(node, list) and all(positions(child, depth - 1) for child in node)
+
+    if not positions(coords, _DEPTH[gtype]):
+        return "coordinates are malformed: each position must be [lon, lat] numbers"
+    lines = [coords] if gtype == "LineString" else coords if gtype == "MultiLineString" else []
+    for line in lines:
+        if len(line) < 2:
+            return "a line needs at least 2 positions"
+    rings = coords if gtype == "Polygon" else [r for poly in coords for r in poly] if gtype == "MultiPolygon" else []
+    for ring in rings:
+        if len(ring) < 4:
+            return "a polygon ring needs at least 4 positions"
+        if ring[0] != ring[-1]:
+            return f"polygon ring is not closed: first position {ring[0]} differs from last {ring[-1]}"
+    return None
+
+
+def _iter_positions(coords: Any) -> Iterator[list]:
+    if coords and isinstance(coords[0], (int, float)):
+        yield coords
+    else:
+        for child in coords:
+            yield from _iter_positions(child)
+
+
+def _first_bad_position(coords: Any, bbox: Bbox) -> str | None:
+    west, south, east, north = bbox
+    for lon, lat, *_ in _iter_positions(coords):
+        if abs(lon) > 180 or abs(lat) > 90:
+            if abs(lon) > 1000 or abs(lat) > 1000:
+                return (f"position [{lon}, {lat}] looks like projected metres; "
+                        "layers must be WGS84 longitude/latitude (EPSG:4326)")
+            return f"position [{lon}, {lat}] is out of range (longitude -180..180, latitude -90..90)"
+        if not (west <= lon <= east and south <= lat <= north):
+            if west <= lat <= east and south <= lon <= north:
+                return (f"position [{lon}, {lat}] looks like latitude/longitude swapped; "
+                        "GeoJSON positions are [longitude, latitude]")
+            return f"position [{lon}, {lat}] is outside the area of interest {list(bbox)} (west, south, east, north)"
+    return None
+
+
+# --- properties -----------------------------------------------------------
+
+def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
+    for name, value_kind in {**COMMON_REQUIRED, **kind.required}.items():
+        if name not in props or props[name] is None:
+            yield f"missing required property {name!r}"
+        else:
+            yield from _check_value(name, props[name], value_kind)
+    for name, value_kind in {**COMMON_OPTIONAL, **kind.optional}.items():
+        if props.get(name) is not None:
+            yield from _check_value(name, props[name], value_kind)
+
+
+def _check_value(name: str, value: Any, value_kind: str) -> Iterator[str]:
+    checker = _VALUE_CHECKS[value_kind]
+    message = checker(value)
+    if message:
+        yield f"property {name!r} {message}"
+
+
+def _slug(value: Any) -> str | None:
+    if not isinstance(value, str) or not SLUG.match(value):
+        return f"must be a slug of lower-case letters, digits and hyphens, got {value!r}"
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else f"must be non-empty text, got {value!r}"
+
+
+def _number(value: Any, minimum: float, inclusive: bool) -> str | None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return f"must be a number, got {value!r}"
+    if value < minimum or (value == minimum and not inclusive):
+        return f"must be {'>=' if inclusive else '>'} {minimum}, got {value!r}"
+    return None
+
+
+def _time(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be an ISO 8601 date-time string, got {value!r}"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return f"is not an ISO 8601 date-time: {value!r}"
+    if "T" not in value and " " not in value:
+        return f"must be a date-time, not a date: {value!r}"
+    if parsed.tzinfo is None:
+        return f"has no UTC offset: {value!r} (Pakistan time is +05:00)"
+    return None
+
+
+def _choice(options: tuple[str, ...]):
+    def check(value: Any) -> str | None:
+        return None if value in options else f"must be one of {', '.join(options)}; got {value!r}"
+    return check
+
+
+def _sources(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of {outlet, date, url?}"
+    for i, source in enumerate(value):
+        if not isinstance(source, dict):
+            return f"entry {i} must be an object with outlet and date"
+        if not isinstance(source.get("outlet"), str) or not source["outlet"].strip():
+            return f"entry {i} has no outlet"
+        when = source.get("date")
+        if not isinstance(when, str) or not SOURCE_DATE.match(when):
+            return f"entry {i} ({source['outlet']}) needs a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {when!r}"
+        if len(when) == 10:
+            try:
+                date.fromisoformat(when)
+            except ValueError:
+                return f"entry {i} ({source['outlet']}) has an impossible date {when!r}"
+        if "url" in source and not isinstance(source["url"], str):
+            return f"entry {i} ({source['outlet']}) url must be text"
+    return None
+
+
+def _figures(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"must be an object of named counts like {{\"hostages\": 214}}, got {value!r}"
+    for key, count in value.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            return f"{key!r} must be a whole number >= 0, got {count!r}"
+    return None
+
+
+_VALUE_CHECKS = {
+    "slug": _slug,
+    "text": _text,
+    "sources": _sources,
+    "time": _time,
+    "time_precision": _choice(TIME_PRECISIONS),
+    "geometry_quality": _choice(GEOMETRY_QUALITIES),
+    "figures": _figures,
+    "positive_number": lambda v: _number(v, 0, inclusive=False),
+    "non_negative_number": lambda v: _number(v, 0, inclusive=True),
+}

@@ -1,0 +1,29 @@
+"""Shared fixtures: the repository's layers, and a scratch copy to break."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ROOT / "layers"
+
+
+def read_layer(name: str) -> dict:
+    return json.loads((LAYERS / f"{name}.geojson").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def layer():
+    return read_layer
+
+
+@pytest.fixture
+def scratch_layers(tmp_path) -> Path:
+    """A writable copy of layers/ to corrupt in a test."""
+    target = tmp_path / "layers"
+    shutil.copytree(LAYERS, target)
+    return target

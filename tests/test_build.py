@@ -1,0 +1,66 @@
+"""`geo build`: validates before building, refuses bad layers with exit 2, and
+never leaves a half-built dist/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def geo(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_build_writes_the_six_layers_with_chainage(tmp_path):
+    out = tmp_path / "dist"
+    result = geo("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    events = json.loads((out / "geojson" / "events.geojson").read_text(encoding="utf-8"))
+    kms = [f["properties"]["km_from_quetta"] for f in events["features"]]
+    assert all(isinstance(km, (int, float)) for km in kms)
+    assert sorted(p.name for p in (out / "geojson").iterdir()) == sorted(
+        f"{k}.geojson" for k in ("boundary", "railway", "stations", "tunnels", "staging", "events"))
+
+
+def test_bad_layer_refused_and_previous_dist_kept(tmp_path, scratch_layers):
+    out = tmp_path / "dist"
+    assert geo("build", "--layers", str(scratch_layers), "--out", str(out)).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    stations = json.loads((scratch_layers / "stations.geojson").read_text(encoding="utf-8"))
+    del stations["features"][3]["properties"]["sources"]
+    (scratch_layers / "stations.geojson").write_text(json.dumps(stations), encoding="utf-8")
+    result = geo("build", "--layers", str(scratch_layers), "--out", str(out))
+
+    assert result.returncode == 2
+    assert "stations.geojson: feature 3 (id 'kolpur'): missing required property 'sources'" in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".dist.*"))
+
+
+def test_station_off_the_line_is_refused(tmp_path, scratch_layers):
+    stations = json.loads((scratch_layers / "stations.geojson").read_text(encoding="utf-8"))
+    stations["features"][6]["geometry"]["coordinates"][1] += 0.05  # Mach, ~5.5 km north
+    (scratch_layers / "stations.geojson").write_text(json.dumps(stations), encoding="utf-8")
+    result = geo("build", "--layers", str(scratch_layers), "--out", str(tmp_path / "dist"))
+    assert result.returncode == 2
+    assert "feature 6 (id 'mach')" in result.stderr and "from the railway line" in result.stderr
+
+
+def test_broken_route_is_refused(tmp_path, scratch_layers):
+    railway = json.loads((scratch_layers / "railway.geojson").read_text(encoding="utf-8"))
+    del railway["features"][20]
+    (scratch_layers / "railway.geojson").write_text(json.dumps(railway), encoding="utf-8")
+    result = geo("build", "--layers", str(scratch_layers), "--out", str(tmp_path / "dist"))
+    assert result.returncode == 2 and "not one connected line" in result.stderr
+
+
+def test_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert geo("build", "--out", str(first)).returncode == 0
+    assert geo("build", "--out", str(second)).returncode == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files and all((first / f).read_bytes() == (second / f).read_bytes() for f in files)

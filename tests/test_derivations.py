@@ -1,0 +1,60 @@
+"""Derived layers: Balochistan from Natural Earth 10m, and `make data` reproducing every derived file."""
+
+import subprocess
+import sys
+
+import pytest
+from pyproj import Geod
+from shapely.geometry import Point, shape
+
+from tests.conftest import LAYERS, ROOT, read_layer
+
+OFFICIAL_AREA_KM2 = 347_190
+
+INSIDE = {"Quetta": (67.00, 30.18), "Sibi": (67.877, 29.543), "Mach": (67.330, 29.864),
+          "Gwadar": (62.325, 25.126), "Zhob": (69.449, 31.341), "Turbat": (63.044, 26.003),
+          "Khuzdar": (66.611, 27.812), "Dera Murad Jamali": (68.223, 28.547)}
+OUTSIDE = {"Jacobabad": (68.438, 28.282), "Dera Ghazi Khan": (70.634, 30.046), "Karachi": (67.010, 24.861),
+           "Sukkur": (68.859, 27.703), "Kandahar": (65.710, 31.613), "Zahedan": (60.863, 29.496)}
+
+
+@pytest.fixture(scope="module")
+def balochistan():
+    features = read_layer("boundary")["features"]
+    assert len(features) == 1
+    return shape(features[0]["geometry"])
+
+
+def test_geodesic_area_within_half_a_percent_of_official(balochistan):
+    area_km2 = abs(Geod(ellps="WGS84").geometry_area_perimeter(balochistan)[0]) / 1e6
+    assert abs(area_km2 - OFFICIAL_AREA_KM2) / OFFICIAL_AREA_KM2 < 0.005, area_km2
+
+
+def test_geometry_valid_and_right_hand_rule(balochistan):
+    assert balochistan.is_valid
+    assert balochistan.exterior.is_ccw  # RFC 7946: exterior rings counter-clockwise
+
+
+@pytest.mark.parametrize("town", sorted(INSIDE))
+def test_towns_inside(balochistan, town):
+    assert balochistan.contains(Point(INSIDE[town]))
+
+
+@pytest.mark.parametrize("town", sorted(OUTSIDE))
+def test_towns_outside(balochistan, town):
+    assert not balochistan.contains(Point(OUTSIDE[town]))
+
+
+def test_make_data_rederives_identical_bytes(tmp_path):
+    out = tmp_path / "boundary.geojson"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_boundary.py"), str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == (LAYERS / "boundary.geojson").read_bytes()
+
+
+def test_make_data_rederives_route_and_places_identically(scratch_layers):
+    for script in ("derive_route.py", "place_features.py"):
+        subprocess.run([sys.executable, str(ROOT / "scripts" / script), str(scratch_layers)], check=True,
+                       capture_output=True)
+    for name in ("stations", "railway", "tunnels", "staging", "events"):
+        assert (scratch_layers / f"{name}.geojson").read_bytes() == (LAYERS / f"{name}.geojson").read_bytes(), name

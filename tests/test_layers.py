@@ -1,0 +1,91 @@
+"""Content of the six layers: what a journalist relies on being there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.conftest import read_layer
+
+BOLAN_SECTION = ["Sibi", "Mushkaf", "Pehro Kunri", "Panir", "Peshi", "Aab-e-Gum", "Mach", "Hirok", "Dozan",
+                 "Kolpur", "Spezand", "Sar-i-Ab", "Quetta"]
+CORRIDOR_STOPS = ["Quetta", "Sibi", "Jacobabad", "Rohri", "Bahawalpur", "Multan Cantt", "Sahiwal", "Lahore",
+                  "Gujranwala", "Jhelum", "Rawalpindi", "Peshawar Cantt"]
+
+
+def props(name: str) -> list[dict]:
+    return [f["properties"] for f in read_layer(name)["features"]]
+
+
+def test_bolan_section_and_corridor_stops_present_in_route_order():
+    names = [p["name"] for p in props("stations")]
+    for name in BOLAN_SECTION + CORRIDOR_STOPS:
+        assert name in names, name
+    bolan = [names.index(n) for n in reversed(BOLAN_SECTION)]
+    assert bolan == sorted(bolan)  # Quetta first, Sibi last of the section
+    corridor = [names.index(n) for n in CORRIDOR_STOPS]
+    assert corridor == sorted(corridor)
+
+
+def test_every_station_states_how_its_position_was_found():
+    for p in props("stations"):
+        assert p["position_basis"] and p["position_accuracy_m"] > 0, p["id"]
+        assert p["jaffar_express_stop"] in ("yes", "no", "unconfirmed"), p["id"]
+        assert p["km_posts"], p["id"]
+
+
+def test_peshawar_terminus_chainage_matches_the_published_quetta_rawalpindi_distance():
+    by_name = {p["name"]: p for p in props("stations")}
+    # Wikipedia's Jaffar Express article gives 1,458 km Quetta - Rawalpindi (Quetta-Rawalpindi era).
+    assert by_name["Rawalpindi"]["km_from_quetta"] == pytest.approx(1458, abs=2)
+    assert by_name["Peshawar Cantt"]["km_from_quetta"] > by_name["Rawalpindi"]["km_from_quetta"]
+
+
+def test_every_railway_segment_says_how_good_its_geometry_is():
+    segments = props("railway")
+    assert all(p["geometry_quality"] in ("surveyed", "schematic") for p in segments)
+    assert segments[0]["from_station"] == "quetta" and segments[-1]["to_station"] == "peshawar-cantt"
+
+
+def test_events_are_single_claims_with_aware_times():
+    for p in props("events"):
+        assert isinstance(p["claimed_by"], str) and p["claimed_by"], p["id"]
+        assert datetime.fromisoformat(p["time"]).utcoffset() is not None
+
+
+@pytest.mark.parametrize("figure, value, party", [
+    ("passengers_aboard", 425, "security officials"),
+    ("passengers_aboard_min", 450, "railway officials"),
+    ("passengers_aboard_min", 400, "security officials"),
+    ("hostages", 214, "BLA"),
+    ("rescued", 190, "government officials"),
+    ("killed_attackers", 33, "ISPR"),
+    ("killed_passengers", 21, "ISPR"),
+    ("killed_security", 4, "ISPR"),
+    ("executed_claimed", 50, "BLA"),
+])
+def test_disputed_figures_kept_apart_with_their_claimant(figure, value, party):
+    matches = [p for p in props("events") if p.get("figures", {}).get(figure) == value]
+    assert matches, (figure, value)
+    assert any(p["claimed_by"] == party for p in matches)
+
+
+def test_events_from_the_shared_reports_cite_outlet_and_date_not_files():
+    for p in props("events") + props("staging") + props("stations") + props("tunnels"):
+        for source in p["sources"]:
+            assert ".txt" not in source["outlet"] and "shared" not in source.get("url", "")
+
+
+def test_staging_points_cover_the_rescue_chain():
+    ids = {p["id"] for p in props("staging")}
+    assert {"panir-station", "mach-railway-station", "quetta-railway-station", "quetta-hospitals"} <= ids
+
+
+def test_placed_features_sit_exactly_on_their_place():
+    places = {f["properties"]["id"]: f for name in ("stations", "tunnels", "staging") for f in read_layer(name)["features"]}
+    for name in ("staging", "events"):
+        for feature in read_layer(name)["features"]:
+            place = feature["properties"].get("place")
+            if place:
+                assert feature["geometry"]["coordinates"] == places[place]["geometry"]["coordinates"]

@@ -1,0 +1,168 @@
+"""`geo validate`: every kind of bad input is refused with a message naming
+the file, the feature and the problem (exit 2, no traceback)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import LAYERS
+
+SOURCE = [{"outlet": "Dawn", "date": "2025-03-12"}]
+
+
+def station(**props):
+    base = {"id": "sibi", "name": "Sibi Junction", "km_from_quetta": 141, "sources": SOURCE}
+    base.update(props)
+    return {"type": "Feature", "properties": base, "geometry": {"type": "Point", "coordinates": [67.877, 29.543]}}
+
+
+def event(**props):
+    base = {"id": "attack", "name": "Attack", "time": "2025-03-11T13:00:00+05:00", "time_precision": "hour",
+            "claimed_by": "ISPR", "sources": SOURCE}
+    base.update(props)
+    return {"type": "Feature", "properties": base, "geometry": {"type": "Point", "coordinates": [67.6, 29.6]}}
+
+
+def boundary(ring):
+    return {"type": "Feature", "properties": {"id": "b", "name": "B", "sources": SOURCE},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def run_validate(tmp_path, name: str, content) -> subprocess.CompletedProcess:
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "geo.cli", "validate", str(path)], capture_output=True, text=True)
+
+
+def assert_refused(result, *fragments):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_accepts_every_file_in_layers():
+    files = sorted(str(p) for p in LAYERS.glob("*.geojson"))
+    assert len(files) == 6
+    result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", *files], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_unreadable_json(tmp_path):
+    assert_refused(run_validate(tmp_path, "stations.geojson", '{"type": "FeatureCollection", '),
+                   "stations.geojson", "not valid JSON", "line 1")
+
+
+def test_missing_file(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", str(tmp_path / "events.geojson")],
+                            capture_output=True, text=True)
+    assert_refused(result, "events.geojson", "file not found")
+
+
+def test_unknown_layer_kind(tmp_path):
+    assert_refused(run_validate(tmp_path, "roads.geojson", collection(station())), "roads.geojson",
+                   "cannot tell the layer kind")
+
+
+def test_not_a_feature_collection(tmp_path):
+    assert_refused(run_validate(tmp_path, "stations.geojson", station()), "expected a GeoJSON FeatureCollection")
+
+
+def test_wrong_geometry_type(tmp_path):
+    bad = station()
+    bad["geometry"] = {"type": "LineString", "coordinates": [[67.8, 29.5], [67.9, 29.6]]}
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)),
+                   "feature 0 (id 'sibi')", "geometry is 'LineString'", "Point")
+
+
+def test_unclosed_ring(tmp_path):
+    ring = [[66, 29], [67, 29], [67, 30], [66, 30]]
+    assert_refused(run_validate(tmp_path, "boundary.geojson", collection(boundary(ring))),
+                   "feature 0 (id 'b')", "not closed")
+
+
+def test_self_intersecting_ring(tmp_path):
+    bowtie = [[66, 29], [67, 30], [67, 29], [66, 30], [66, 29]]
+    assert_refused(run_validate(tmp_path, "boundary.geojson", collection(boundary(bowtie))),
+                   "invalid geometry", "Self-intersection")
+
+
+def test_swapped_lat_lon(tmp_path):
+    bad = station()
+    bad["geometry"]["coordinates"] = [29.543, 67.877]
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)), "feature 0 (id 'sibi')", "swapped")
+
+
+def test_projected_metres(tmp_path):
+    bad = station()
+    bad["geometry"]["coordinates"] = [682_000.0, 3_270_000.0]
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)), "projected metres")
+
+
+def test_outside_area_of_interest(tmp_path):
+    bad = station()
+    bad["geometry"]["coordinates"] = [2.35, 48.85]
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)), "outside the area of interest")
+
+
+@pytest.mark.parametrize("prop", ["id", "name", "sources", "km_from_quetta"])
+def test_missing_required_property(tmp_path, prop):
+    bad = station()
+    del bad["properties"][prop]
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)), f"missing required property {prop!r}")
+
+
+@pytest.mark.parametrize("sources, message", [
+    ([], "non-empty list"),
+    ([{"date": "2025-03-12"}], "has no outlet"),
+    ([{"outlet": "Dawn"}], "needs a date"),
+    ([{"outlet": "Dawn", "date": "12 March 2025"}], "needs a date"),
+    ([{"outlet": "Dawn", "date": "2025-02-30"}], "impossible date"),
+])
+def test_bad_sources(tmp_path, sources, message):
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(station(sources=sources))),
+                   "property 'sources'", message)
+
+
+@pytest.mark.parametrize("time, message", [
+    ("2025-03-11T13:00:00", "no UTC offset"),
+    ("2025-03-11", "not a date"),
+    ("Tuesday 1pm", "not an ISO 8601"),
+])
+def test_bad_times(tmp_path, time, message):
+    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(time=time))), "property 'time'", message)
+
+
+def test_unknown_time_precision(tmp_path):
+    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(time_precision="second"))),
+                   "property 'time_precision'", "part_of_day")
+
+
+def test_bad_figures(tmp_path):
+    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(figures={"hostages": "214"}))),
+                   "property 'figures'", "whole number")
+
+
+def test_duplicate_ids(tmp_path):
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(station(), station())),
+                   "feature 1 (id 'sibi')", "duplicate id")
+
+
+def test_every_problem_reported_not_just_the_first(tmp_path):
+    result = run_validate(tmp_path, "stations.geojson", collection(station(name=""), station(id="Not A Slug")))
+    assert_refused(result, "feature 0 (id 'sibi')", "property 'name'", "feature 1", "property 'id'")
+
+
+def test_railway_segment_needs_geometry_quality(tmp_path):
+    segment = {"type": "Feature", "properties": {"id": "s", "name": "S", "sources": SOURCE},
+               "geometry": {"type": "LineString", "coordinates": [[67.0, 30.2], [67.3, 29.9]]}}
+    assert_refused(run_validate(tmp_path, "railway.geojson", collection(segment)),
+                   "missing required property 'geometry_quality'")
