@@ -33,6 +33,7 @@ LAYER_KINDS: dict[str, LayerKind] = {
     kind.name: kind
     for kind in (
         LayerKind("boundary", ("Polygon", "MultiPolygon")),
+        LayerKind("provinces", ("Polygon", "MultiPolygon")),  # context for the corridor map
         LayerKind("railway", ("LineString", "MultiLineString"), {"geometry_quality": "geometry_quality"}),
         LayerKind("stations", ("Point",), {"km_from_quetta": "non_negative_number"}),
         LayerKind("tunnels", ("Point", "LineString")),

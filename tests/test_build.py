@@ -12,7 +12,7 @@ def geo(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_build_writes_the_six_layers_with_chainage(tmp_path):
+def test_build_writes_every_layer_with_chainage(tmp_path):
     out = tmp_path / "dist"
     result = geo("build", "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -20,7 +20,7 @@ def test_build_writes_the_six_layers_with_chainage(tmp_path):
     kms = [f["properties"]["km_from_quetta"] for f in events["features"]]
     assert all(isinstance(km, (int, float)) for km in kms)
     assert sorted(p.name for p in (out / "geojson").iterdir()) == sorted(
-        f"{k}.geojson" for k in ("boundary", "railway", "stations", "tunnels", "staging", "events"))
+        f"{k}.geojson" for k in ("boundary", "provinces", "railway", "stations", "tunnels", "staging", "events"))
 
 
 def test_bad_layer_refused_and_previous_dist_kept(tmp_path, scratch_layers):

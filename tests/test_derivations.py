@@ -46,10 +46,23 @@ def test_towns_outside(balochistan, town):
 
 
 def test_make_data_rederives_identical_bytes(tmp_path):
-    out = tmp_path / "boundary.geojson"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_boundary.py"), str(out)], check=True,
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_boundary.py"), str(tmp_path)], check=True,
                    capture_output=True)
-    assert out.read_bytes() == (LAYERS / "boundary.geojson").read_bytes()
+    for name in ("boundary", "provinces"):
+        assert (tmp_path / f"{name}.geojson").read_bytes() == (LAYERS / f"{name}.geojson").read_bytes()
+
+
+def test_provinces_tile_pakistan_and_name_the_corridor():
+    provinces = {f["properties"]["name"]: shape(f["geometry"]) for f in read_layer("provinces")["features"]}
+    assert {"Balochistan", "Sindh", "Punjab", "Khyber Pakhtunkhwa"} <= set(provinces)
+    for town, (lon, lat), province in [("Jacobabad", (68.438, 28.282), "Sindh"), ("Multan", (71.478, 30.197), "Punjab"),
+                                       ("Peshawar", (71.578, 34.008), "Khyber Pakhtunkhwa"),
+                                       ("Miranshah", (70.07, 33.0), "Khyber Pakhtunkhwa")]:
+        assert provinces[province].contains(Point(lon, lat)), town
+    names = list(provinces)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert provinces[a].intersection(provinces[b]).area < 1e-9, (a, b)
 
 
 def test_make_data_rederives_route_and_places_identically(scratch_layers):
