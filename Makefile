@@ -1,25 +1,37 @@
 # The two commands: `make maps` builds dist/, `make test` runs every test.
-# Both create .venv/ and install what they need on a fresh clone.
+# Both install what they need on a fresh clone: the Python packages into
+# .venv/, the pinned browser assets into node_modules/ (npm ci) and, for the
+# browser tests, Debian's chromium where it is missing.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ASSETS := node_modules/.package-lock.json
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: maps test lint data bench clean
+.PHONY: maps test lint data bench screenshots chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[data,test]'
 	touch $@
 
-maps: $(STAMP)
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Debian's chromium; Playwright's own browser download does not work here.
+chromium:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+maps: $(STAMP) $(ASSETS)
 	$(BIN)/geo build --layers layers --maps maps --out dist
 
-test: $(STAMP)
+test: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/python -m pyflakes geo scripts tests 2>/dev/null || $(BIN)/python -m compileall -q geo scripts tests
+	$(BIN)/python -m ruff check geo scripts tests
 
 # Re-derive the layers that come from upstream data (byte-identical output).
 data: $(STAMP)
@@ -27,8 +39,12 @@ data: $(STAMP)
 	$(BIN)/python scripts/derive_route.py layers
 	$(BIN)/python scripts/place_features.py layers
 
-bench: $(STAMP)
+# The README's pictures, made from the offline maps by headless Chromium.
+screenshots: maps chromium
+	$(BIN)/python scripts/screenshots.py dist docs
+
+bench: $(STAMP) $(ASSETS)
 	@echo "benchmarks: not yet written (issue 5)"; exit 1
 
 clean:
-	rm -rf dist .dist.* $(VENV)
+	rm -rf dist .dist.* $(VENV) node_modules

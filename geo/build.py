@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Iterator
 
 from geo.chainage import Route
+from geo.compose import compose
 from geo.layers import Layers, load_layers
+from geo.offline import inline_assets
+from geo.recipe import load_recipe
 
 POINT_LAYERS_WITH_CHAINAGE = ("tunnels", "staging", "events")
 
@@ -51,6 +54,7 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be served
     try:
         yield staging
     except BaseException:
@@ -64,13 +68,37 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def load_recipes(maps_dir: str | Path) -> list[dict]:
+    """Every recipe in the maps directory, checked, in file-name order."""
+    paths = sorted(Path(maps_dir).glob("*.toml"))
+    if not paths:
+        from geo.errors import GeoError
+        raise GeoError(f"{maps_dir}: no map recipes (*.toml) found")
+    return [load_recipe(path) for path in paths]
+
+
+def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
+    """{relative output path: HTML} for the web and offline build of each map."""
+    pages = {}
+    for recipe in recipes:
+        html = compose(recipe, layers).render()
+        pages[f"{recipe['_slug']}.html"] = html
+        pages[f"offline/{recipe['_slug']}.html"] = inline_assets(html)
+    return pages
+
+
 def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
-    """Validate every layer, then write the build outputs into `out`."""
+    """Validate every layer and recipe, then write the build outputs into `out`."""
     layers = load_layers(layers_dir)
     route = Route.from_layers(layers, str(Path(layers_dir) / "railway.geojson"),
                               str(Path(layers_dir) / "stations.geojson"))
     enriched = enrich(layers, route)
+    recipes = load_recipes(maps_dir)
+    pages = render_maps(recipes, enriched)
     with atomic_directory(Path(out)) as staging:
         for kind, collection in enriched.items():
             write_json(staging / "geojson" / f"{kind}.geojson", collection)
+        for name, html in pages.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(html, encoding="utf-8")
     return Path(out)

@@ -18,12 +18,11 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+import geopandas as gpd
 import shapely
 from pyproj import Geod
-from shapely.geometry import LineString, MultiLineString, Point, mapping
-from shapely.ops import nearest_points, polygonize, snap, unary_union
-
-import geopandas as gpd
+from shapely.geometry import LineString, Point, mapping
+from shapely.ops import nearest_points, polygonize, unary_union
 
 QUETTA = Point(66.99, 30.19)  # Quetta city, well inside the province
 # Each face of the polygonized outline is named by a city inside it.
@@ -169,7 +168,8 @@ def main(layers_dir: str = "layers") -> None:
     write_collection(out / "boundary.geojson", [boundary_feature(faces["balochistan"])])
     write_collection(out / "provinces.geojson", province_features(faces))
     area = geodesic_area_km2(faces["balochistan"])
-    print(f"{out}: Balochistan {area:,.0f} km2 (official {OFFICIAL_AREA_KM2:,}); {len(UNITS)} provinces and territories")
+    print(f"{out}: Balochistan {area:,.0f} km2 (official {OFFICIAL_AREA_KM2:,}); "
+          f"{len(UNITS)} provinces and territories")
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ def station_feature(place: Place, sources: dict, sections: dict) -> dict:
     }
     if entry.get("alt_names"):
         props["alt_names"] = entry["alt_names"]
-    notes = " ".join(n for n in (entry.get("basis"), entry.get("notes")) if n)
+    notes = " ".join(n.rstrip(".") + "." for n in (entry.get("basis"), entry.get("notes")) if n)
     if notes:
         props["notes"] = notes
     return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": round6(place.lonlat)}}

@@ -83,7 +83,8 @@ def test_staging_points_cover_the_rescue_chain():
 
 
 def test_placed_features_sit_exactly_on_their_place():
-    places = {f["properties"]["id"]: f for name in ("stations", "tunnels", "staging") for f in read_layer(name)["features"]}
+    places = {f["properties"]["id"]: f
+              for name in ("stations", "tunnels", "staging") for f in read_layer(name)["features"]}
     for name in ("staging", "events"):
         for feature in read_layer(name)["features"]:
             place = feature["properties"].get("place")

@@ -1,0 +1,185 @@
+"""Folium elements of our own: one class a concept, the template beside it.
+
+Text from the data reaches the page either through Jinja with autoescape
+(panels, legend, event list) or as JSON that the browser puts in with
+`textContent` (popups, tooltips): never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jinja2
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import TimelineSlider
+from folium.utilities import JsCode
+from jinja2 import Template
+
+PANELS = jinja2.Environment(loader=jinja2.PackageLoader("geo", "templates"), autoescape=True,
+                            trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=False)
+
+
+def static_text(name: str) -> str:
+    return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
+
+
+def render_panel(template: str, **context) -> str:
+    """An HTML fragment with every value escaped."""
+    return PANELS.get_template(template).render(**context).strip()
+
+
+class InlineStyle(MacroElement):
+    """A stylesheet of ours, inlined in the page head."""
+
+    _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
+
+    def __init__(self, css: str):
+        super().__init__()
+        self._name = "InlineStyle"
+        self.css = css
+
+
+class InlineScript(MacroElement):
+    """A script of ours (geo/static/geomap.js), inlined in the page head."""
+
+    _template = Template("{% macro header(this, kwargs) %}<script>{{ this.js }}</script>{% endmacro %}")
+
+    def __init__(self, js: str):
+        super().__init__()
+        self._name = "InlineScript"
+        self.js = js.replace("</script", "<\\/script")
+
+
+class HtmlControl(MacroElement):
+    """A Leaflet control showing a pre-escaped HTML fragment (title panel, legend).
+
+    Parameters
+    ----------
+    html : str
+        Markup produced by `render_panel`, so every data value in it is escaped.
+    position : str
+        A Leaflet control position such as "topleft" or "bottomright".
+
+    Example
+    -------
+    >>> HtmlControl(render_panel("title.html", title="T", description="D"), "topleft").add_to(m)
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "geo-control");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, position: str):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html
+        self.position = position
+
+
+class DataAttribution(MacroElement):
+    """Adds a plain-text credit for the data to the map's attribution control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|e|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "DataAttribution"
+        self.text = text
+
+
+class LocatorInset(JSCSSMixin, MacroElement):
+    """A locator inset drawn from vector data, so it works offline.
+
+    Uses the leaflet-minimap control with a GeoJSON layer (the provinces)
+    instead of tiles, at a fixed zoom that shows the whole country.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var outline = L.geoJSON({{ this.data|tojson }}, {style: function (f) {
+                return f.properties.h ? {color: "#333", weight: 1, fillColor: "#E69F00", fillOpacity: 0.7}
+                                      : {color: "#777", weight: 0.5, fillColor: "#ddd", fillOpacity: 1};
+            }});
+            new L.Control.MiniMap(outline, {position: "bottomleft", zoomLevelFixed: {{ this.zoom }},
+                width: 130, height: 130, toggleDisplay: true, centerFixed: {{ this.center|tojson }},
+                aimingRectOptions: {color: "#D55E00", weight: 2, fill: false}, strings: {hideText: "Hide locator",
+                showText: "Show locator"}}).addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+    default_js = [("leaflet_minimap_js", "https://cdn.jsdelivr.net/npm/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.js")]
+    default_css = [("leaflet_minimap_css",
+                    "https://cdn.jsdelivr.net/npm/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.css")]
+
+    def __init__(self, data: dict, center: list[float], zoom: int = 3):
+        super().__init__()
+        self._name = "LocatorInset"
+        self.data = data
+        self.center = center
+        self.zoom = zoom
+
+
+class PktTimelineSlider(TimelineSlider):
+    """folium's TimelineSlider, showing the time in Pakistan time whatever the reader's time zone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._name = "TimelineSlider"
+        self.options["format_output"] = JsCode(
+            'function (date) { return moment(date).utcOffset(300).format("ddd D MMM, HH:mm") + " PKT"; }')
+
+
+class EventPanel(MacroElement):
+    """The chronological list of claims and the disputed-figures table beside the map."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}{{ this.html }}{% endmacro %}
+        {% macro script(this, kwargs) %}
+        GeoMap.registerTimeline({{ this._parent.get_name() }}, {{ this.timeline.get_name() }},
+                                {{ this.slider.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, timeline, slider):
+        super().__init__()
+        self._name = "EventPanel"
+        self.html = html
+        self.timeline = timeline
+        self.slider = slider
+
+
+def stabilise_ids(figure: Figure) -> None:
+    """Replace folium's random element ids with ids from tree order, for byte-identical builds."""
+    counter = 0
+
+    def visit(element: Element) -> None:
+        nonlocal counter
+        element._id = f"{counter:04d}"
+        counter += 1
+        for child in list(element._children.values()):
+            visit(child)
+
+    visit(figure)
+
+
+def dumps_compact(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)

@@ -1,0 +1,74 @@
+"""Property values as the text a reader sees in tooltips, popups and lists.
+
+Everything here returns plain text; the browser puts it in the page with
+`textContent`, so a name holding markup shows as that markup, never runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from geo import timefmt
+
+LABELS = {
+    "name": "Name", "official_name": "Official name", "km_from_quetta": "Km from Quetta",
+    "position_accuracy_m": "Position accuracy", "position_basis": "Position from",
+    "jaffar_express_stop": "Jaffar Express stop", "time": "When", "claimed_by": "Claimed by",
+    "claimed_by_detail": "Who said it", "summary": "Claim", "figures": "Figures", "role": "Role",
+    "area_km2_geodesic": "Area (geodesic)", "area_km2_official": "Area (official)", "kind": "Kind",
+    "geometry_quality": "Geometry", "line": "Line", "notes": "Notes", "place_reported": "Place as reported",
+    "place_note": "Place", "number": "Tunnel number", "time_note": "When",
+}
+URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def label(field: str) -> str:
+    return LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def figure_label(key: str) -> str:
+    """'killed_attackers_min' -> 'killed attackers'."""
+    return key.removesuffix("_min").removesuffix("_max").replace("_", " ")
+
+
+def figure_value(key: str, value: int) -> str:
+    if key.endswith("_min"):
+        return f"{value:,}+"
+    if key.endswith("_max"):
+        return f"up to {value:,}"
+    return f"{value:,}"
+
+
+def format_figures(figures: dict[str, int]) -> str:
+    return "; ".join(f"{figure_label(k)}: {figure_value(k, v)}" for k, v in figures.items())
+
+
+def format_value(field: str, props: dict[str, Any]) -> str | None:
+    """The text of one property, or None when the feature does not have it."""
+    value = props.get(field)
+    if value is None or value == {} or value == []:
+        return None
+    if field == "time":
+        return timefmt.display(value, props.get("time_precision", "minute"))
+    if field in ("km_from_quetta", "km_from_quetta_start"):
+        computed = " (computed)" if props.get("km_from_quetta_basis") or props.get("km_from_quetta_source") else ""
+        return f"km {value:g} from Quetta{computed}"
+    if field == "position_accuracy_m":
+        return f"± {value / 1000:g} km" if value >= 1000 else f"± {value:g} m"
+    if field.startswith("area_km2"):
+        return f"{value:,} km²"
+    if field == "figures":
+        return format_figures(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def sources(props: dict[str, Any]) -> list[list[str]]:
+    """[[outlet, date, url-or-empty]]; a URL that is not http(s) is dropped, so it is never a link."""
+    out = []
+    for source in props.get("sources", []):
+        url = source.get("url", "")
+        out.append([source["outlet"], source["date"], url if URL.match(url or "") else ""])
+    return out

@@ -1,0 +1,157 @@
+"""The offline maps in headless Chromium with every network request blocked.
+
+Debian's chromium, driven by Playwright.  These tests never skip: a machine
+without Chromium fails them (`make test` installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.browser import browser, offline_page, wait_for_vectors
+from geo.compose import select
+from geo.layers import load_layers
+from geo.recipe import load_recipe
+from tests.conftest import LAYERS, ROOT
+
+MAPS = ("corridor", "attack-site", "timeline")
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance
+
+
+def open_map(chromium, path: Path, width=1200, height=800):
+    page = offline_page(chromium, width, height)
+    page.goto(path.resolve().as_uri())
+    wait_for_vectors(page)
+    return page
+
+
+def expected_counts(name: str) -> dict[str, int]:
+    """How many features each layer of a map should draw, from the recipe and the layers."""
+    recipe = load_recipe(ROOT / "maps" / f"{name}.toml")
+    layers = load_layers(LAYERS)
+    counts = {}
+    for index, spec in enumerate(recipe["layer"]):
+        features = select(layers[spec["source"]]["features"], spec)
+        key = f"{name}-{index}"
+        if spec.get("stack"):
+            counts[key] = len({tuple(round(c, 5) for c in f["geometry"]["coordinates"]) for f in features})
+        else:
+            counts[key] = len(features)
+        if spec.get("accuracy_circles"):
+            counts[f"{key}-accuracy"] = sum(1 for f in features if f["properties"].get("position_accuracy_m"))
+    return counts
+
+
+def drawn(page, key: str) -> int:
+    return page.evaluate("key => GeoMap.drawn(key)", key)
+
+
+def tile_requests_only(page) -> None:
+    scripts_or_styles = [url for url in page.blocked if url.endswith((".js", ".css"))]
+    assert not scripts_or_styles, scripts_or_styles
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_loads_offline_without_errors_and_draws_every_feature(chromium, dist, name):
+    page = open_map(chromium, dist / "offline" / f"{name}.html")
+    if name == "timeline":
+        page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
+    assert page.errors == []
+    tile_requests_only(page)
+    for key, count in expected_counts(name).items():
+        assert drawn(page, key) == count, key
+    page.close()
+
+
+def test_layer_control_turns_a_layer_off_and_on(chromium, dist):
+    page = open_map(chromium, dist / "offline" / "attack-site.html")
+    before = drawn(page, "attack-site-1")
+    assert before > 0
+    page.hover(".leaflet-control-layers")
+    checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="Stations").locator("input")
+    checkbox.click()
+    assert drawn(page, "attack-site-1") == 0
+    checkbox.click()
+    assert drawn(page, "attack-site-1") == before
+    page.close()
+
+
+def test_time_control_changes_which_events_are_shown(chromium, dist):
+    page = open_map(chromium, dist / "offline" / "timeline.html")
+    key = "timeline-3"
+    at_start = drawn(page, key)
+    page.click("button.next")  # the slider's own "next event" button
+    after_next = drawn(page, key)
+    page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
+    at_end = drawn(page, key)
+    events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
+    assert 0 < at_start < after_next < at_end == len(events)
+    shown = page.locator(".geo-events li.is-shown").count()
+    assert shown == len(events)
+    page.close()
+
+
+def test_event_list_in_time_order_and_click_opens_the_right_popup(chromium, dist):
+    page = open_map(chromium, dist / "offline" / "timeline.html")
+    starts = page.eval_on_selector_all("[data-event-start]", "els => els.map(e => Number(e.dataset.eventStart))")
+    assert starts == sorted(starts) and len(starts) > 50
+    button = page.locator('button[data-event-id="ispr-operation-concluded"]')
+    name = button.inner_text()
+    button.click()
+    popup = page.locator(".leaflet-popup-content .geo-popup h3")
+    popup.wait_for()
+    assert popup.inner_text() == name
+    assert "ISPR" in page.locator(".leaflet-popup-content").inner_text()
+    page.close()
+
+
+def test_keyboard_reaches_the_controls(chromium, dist):
+    page = open_map(chromium, dist / "offline" / "timeline.html")
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate(
+            "() => { const e = document.activeElement; return e.className + '|' + (e.getAttribute('aria-label') || '') }"))
+    text = " ".join(reached)
+    assert "leaflet-control-layers-toggle" in text
+    assert "play" in text
+    page.close()
+
+
+def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
+    stations = json.loads((scratch_layers / "stations.geojson").read_text(encoding="utf-8"))
+    mach = next(f for f in stations["features"] if f["properties"]["id"] == "mach")
+    mach["properties"]["name"] = '<img src=x onerror="window.__pwned=1">Mach'
+    mach["properties"]["sources"][0]["url"] = "javascript:window.__pwned=2"
+    (scratch_layers / "stations.geojson").write_text(json.dumps(stations), encoding="utf-8")
+    out = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
+                   check=True, capture_output=True)
+    page = open_map(chromium, out / "offline" / "attack-site.html")
+    label = page.locator(".geo-label", has_text="onerror")
+    assert label.count() == 1 and label.inner_text().startswith('<img src=x onerror="window.__pwned=1">Mach')
+    page.locator('[data-feature-id="mach"]').first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "<img src=x" in popup.inner_text()
+    assert page.locator(".leaflet-popup-content a[href^='javascript']").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.errors == []
+    page.close()

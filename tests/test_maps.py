@@ -1,0 +1,63 @@
+"""The built pages: deterministic, offline pages self-contained, data escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MAPS = ("corridor", "attack-site", "timeline")
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
+    return out
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_web_and_offline_pages_exist(dist, name):
+    web = (dist / f"{name}.html").read_text(encoding="utf-8")
+    offline = (dist / "offline" / f"{name}.html").read_text(encoding="utf-8")
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>' in web
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', offline)
+    assert "L.map(" in offline and "GeoMap.bind" in offline
+
+
+def test_offline_css_images_are_inlined(dist):
+    offline = (dist / "offline" / "attack-site.html").read_text(encoding="utf-8")
+    assert "url(\"data:image/png;base64," in offline  # leaflet's layer-control icon
+    assert not re.search(r"url\((['\"]?)images/", offline)
+
+
+def test_titles_descriptions_and_credits(dist):
+    for name in MAPS:
+        html = (dist / f"{name}.html").read_text(encoding="utf-8")
+        assert re.search(r"<header class=\"geo-header\">\s*<h1>[^<]+</h1>\s*<p>[^<]+</p>", html)
+        assert "Natural Earth" in html and "addAttribution" in html
+
+
+def test_timeline_page_lists_every_event_in_time_order(dist):
+    html = (dist / "timeline.html").read_text(encoding="utf-8")
+    starts = [int(s) for s in re.findall(r'data-event-start="(\d+)"', html)]
+    events = json.loads((dist / "geojson" / "events.geojson").read_text(encoding="utf-8"))["features"]
+    assert len(starts) == len(events) and starts == sorted(starts)
+    assert "Disputed figures" in html and ">214<" in html
+
+
+def test_non_http_source_urls_are_not_links(tmp_path, scratch_layers):
+    events = json.loads((scratch_layers / "events.geojson").read_text(encoding="utf-8"))
+    events["features"][0]["properties"]["sources"][0]["url"] = "javascript:alert(1)"
+    events["features"][0]["properties"]["name"] = '<img src=x onerror="alert(1)">Departure'
+    (scratch_layers / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
+    out = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
+                   check=True, capture_output=True)
+    html = (out / "timeline.html").read_text(encoding="utf-8")
+    assert "javascript:alert" not in html
+    assert '<img src=x' not in html and "&lt;img src=x onerror=" in html
