@@ -24,8 +24,9 @@ chromium:
 	@test -x $(CHROMIUM) || command -v chromium >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
-maps: $(STAMP) $(ASSETS)
+maps: $(STAMP) $(ASSETS) chromium
 	$(BIN)/geo build --layers layers --maps maps --out dist
+	$(BIN)/geo png --dist dist --maps maps
 
 test: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python -m pytest

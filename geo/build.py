@@ -15,11 +15,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import xyzservices
+
+from geo import describe
 from geo.chainage import Route
 from geo.compose import compose
+from geo.embed import embed_snippet
+from geo.export import export
 from geo.layers import Layers, load_layers
 from geo.offline import inline_assets
 from geo.recipe import load_recipe
+
+PNG_SIZE = (1200, 800)
 
 POINT_LAYERS_WITH_CHAINAGE = ("tunnels", "staging", "events")
 
@@ -87,18 +94,70 @@ def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
     return pages
 
 
+def credits(recipe: dict, with_tiles: bool = True) -> str:
+    """Plain-text credits: the data, and the tiles where they are shown."""
+    parts = [recipe.get("attribution", "Data: see sources in each popup")]
+    if with_tiles:
+        for basemap in recipe.get("basemap", []):
+            if basemap.get("show", basemap is recipe["basemap"][0]):
+                parts.append("Tiles: " + xyzservices.providers.query_name(basemap["provider"]).attribution)
+    else:
+        parts.append("Background tiles not included (rendered offline)")
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def article_files(recipes: list[dict], layers: Layers) -> dict[str, str]:
+    """{relative path: text} of the embeds and the screen-reader descriptions."""
+    files = {}
+    for recipe in recipes:
+        slug = recipe["_slug"]
+        text = describe.description(recipe, layers)
+        files[f"embed/{slug}.html"] = embed_snippet(recipe, describe.alt_text(recipe, layers), text,
+                                                    credits(recipe))
+        files[f"embed/{slug}.txt"] = text + "\n"
+    return files
+
+
 def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
-    """Validate every layer and recipe, then write the build outputs into `out`."""
+    """Validate every layer and recipe, then write maps, exports and embeds into `out`."""
     layers = load_layers(layers_dir)
     route = Route.from_layers(layers, str(Path(layers_dir) / "railway.geojson"),
                               str(Path(layers_dir) / "stations.geojson"))
     enriched = enrich(layers, route)
     recipes = load_recipes(maps_dir)
     pages = render_maps(recipes, enriched)
+    texts = article_files(recipes, enriched)
     with atomic_directory(Path(out)) as staging:
-        for kind, collection in enriched.items():
-            write_json(staging / "geojson" / f"{kind}.geojson", collection)
-        for name, html in pages.items():
+        export(enriched, "geojson", staging / "geojson")
+        export(enriched, "gpkg", staging / "jaffar-express.gpkg")
+        export(enriched, "kml", staging / "jaffar-express.kml")
+        export(enriched, "csv", staging / "events.csv")
+        for name, text in {**pages, **texts}.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_text(html, encoding="utf-8")
+            (staging / name).write_text(text, encoding="utf-8")
+        previous_png = Path(out) / "png"
+        if previous_png.is_dir():  # PNGs are rendered by `geo png`; keep the last ones
+            shutil.copytree(previous_png, staging / "png")
     return Path(out)
+
+
+def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles: bool = False) -> list[Path]:
+    """dist/png/<map>.png (1200 px wide) and <map>@2x.png from the offline maps, with credits beside them."""
+    from geo.browser import screenshot
+
+    dist = Path(dist)
+    recipes = load_recipes(maps_dir)
+    written = []
+    with atomic_directory(dist / "png") as staging:
+        for recipe in recipes:
+            page = dist / "offline" / f"{recipe['_slug']}.html"
+            if not page.is_file():
+                from geo.errors import GeoError
+                raise GeoError(f"{page}: not built; run `geo build` first")
+            for suffix, scale in (("", 1), ("@2x", 2)):
+                png = staging / f"{recipe['_slug']}{suffix}.png"
+                screenshot(page, png, *PNG_SIZE, scale=scale, allow_network=tiles)
+                written.append(dist / "png" / png.name)
+            (staging / f"{recipe['_slug']}.txt").write_text(credits(recipe, with_tiles=tiles) + "\n",
+                                                             encoding="utf-8")
+    return written

@@ -40,6 +40,19 @@ def _parser() -> argparse.ArgumentParser:
                        "geo validate layers/*.geojson")
     validate.add_argument("files", nargs="+", metavar="FILE")
 
+    png = command("png", "Render each offline map to dist/png/<map>.png (1200 px wide) and <map>@2x.png.",
+                  "geo png --dist dist")
+    png.add_argument("--dist", default="dist", help="the built output directory (default: dist)")
+    png.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
+    png.add_argument("--tiles", action="store_true", help="let the browser fetch background tiles (needs a network)")
+
+    exp = command("export", "Write the layers as GeoJSON, GeoPackage, KML or CSV (one row per claim).",
+                  "geo export --format gpkg --out jaffar-express.gpkg --layers stations,events")
+    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "kml", "csv"])
+    exp.add_argument("--out", required=True, help="output file (a directory for geojson with several layers)")
+    exp.add_argument("--layers", help="comma-separated layer names (default: all)")
+    exp.add_argument("--layers-dir", default="layers", help="directory of layer GeoJSON files (default: layers)")
+
     chain = command("chainage", "Km from Quetta along the route for a point, with the stations either side.",
                     "geo chainage 67.62 29.64 --json")
     chain.add_argument("lon", type=float, help="longitude, WGS84 decimal degrees")
@@ -54,6 +67,28 @@ def _run_build(args) -> int:
 
     out = build(args.layers, args.maps, args.out)
     print(f"built {out}")
+    return EXIT_OK
+
+
+def _run_png(args) -> int:
+    from geo.build import render_pngs
+
+    for path in render_pngs(args.dist, args.maps, tiles=args.tiles):
+        print(path)
+    return EXIT_OK
+
+
+def _run_export(args) -> int:
+    from geo.build import enrich
+    from geo.chainage import Route
+    from geo.export import export
+    from geo.layers import load_layers
+
+    layers = load_layers(args.layers_dir)
+    enriched = enrich(layers, Route.from_layers(layers))
+    kinds = [k.strip() for k in args.layers.split(",")] if args.layers else None
+    for path in export(enriched, args.format, args.out, kinds):
+        print(path)
     return EXIT_OK
 
 
@@ -93,7 +128,8 @@ def describe_chainage(where) -> str:
             f"{station(where.next_station, where.next_station_km)}, {where.offset_m:,.0f} m from the line")
 
 
-RUNNERS = {"build": _run_build, "validate": _run_validate, "chainage": _run_chainage}
+RUNNERS = {"build": _run_build, "validate": _run_validate, "chainage": _run_chainage, "png": _run_png,
+           "export": _run_export}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,8 +127,8 @@ def test_keyboard_reaches_the_controls(chromium, dist):
     reached = set()
     for _ in range(40):
         page.keyboard.press("Tab")
-        reached.add(page.evaluate(
-            "() => { const e = document.activeElement; return e.className + '|' + (e.getAttribute('aria-label') || '') }"))
+        reached.add(page.evaluate("() => { const e = document.activeElement; "
+                                  "return e.className + '|' + (e.getAttribute('aria-label') || '') }"))
     text = " ".join(reached)
     assert "leaflet-control-layers-toggle" in text
     assert "play" in text

@@ -1,0 +1,276 @@
+"""Exports for GIS analysts: GeoJSON (RFC 7946), GeoPackage, KML and CSV.
+
+Each format has one writer here; `export(layers, fmt, path)` picks it.  All
+take the enriched layers (`geo.build.enrich`), so chainage and times travel
+with the features, and every feature keeps its sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Callable
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from shapely.geometry import shape
+from shapely.geometry.polygon import orient
+
+from geo import fields, timefmt
+from geo.errors import GeoError
+from geo.layers import Layers
+
+DECIMALS = 6  # RFC 7946 suggests 6: about 0.1 m
+# GeoPackage stamps "last changed" times; a fixed one keeps builds byte-identical.
+GPKG_TIMESTAMP = "2025-03-12T00:00:00Z"
+GEOMETRY_TYPES = {"boundary": "MultiPolygon", "provinces": "MultiPolygon", "railway": "LineString",
+                  "stations": "Point", "tunnels": "Point", "staging": "Point", "events": "Point"}
+KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+# --- GeoJSON -------------------------------------------------------------------
+
+def rfc7946_geometry(geometry: dict) -> dict:
+    """Counter-clockwise exterior rings, clockwise holes, coordinates to 6 decimals."""
+    geom = shape(geometry)
+    if geom.geom_type == "Polygon":
+        geom = orient(geom, 1.0)
+    elif geom.geom_type == "MultiPolygon":
+        geom = type(geom)([orient(g, 1.0) for g in geom.geoms])
+    out = json.loads(json.dumps(geom.__geo_interface__))  # tuples -> lists
+    out["coordinates"] = _round(out["coordinates"])
+    return out
+
+
+def _round(value):
+    if isinstance(value, (int, float)):
+        return round(value, DECIMALS)
+    return [_round(v) for v in value]
+
+
+def geojson_collection(collection: dict) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": f["properties"], "geometry": rfc7946_geometry(f["geometry"])}
+        for f in collection["features"]]}
+
+
+def write_geojson(layers: Layers, path: Path) -> list[Path]:
+    """One RFC 7946 file per layer in directory `path` (or one file when a single layer goes to a .geojson path)."""
+    if path.suffix == ".geojson":
+        if len(layers) != 1:
+            raise GeoError(f"{path}: a single .geojson file holds one layer; give a directory for {len(layers)}")
+        targets = {next(iter(layers)): path}
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        targets = {kind: path / f"{kind}.geojson" for kind in layers}
+    for kind, target in targets.items():
+        text = json.dumps(geojson_collection(layers[kind]), ensure_ascii=False, indent=1)
+        target.write_text(text + "\n", encoding="utf-8")
+    return list(targets.values())
+
+
+# --- flat tables (GeoPackage, CSV) ------------------------------------------------
+
+def figure_keys(collection: dict) -> list[str]:
+    return sorted({k for f in collection["features"] for k in f["properties"].get("figures", {})})
+
+
+def flat_value(value: Any) -> Any:
+    """A property as one table cell: numbers and text as they are, lists joined, tables as JSON."""
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def flat_rows(kind: str, collection: dict) -> list[dict]:
+    """One dict per feature: scalar columns, one column per figure, no sources (they get their own table)."""
+    figures = figure_keys(collection)
+    columns: list[str] = []
+    for feature in collection["features"]:
+        columns += [k for k in feature["properties"] if k not in columns and k not in ("sources", "figures")]
+    rows = []
+    for feature in collection["features"]:
+        props = feature["properties"]
+        row = {c: flat_value(props.get(c)) for c in columns}
+        for key in figures:
+            row[f"figure_{key}"] = props.get("figures", {}).get(key)
+        rows.append(row)
+    return rows
+
+
+def sources_rows(layers: Layers) -> list[dict]:
+    return [{"layer": kind, "feature_id": f["properties"]["id"], "outlet": s["outlet"], "date": s["date"],
+             "url": s.get("url")}
+            for kind, collection in layers.items() for f in collection["features"]
+            for s in f["properties"].get("sources", [])]
+
+
+def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
+    rows = flat_rows(kind, collection)
+    geoms = [shape(f["geometry"]) for f in collection["features"]]
+    if GEOMETRY_TYPES.get(kind) == "MultiPolygon":
+        from shapely.geometry import MultiPolygon
+        geoms = [MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs="EPSG:4326")
+    if "time" in frame:
+        # Real datetime columns, stored in UTC as the GeoPackage standard asks; the
+        # precision column says how exact each one is.
+        frame["time"] = pd.to_datetime([timefmt.parse(t) if isinstance(t, str) else None for t in frame["time"]],
+                                       utc=True)
+    return frame
+
+
+def write_gpkg(layers: Layers, path: Path) -> list[Path]:
+    """Every layer as a feature table, plus a `sources` table (layer, feature_id, outlet, date, url)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
+    try:
+        for kind, collection in layers.items():
+            geodataframe(kind, collection).to_file(path, layer=kind, driver="GPKG", engine="pyogrio",
+                                                   geometry_type=GEOMETRY_TYPES.get(kind, "Unknown"))
+        pyogrio.write_dataframe(pd.DataFrame(sources_rows(layers)), path, layer="sources", driver="GPKG")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    return [path]
+
+
+def csv_sources(props: dict) -> str:
+    return "; ".join(f"{s['outlet']} ({s['date']})" + (f" {s['url']}" if s.get("url") else "")
+                     for s in props.get("sources", []))
+
+
+def write_events_csv(layers: Layers, path: Path) -> list[Path]:
+    """One row per claim: time with offset, precision, who, each figure, position, chainage, sources."""
+    events = layers["events"]
+    figures = figure_keys(events)
+    header = ["id", "time", "time_precision", "time_pkt", "claimed_by", "claimed_by_detail", "name", "summary",
+              *figures, "lon", "lat", "km_from_quetta", "place", "place_reported", "sources"]
+    rows = []
+    for feature in sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]),
+                                                              f["properties"]["id"])):
+        props = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        rows.append({"id": props["id"], "time": timefmt.parse(props["time"]).isoformat(),
+                     "time_precision": props["time_precision"],
+                     "time_pkt": timefmt.display(props["time"], props["time_precision"]),
+                     "claimed_by": props["claimed_by"], "claimed_by_detail": props.get("claimed_by_detail", ""),
+                     "name": props["name"], "summary": props.get("summary", ""),
+                     **{k: props.get("figures", {}).get(k, "") for k in figures},
+                     "lon": round(lon, DECIMALS), "lat": round(lat, DECIMALS),
+                     "km_from_quetta": props.get("km_from_quetta", ""), "place": props.get("place", ""),
+                     "place_reported": props.get("place_reported", ""), "sources": csv_sources(props)})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return [path]
+
+
+# --- KML ----------------------------------------------------------------------------
+
+def kml_description(props: dict, popup_fields: tuple[str, ...]) -> str:
+    """HTML for Google Earth's balloon, every value escaped (ElementTree escapes it once more as XML)."""
+    rows = []
+    for field in popup_fields:
+        text = fields.format_value(field, props)
+        if text is not None:
+            rows.append(f"<b>{html.escape(fields.label(field))}</b>: {html.escape(text)}")
+    links = []
+    for outlet, date, url in fields.sources(props):
+        label = f"{html.escape(outlet)}, {html.escape(date)}"
+        links.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>' if url else label)
+    body = "<br/>".join(rows)
+    if links:
+        body += "<br/><b>Sources</b>: " + "; ".join(links)
+    return body
+
+
+KML_FIELDS = ("km_from_quetta", "time", "claimed_by", "claimed_by_detail", "summary", "figures", "role",
+              "position_accuracy_m", "position_basis", "notes")
+
+
+def kml_coordinates(coords) -> str:
+    return " ".join(f"{round(x, DECIMALS)},{round(y, DECIMALS)}" for x, y, *_ in coords)
+
+
+def kml_geometry(parent: ET.Element, geometry: dict) -> None:
+    geom = shape(rfc7946_geometry(geometry))
+    parts = list(getattr(geom, "geoms", [geom]))
+    container = ET.SubElement(parent, "MultiGeometry") if len(parts) > 1 else parent
+    for part in parts:
+        if part.geom_type == "Point":
+            ET.SubElement(ET.SubElement(container, "Point"), "coordinates").text = kml_coordinates([part.coords[0]])
+        elif part.geom_type == "LineString":
+            ET.SubElement(ET.SubElement(container, "LineString"), "coordinates").text = kml_coordinates(part.coords)
+        else:
+            polygon = ET.SubElement(container, "Polygon")
+            outer = ET.SubElement(ET.SubElement(polygon, "outerBoundaryIs"), "LinearRing")
+            ET.SubElement(outer, "coordinates").text = kml_coordinates(part.exterior.coords)
+            for ring in part.interiors:
+                inner = ET.SubElement(ET.SubElement(polygon, "innerBoundaryIs"), "LinearRing")
+                ET.SubElement(inner, "coordinates").text = kml_coordinates(ring.coords)
+
+
+def kml_time(placemark: ET.Element, props: dict) -> None:
+    """A TimeStamp for minute precision, else the TimeSpan its precision covers (Google Earth's slider)."""
+    if "time" not in props or "time_precision" not in props:
+        return
+    start, end = timefmt.interval(props["time"], props["time_precision"])
+    if props["time_precision"] == "minute":
+        ET.SubElement(ET.SubElement(placemark, "TimeStamp"), "when").text = start.isoformat()
+    else:
+        span = ET.SubElement(placemark, "TimeSpan")
+        ET.SubElement(span, "begin").text = start.isoformat()
+        ET.SubElement(span, "end").text = end.isoformat()
+
+
+def write_kml(layers: Layers, path: Path) -> list[Path]:
+    ET.register_namespace("", KML_NS)
+    root = ET.Element("kml", xmlns=KML_NS)
+    document = ET.SubElement(root, "Document")
+    ET.SubElement(document, "name").text = "Jaffar Express hijacking, 11-12 March 2025"
+    for kind, collection in layers.items():
+        folder = ET.SubElement(document, "Folder")
+        ET.SubElement(folder, "name").text = kind
+        for feature in collection["features"]:
+            props = feature["properties"]
+            placemark = ET.SubElement(folder, "Placemark", id=f"{kind}-{props['id']}")
+            ET.SubElement(placemark, "name").text = props.get("name", props["id"])
+            ET.SubElement(placemark, "description").text = kml_description(props, KML_FIELDS)
+            kml_time(placemark, props)
+            kml_geometry(placemark, feature["geometry"])
+    ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
+    return [path]
+
+
+WRITERS: dict[str, Callable[[Layers, Path], list[Path]]] = {
+    "geojson": write_geojson, "gpkg": write_gpkg, "kml": write_kml, "csv": write_events_csv}
+
+
+def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None = None) -> list[Path]:
+    """Write `layers` (all, or the named kinds) in one format; return the files written."""
+    if fmt not in WRITERS:
+        raise GeoError(f"unknown export format {fmt!r}; expected one of {', '.join(WRITERS)}")
+    if kinds:
+        unknown = [k for k in kinds if k not in layers]
+        if unknown:
+            raise GeoError(f"--layers: unknown layer {unknown[0]!r}; expected some of {', '.join(layers)}")
+        layers = {k: layers[k] for k in kinds}
+    if fmt == "csv" and "events" not in layers:
+        raise GeoError("the CSV export is one row per claim: include the events layer")
+    return WRITERS[fmt](layers, Path(path))

@@ -1,0 +1,170 @@
+"""Every export read back by a real reader and compared with layers/."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from PIL import Image
+from shapely.geometry import shape
+
+from tests.conftest import read_layer
+
+KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exports") / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
+    return out
+
+
+def by_id(collection: dict) -> dict[str, dict]:
+    return {f["properties"]["id"]: f for f in collection["features"]}
+
+
+def same_geometry(a, b) -> bool:
+    """Within 1e-6 degrees everywhere (a one-part MultiPolygon matches its Polygon)."""
+    a = a if hasattr(a, "geom_type") else shape(a)
+    b = b if hasattr(b, "geom_type") else shape(b)
+    return a.hausdorff_distance(b) <= 1e-6
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_geojson_rfc7946_read_back(dist, kind):
+    path = dist / "geojson" / f"{kind}.geojson"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in raw
+    frame = gpd.read_file(path, engine="pyogrio")
+    assert frame.crs.to_epsg() == 4326
+    source = by_id(read_layer(kind))
+    exported = by_id(raw)
+    assert set(exported) == set(source) == set(frame["id"])
+    for fid, feature in exported.items():
+        assert same_geometry(feature["geometry"], source[fid]["geometry"]), fid
+        assert feature["properties"]["sources"] == source[fid]["properties"]["sources"]
+        if kind == "boundary":
+            assert shape(feature["geometry"]).exterior.is_ccw
+
+
+def test_geojson_keeps_chainage_and_times(dist):
+    events = by_id(json.loads((dist / "geojson" / "events.geojson").read_text(encoding="utf-8")))
+    source = by_id(read_layer("events"))
+    for fid, feature in events.items():
+        assert isinstance(feature["properties"]["km_from_quetta"], (int, float))
+        assert datetime.fromisoformat(feature["properties"]["time"]) == \
+            datetime.fromisoformat(source[fid]["properties"]["time"])
+
+
+def test_gpkg_tables_types_times_and_sources(dist):
+    path = dist / "jaffar-express.gpkg"
+    tables = dict(pyogrio.list_layers(path))
+    assert {"sources", *KINDS} <= set(tables)
+    assert tables["stations"] == "Point" and tables["railway"] == "LineString" and tables["boundary"] == "MultiPolygon"
+    for kind in KINDS:
+        frame = gpd.read_file(path, layer=kind)
+        assert frame.crs.to_epsg() == 4326
+        source = by_id(read_layer(kind))
+        assert sorted(frame["id"]) == sorted(source)
+        for row in frame.itertuples():
+            assert same_geometry(row.geometry, source[row.id]["geometry"]), row.id
+        assert "sources" not in frame.columns
+    events = gpd.read_file(path, layer="events")
+    assert str(events["time"].dtype).startswith("datetime64")
+    source = by_id(read_layer("events"))
+    for row in events.itertuples():
+        assert row.time.to_pydatetime() == datetime.fromisoformat(source[row.id]["properties"]["time"])
+        if "hostages" in source[row.id]["properties"].get("figures", {}):
+            assert row.figure_hostages == source[row.id]["properties"]["figures"]["hostages"]
+    sources = pyogrio.read_dataframe(path, layer="sources")
+    expected = sum(len(f["properties"]["sources"]) for k in KINDS for f in read_layer(k)["features"])
+    assert len(sources[sources["layer"].isin(KINDS)]) == expected
+    sibi = sources[(sources["feature_id"] == "sibi") & (sources["layer"] == "stations")]
+    assert list(sibi["outlet"]) == [s["outlet"] for s in by_id(read_layer("stations"))["sibi"]["properties"]["sources"]]
+
+
+def test_kml_folders_times_and_escaped_descriptions(dist):
+    root = ET.parse(dist / "jaffar-express.kml").getroot()
+    folders = {f.find(f"{KML}name").text: f for f in root.iter(f"{KML}Folder")}
+    assert set(KINDS) <= set(folders)
+    source = by_id(read_layer("events"))
+    placemarks = folders["events"].findall(f"{KML}Placemark")
+    assert len(placemarks) == len(source)
+    for placemark in placemarks:
+        fid = placemark.get("id").removeprefix("events-")
+        props = source[fid]["properties"]
+        when = placemark.find(f"{KML}TimeStamp/{KML}when")
+        begin = placemark.find(f"{KML}TimeSpan/{KML}begin")
+        moment = datetime.fromisoformat((when if when is not None else begin).text)
+        stated = datetime.fromisoformat(props["time"])
+        if props["time_precision"] == "minute":
+            assert moment == stated.replace(second=0)
+        else:
+            end = datetime.fromisoformat(placemark.find(f"{KML}TimeSpan/{KML}end").text)
+            assert moment <= stated < end
+        description = placemark.find(f"{KML}description").text
+        assert props["sources"][0]["outlet"].replace("&", "&amp;").split(" (")[0] in description
+        lon, lat = map(float, placemark.find(f".//{KML}coordinates").text.split(","))
+        assert (lon, lat) == pytest.approx(tuple(source[fid]["geometry"]["coordinates"]), abs=1e-6)
+
+
+def test_events_csv_one_row_per_claim(dist):
+    with open(dist / "events.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    source = by_id(read_layer("events"))
+    assert sorted(r["id"] for r in rows) == sorted(source)
+    for row in rows:
+        props = source[row["id"]]["properties"]
+        assert datetime.fromisoformat(row["time"]) == datetime.fromisoformat(props["time"])
+        assert row["time_precision"] == props["time_precision"] and row["claimed_by"] == props["claimed_by"]
+        for key, value in props.get("figures", {}).items():
+            assert row[key] == str(value)
+        assert (float(row["lon"]), float(row["lat"])) == pytest.approx(
+            tuple(source[row["id"]]["geometry"]["coordinates"]), abs=1e-6)
+        assert float(row["km_from_quetta"]) >= 0
+        assert props["sources"][0]["outlet"] in row["sources"]
+
+
+def test_export_command_subset_and_bad_format(tmp_path):
+    out = tmp_path / "subset.gpkg"
+    ok = subprocess.run([sys.executable, "-m", "geo.cli", "export", "--format", "gpkg", "--out", str(out),
+                         "--layers", "stations,events"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert {name for name, _ in pyogrio.list_layers(out)} == {"stations", "events", "sources"}
+    bad = subprocess.run([sys.executable, "-m", "geo.cli", "export", "--format", "csv", "--out", str(tmp_path / "x"),
+                          "--layers", "roads"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown layer 'roads'" in bad.stderr
+
+
+def test_embeds_name_the_attack_site_and_date(dist):
+    for name in ("corridor", "attack-site", "timeline"):
+        snippet = (dist / "embed" / f"{name}.html").read_text(encoding="utf-8")
+        alt = snippet.split('alt="', 1)[1].split('"', 1)[0]
+        assert "Tunnel No. 8" in alt and "11 March 2025" in alt and "km from Quetta" in alt
+        assert f'src="../{name}.html"' in snippet and "<noscript><img" in snippet
+        assert f"../png/{name}.png" in snippet and "Open the full map" in snippet
+        assert (dist / "embed" / f"{name}.txt").read_text(encoding="utf-8").startswith("Map: ")
+
+
+def test_pngs_right_size_not_blank_with_credits(dist):
+    result = subprocess.run([sys.executable, "-m", "geo.cli", "png", "--dist", str(dist)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    for name in ("corridor", "attack-site", "timeline"):
+        for suffix, width in (("", 1200), ("@2x", 2400)):
+            with Image.open(dist / "png" / f"{name}{suffix}.png") as image:
+                assert image.size == (width, width * 2 // 3)
+                colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+                assert colours and len(colours) > 50  # lines, markers, labels: not a blank page
+        credits = (dist / "png" / f"{name}.txt").read_text(encoding="utf-8")
+        assert "Natural Earth" in credits and "tiles" in credits.lower()
