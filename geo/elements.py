@@ -149,22 +149,41 @@ class PktTimelineSlider(TimelineSlider):
 
 
 class EventPanel(MacroElement):
-    """The chronological list of claims and the disputed-figures table beside the map."""
+    """The chronological list of claims and the disputed-figures table beside the map.
+
+    The list is built in the browser from the timeline's own data (text only,
+    through `textContent`), so the claims are in the page once.
+    """
 
     _template = Template("""
         {% macro html(this, kwargs) %}{{ this.html }}{% endmacro %}
         {% macro script(this, kwargs) %}
         GeoMap.registerTimeline({{ this._parent.get_name() }}, {{ this.timeline.get_name() }},
-                                {{ this.slider.get_name() }});
+                                {{ this.slider.get_name() }}, {{ this.key|tojson }},
+                                {{ this.timeline.get_name() }}_data);
         {% endmacro %}
     """)
 
-    def __init__(self, html: str, timeline, slider):
+    def __init__(self, html: str, timeline, slider, key: str):
         super().__init__()
         self._name = "EventPanel"
         self.html = html
         self.timeline = timeline
         self.slider = slider
+        self.key = key
+
+
+class PageScript(MacroElement):
+    """The page's shared data (`geo.pagedata.PageData`), defined before any layer is drawn."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}<script>{{ this.page.script() }}</script>{% endmacro %}
+    """)
+
+    def __init__(self, page):
+        super().__init__()
+        self._name = "PageScript"
+        self.page = page
 
 
 def stabilise_ids(figure: Figure) -> None:

@@ -57,11 +57,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     "layer": {"source": "layer_kind", "name": "text", "legend": "text", "show": "bool", "where": "where",
               "range": "range", "style": "style", "style_by": "table:style_by", "emphasis": "table:emphasis",
               "tooltip": "fields", "popup": "fields", "label": "fields", "accuracy_circles": "bool",
-              "timeline": "bool", "stack": "bool"},
+              "timeline": "bool", "stack": "bool", "simplify_m": "number", "decimals": "decimals"},
     "style_by": {"property": "field", "class": "tables:style_class", "default": "color", "default_label": "text"},
     "style_class": {"label": "text", "color": "color", "values": "text_list"},
     "emphasis": {"ids": "text_list", "style": "style", "legend": "text"},
-    "timeline": {"layer": "text", "list": "bool", "disputed": "disputed"},
+    "timeline": {"layer": "text", "list": "bool", "disputed": "disputed", "window_hours": "number"},
 }
 REQUIRED = {"recipe": ("title", "description", "layer"), "basemap": ("provider", "name"),
             "layer": ("source", "name"), "style_by": ("property", "class"), "style_class": ("label", "color", "values")}
@@ -141,6 +141,11 @@ def _color(v):
 
 def _bool(v):
     return None if isinstance(v, bool) else f"must be true or false, got {v!r}"
+
+
+def _decimals(v):
+    ok = isinstance(v, int) and not isinstance(v, bool) and 2 <= v <= 7
+    return None if ok else f"must be a whole number of decimals from 2 to 7, got {v!r}"
 
 
 def _padding(v):
@@ -224,8 +229,8 @@ def _disputed(v):
     return next((f"{k!r}: {m}" for k, f in v.items() if (m := _fields(f))), None)
 
 
-CHECKS = {"padding": _padding, "position": _position, "text": _text, "number": _number, "fraction": _fraction,
-          "color": _color, "bool": _bool,
+CHECKS = {"decimals": _decimals, "padding": _padding, "position": _position, "text": _text, "number": _number,
+          "fraction": _fraction, "color": _color, "bool": _bool,
           "latlon": _latlon, "bounds": _bounds, "provider": _provider, "layer_kind": _layer_kind,
           "layer_name": _text, "field": _field, "fields": _fields, "text_list": _text_list, "style": _style,
           "where": _where, "range": _range, "disputed": _disputed}

@@ -103,8 +103,9 @@ def test_time_control_changes_which_events_are_shown(chromium, dist):
     at_end = drawn(page, key)
     events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
     assert 0 < at_start < after_next < at_end == len(events)
-    shown = page.locator(".geo-events li.is-shown").count()
-    assert shown == len(events)
+    # The list follows on the next animation frame.
+    page.wait_for_function("n => document.querySelectorAll('.geo-event-list li.is-shown').length === n",
+                           arg=len(events), timeout=5000)
     page.close()
 
 

@@ -1,0 +1,136 @@
+"""The data a page carries: features reduced to what the reader sees.
+
+Each feature keeps its geometry (simplified and rounded to what the map's
+zoom needs) and the texts of its tooltip, label and popup.  Texts shared by
+many features live once per page: the popup labels once per layer, every
+source once in a table that features point into by index.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+
+from geo import fields
+
+DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
+METRES_PER_DEGREE = 111_320
+
+
+class PageData:
+    """What the page's script needs besides the features: layer metadata and the sources table."""
+
+    def __init__(self) -> None:
+        self.sources: list[list[str]] = []
+        self._source_index: dict[tuple, int] = {}
+        self.layers: dict[str, dict] = {}
+
+    def source_ids(self, props: dict) -> list[int]:
+        ids = []
+        for source in fields.sources(props):
+            key = tuple(source)
+            if key not in self._source_index:
+                self._source_index[key] = len(self.sources)
+                self.sources.append(source)
+            ids.append(self._source_index[key])
+        return ids
+
+    def register_layer(self, key: str, spec: dict) -> list[str]:
+        """Record a layer's popup labels; return the popup fields (sources excluded)."""
+        popup = [f for f in spec.get("popup", []) if f != "sources"]
+        self.layers[key] = {"fields": popup, "labels": [fields.label(f) for f in popup],
+                            "tooltip": bool(spec.get("tooltip"))}
+        return popup
+
+    def script(self) -> str:
+        data = json.dumps({"sources": self.sources, "layers": self.layers}, ensure_ascii=False, separators=(",", ":"))
+        return "GeoMap.define(" + data.replace("</", "<\\/") + ");"  # no "</script>" inside the script
+
+
+def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:
+    if isinstance(coords, (int, float)):
+        return round(coords, decimals)
+    return [round_coordinates(c, decimals) for c in coords]
+
+
+def display_geometries(features: list[dict], spec: dict) -> list[dict]:
+    """Geometries simplified for display (`simplify_m`), shared edges kept, rounded (`decimals`)."""
+    geoms = [shape(f["geometry"]) for f in features]
+    tolerance = spec.get("simplify_m", 0) / METRES_PER_DEGREE
+    if tolerance and geoms:
+        if all(g.geom_type in ("Polygon", "MultiPolygon") for g in geoms):
+            geoms = list(shapely.coverage_simplify(geoms, tolerance))  # neighbours keep one shared edge
+        else:
+            geoms = [shapely.simplify(g, tolerance, preserve_topology=True) for g in geoms]
+    decimals = spec.get("decimals", DEFAULT_DECIMALS)
+    out = []
+    for geom in geoms:
+        interface = json.loads(json.dumps(mapping(geom)))
+        out.append({"type": interface["type"], "coordinates": round_coordinates(interface["coordinates"], decimals)})
+    return out
+
+
+def page_features(features: list[dict], spec: dict, key: str, page: PageData) -> list[dict]:
+    """The features of one layer as the page carries them."""
+    popup = page.register_layer(key, spec)
+    geometries = display_geometries(features, spec)
+    return [page_feature(f, g, spec, popup, page) for f, g in zip(features, geometries)]
+
+
+def joined(props: dict, names: list[str]) -> str | None:
+    texts = [t for t in (fields.format_value(f, props) for f in names) if t]
+    return " · ".join(texts) if texts else None
+
+
+def page_feature(feature: dict, geometry: dict, spec: dict, popup: list[str], page: PageData) -> dict:
+    props = feature["properties"]
+    name = props.get("name", props["id"])
+    out: dict[str, Any] = {"id": props["id"], "_n": name}
+    tooltip = joined(props, spec.get("tooltip", []))
+    if tooltip and tooltip != name:
+        out["_t"] = tooltip
+    label = joined(props, spec.get("label", []))
+    if label:
+        out["_l"] = label
+    if popup:
+        out["_v"] = [fields.format_value(f, props) for f in popup]
+    if "sources" in spec.get("popup", []):
+        out["_s"] = page.source_ids(props)
+    if "style_by" in spec:
+        out["_c"] = str(props.get(spec["style_by"]["property"]))
+    if props["id"] in spec.get("emphasis", {}).get("ids", []):
+        out["_e"] = 1
+    return {"type": "Feature", "properties": out, "geometry": geometry}
+
+
+def stacked(items: list[dict], originals: list[dict], page: PageData) -> list[dict]:
+    """Features at one position merged into one marker that lists them all.
+
+    Many claims share a place (the attack site); drawn apart they would hide
+    each other, and moving them apart would invent positions.
+    """
+    groups: dict[tuple, list[tuple[dict, dict]]] = {}
+    for item, original in zip(items, originals):
+        groups.setdefault(tuple(item["geometry"]["coordinates"]), []).append((item, original))
+    merged = []
+    for members in groups.values():
+        if len(members) == 1:
+            merged.append(members[0][0])
+            continue
+        members.sort(key=lambda m: (m[1]["properties"].get("time", ""), m[1]["properties"]["id"]))
+        rows, source_ids = [], []
+        for _, original in members:
+            props = original["properties"]
+            who = props.get("claimed_by")
+            rows.append([fields.format_value("time", props) or "",
+                         props["name"] + (f" (claimed by {who})" if who else "")])
+            source_ids += [i for i in page.source_ids(props) if i not in source_ids]
+        first = members[0][0]
+        title = f"{len(members)} claims at this place"
+        merged.append({"type": "Feature", "geometry": first["geometry"], "properties": {
+            "id": f"{first['properties']['id']}-and-{len(members) - 1}-more", "_n": title, "_r": rows,
+            "_s": source_ids, "_k": len(members)}})
+    return merged

@@ -1,0 +1,105 @@
+"""The time control: events on folium's Timeline, the slider in PKT, the
+event list and the table of disputed figures beside the map."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from folium.plugins import Timeline
+from folium.template import Template
+from folium.utilities import JsCode
+
+from geo import fields, timefmt
+from geo.elements import EventPanel, InlineStyle, PktTimelineSlider, render_panel, static_text
+from geo.pagedata import PageData, page_features
+from geo.styles import style_for
+
+HOUR_MS = 3_600_000
+# Above this many events, markers are drawn on one canvas rather than as SVG elements.
+CANVAS_ABOVE = 1000
+
+
+class DataTimeline(Timeline):
+    """folium's Timeline with its data in a named variable, so the event list can read it."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+          var {{ this.get_name() }}_options = {{ this.options|tojavascript }};
+          var {{ this.get_name() }}_data = {{ this.data|tojson }};
+          var {{ this.get_name() }} = L.timeline({{ this.get_name() }}_data, {{ this.get_name() }}_options);
+          {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def appears_at(props: dict) -> int:
+    """Epoch milliseconds at which a claim appears: its stated (representative) time."""
+    return timefmt.epoch_ms(timefmt.parse(props["time"]))
+
+
+def add_timeline_layer(m: folium.Map, features: list[dict], spec: dict, key: str, page: PageData,
+                       window_hours: float | None = None) -> DataTimeline:
+    """Events on the time control.  Each appears at its stated time ("Wednesday
+    evening" is stored as 18:00 and shown in words) and stays, or with
+    `window_hours` stays that long, so a year of events can be scrubbed."""
+    order = sorted(range(len(features)), key=lambda i: (appears_at(features[i]["properties"]),
+                                                        features[i]["properties"]["id"]))
+    features = [features[i] for i in order]
+    items = page_features(features, spec, key, page)
+    starts = [appears_at(f["properties"]) for f in features]
+    last = max(starts) + HOUR_MS
+    for item, start in zip(items, starts):
+        end = start + int(window_hours * HOUR_MS) if window_hours else last
+        item["properties"].update(start=start, end=end)
+    styles = {item["properties"].get("_c", ""): style_for(item["properties"], spec) for item in items}
+    renderer = "L.canvas({padding: 0.5})" if len(items) > CANVAS_ABOVE else "null"
+    point_to_layer = JsCode(
+        "(function () { var styles = " + json.dumps(styles, sort_keys=True, separators=(",", ":")) +
+        "; var renderer = " + renderer + "; return function (feature, latlng) { "
+        "var options = Object.assign({}, styles[feature.properties._c || ''] || {}); "
+        "if (renderer) options.renderer = renderer; return L.circleMarker(latlng, options); }; })()")
+    timeline = DataTimeline(collection(items), point_to_layer=point_to_layer,
+                            on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {key!r}); }}"))
+    timeline.layer_name = spec["name"]  # folium would name it after its random element id
+    timeline.add_to(m)
+    timeline.starts = starts
+    return timeline
+
+
+def collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: dict, events: list[dict]) -> None:
+    slider = PktTimelineSlider(auto_play=False, start=min(timeline.starts), end=max(timeline.starts),
+                               enable_keyboard_controls=False, show_ticks=len(timeline.starts) <= 500, steps=400,
+                               playback_duration=20000)
+    slider.add_timelines(timeline)
+    slider.add_to(m)
+    settings = recipe.get("timeline", {})
+    if settings.get("list", True):
+        html = render_panel("events.html", disputed=disputed_rows(events, settings.get("disputed", {})))
+        InlineStyle(static_text("timeline.css")).add_to(m)
+        EventPanel(html, timeline, slider, key).add_to(m)
+
+
+def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[dict]:
+    """Groups of claimed numbers: [{label, rows: [{figure, value, claimed_by, when}]}], each in time order."""
+    groups = []
+    for label, keys in disputed.items():
+        claims = []
+        for feature in events:
+            props = feature["properties"]
+            for key in keys:
+                if key in props.get("figures", {}):
+                    figure = fields.figure_label(key)
+                    claims.append((appears_at(props), props["id"], key, {
+                        "figure": "" if figure == label.lower() else figure,
+                        "value": fields.figure_value(key, props["figures"][key]),
+                        "claimed_by": props["claimed_by"],
+                        "when": timefmt.display(props["time"], props["time_precision"])}))
+        rows = [row for *_, row in sorted(claims, key=lambda c: (c[0], c[1], c[2]))]
+        if rows:
+            groups.append({"label": label, "rows": rows})
+    return groups
