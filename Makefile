@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[data,test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[data,test,bench]'
 	touch $@
 
 $(ASSETS): package.json package-lock.json

@@ -15,16 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import xyzservices
+import minify_html
 
 from geo import describe
 from geo.chainage import Route
 from geo.compose import compose
 from geo.embed import embed_snippet
-from geo.export import export
+from geo.export import export_all
 from geo.layers import Layers, load_layers
 from geo.offline import inline_assets
-from geo.recipe import load_recipe
+from geo.recipe import load_recipe, tile_provider
+from geo.shapes import forget_shapes
 
 PNG_SIZE = (1200, 800)
 
@@ -37,17 +38,30 @@ def enrich(layers: Layers, route: Route) -> Layers:
     A computed value is marked as such (`km_from_quetta_source: computed`) so
     it is never mistaken for a published km post.
     """
-    enriched = json.loads(json.dumps(layers))
+    # Copies of the properties only: geometries are shared, never changed.
+    enriched = {kind: {**collection, "features": [{**f, "properties": dict(f["properties"])}
+                                                  for f in collection["features"]]}
+                for kind, collection in layers.items()}
     for kind in POINT_LAYERS_WITH_CHAINAGE:
-        for feature in enriched[kind]["features"]:
-            props, geom = feature["properties"], feature["geometry"]
-            if geom["type"] != "Point" or "km_from_quetta" in props:
-                continue
-            where = route.locate(*geom["coordinates"][:2])
-            props["km_from_quetta"] = round(where.km_from_quetta, 1)
-            props["km_from_quetta_source"] = "computed"
-            props["offset_from_route_m"] = round(where.offset_m)
+        todo = [f for f in enriched[kind]["features"]
+                if f["geometry"]["type"] == "Point" and "km_from_quetta" not in f["properties"]]
+        if not todo:
+            continue
+        kms, offsets = route.locate_many([f["geometry"]["coordinates"][0] for f in todo],
+                                         [f["geometry"]["coordinates"][1] for f in todo])
+        for feature, km, offset in zip(todo, kms, offsets):
+            feature["properties"]["km_from_quetta"] = round(float(km), 1)
+            feature["properties"]["km_from_quetta_source"] = "computed"
+            feature["properties"]["offset_from_route_m"] = round(float(offset))
     return enriched
+
+
+def load_enriched(layers_dir: str | Path = "layers") -> Layers:
+    """The validated layers with computed chainage, as maps and exports use them."""
+    layers = load_layers(layers_dir)
+    route = Route.from_layers(layers, str(Path(layers_dir) / "railway.geojson"),
+                              str(Path(layers_dir) / "stations.geojson"))
+    return enrich(layers, route)
 
 
 def write_json(path: Path, data) -> None:
@@ -88,7 +102,7 @@ def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
     """{relative output path: HTML} for the web and offline build of each map."""
     pages = {}
     for recipe in recipes:
-        html = compose(recipe, layers).render()
+        html = minify(compose(recipe, layers).render())
         pages[f"{recipe['_slug']}.html"] = html
         pages[f"offline/{recipe['_slug']}.html"] = inline_assets(html)
     return pages
@@ -100,7 +114,7 @@ def credits(recipe: dict, with_tiles: bool = True) -> str:
     if with_tiles:
         for basemap in recipe.get("basemap", []):
             if basemap.get("show", basemap is recipe["basemap"][0]):
-                parts.append("Tiles: " + xyzservices.providers.query_name(basemap["provider"]).attribution)
+                parts.append("Tiles: " + tile_provider(basemap["provider"]).attribution)
     else:
         parts.append("Background tiles not included (rendered offline)")
     return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -118,20 +132,26 @@ def article_files(recipes: list[dict], layers: Layers) -> dict[str, str]:
     return files
 
 
+def minify(html: str) -> str:
+    """Whitespace and comments out of the page, its scripts and styles (minify-html).
+
+    The minifier turns JSON's \\u003c back into "<" inside scripts; it escapes
+    "</script" itself, and "<!--" (which would confuse the HTML parser inside a
+    script) is escaped here.  Text outside scripts is HTML-escaped, so a raw
+    "<!--" can only be inside one.
+    """
+    return minify_html.minify(html, minify_js=True, minify_css=True).replace("<!--", "\\x3C!--")
+
+
 def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
     """Validate every layer and recipe, then write maps, exports and embeds into `out`."""
-    layers = load_layers(layers_dir)
-    route = Route.from_layers(layers, str(Path(layers_dir) / "railway.geojson"),
-                              str(Path(layers_dir) / "stations.geojson"))
-    enriched = enrich(layers, route)
+    forget_shapes()
+    enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
     pages = render_maps(recipes, enriched)
     texts = article_files(recipes, enriched)
     with atomic_directory(Path(out)) as staging:
-        export(enriched, "geojson", staging / "geojson")
-        export(enriched, "gpkg", staging / "jaffar-express.gpkg")
-        export(enriched, "kml", staging / "jaffar-express.kml")
-        export(enriched, "csv", staging / "events.csv")
+        export_all(enriched, staging)
         for name, text in {**pages, **texts}.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")

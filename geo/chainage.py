@@ -166,6 +166,25 @@ class Route:
             on_line_lat=round(on_lat, 6),
         )
 
+    def locate_many(self, lons, lats) -> tuple[np.ndarray, np.ndarray]:
+        """(km from Quetta, offset in metres) for many points at once, as `locate` gives each."""
+        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        xs, ys = self._to_plane.transform(lons, lats)
+        along_plane = shapely.line_locate_point(self._plane_line, shapely.points(xs, ys))
+        planar, geodesic = self._cumulative
+        i = np.clip(np.searchsorted(planar, along_plane, side="right") - 1, 0, len(planar) - 2)
+        span = planar[i + 1] - planar[i]
+        fraction = np.divide(along_plane - planar[i], span, out=np.zeros_like(span), where=span > 0)
+        along = geodesic[i] + fraction * (geodesic[i + 1] - geodesic[i])
+        on_line = shapely.line_interpolate_point(self._plane_line, along_plane)
+        on_lons, on_lats = self._from_plane.transform(shapely.get_x(on_line), shapely.get_y(on_line))
+        _, _, offsets = GEOD.inv(lons, lats, on_lons, on_lats)
+        alongs = np.array([p.along_m for p in self.posts])
+        kms = np.array([p.km for p in self.posts])
+        j = np.clip(np.searchsorted(alongs, along, side="right") - 1, 0, len(alongs) - 2)
+        scale = (kms[j + 1] - kms[j]) / ((alongs[j + 1] - alongs[j]) / 1000.0)
+        return kms[j] + scale * (along - alongs[j]) / 1000.0, np.asarray(offsets)
+
     def point_at(self, km: float) -> tuple[float, float]:
         """(lon, lat) on the line at a published km from Quetta."""
         posts = self.posts

@@ -79,13 +79,10 @@ def _run_png(args) -> int:
 
 
 def _run_export(args) -> int:
-    from geo.build import enrich
-    from geo.chainage import Route
+    from geo.build import load_enriched
     from geo.export import export
-    from geo.layers import load_layers
 
-    layers = load_layers(args.layers_dir)
-    enriched = enrich(layers, Route.from_layers(layers))
+    enriched = load_enriched(args.layers_dir)
     kinds = [k.strip() for k in args.layers.split(",")] if args.layers else None
     for path in export(enriched, args.format, args.out, kinds):
         print(path)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import folium
 import markupsafe
-import xyzservices
+import shapely
 from folium.utilities import JsCode
-from shapely.geometry import shape
 
 from geo.elements import (
     DataAttribution,
@@ -25,6 +24,8 @@ from geo.elements import (
 )
 from geo.layers import Layers
 from geo.pagedata import PageData, page_features, round_coordinates, stacked
+from geo.recipe import tile_provider
+from geo.shapes import shape_of
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
 from geo.timeline import add_time_control, add_timeline_layer
 
@@ -90,8 +91,8 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
 
 def add_basemaps(m: folium.Map, basemaps: list[dict]) -> None:
     for index, basemap in enumerate(basemaps):
-        provider = xyzservices.providers.query_name(basemap["provider"])
-        folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=basemap["name"],
+        provider = tile_provider(basemap["provider"])
+        folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=basemap["name"],
                          max_zoom=provider.get("max_zoom", 18), overlay=False, control=True,
                          show=basemap.get("show", index == 0)).add_to(m)
 
@@ -113,8 +114,8 @@ def select(features: list[dict], spec: dict) -> list[dict]:
 def features_bounds(features: list[dict]) -> list[list[float]] | None:
     if not features:
         return None
-    boxes = [shape(f["geometry"]).bounds for f in features]
-    return [[min(b[1] for b in boxes), min(b[0] for b in boxes)], [max(b[3] for b in boxes), max(b[2] for b in boxes)]]
+    minx, miny, maxx, maxy = shapely.total_bounds([shape_of(f) for f in features])
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def on_each_feature(key: str) -> JsCode:
@@ -168,3 +169,27 @@ def locator_data(layers: Layers) -> dict:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"h": int(f["properties"]["id"] == "balochistan")}, "geometry": g}
         for f, g in zip(provinces, geometries)]}
+
+
+def expected_drawn(recipe: dict, layers: Layers, at: str = "start") -> dict[str, int]:
+    """How many features each layer of a map draws: with the time control at its `start` or `end`.
+
+    Used by the browser tests and the render benchmark to know when a page is done.
+    """
+    from geo.timeline import appears_at
+
+    counts = {}
+    for index, spec in enumerate(recipe["layer"]):
+        features = select(layers[spec["source"]]["features"], spec)
+        key = f"{recipe['_slug']}-{index}"
+        if spec.get("stack"):
+            counts[key] = len({tuple(round_coordinates(f["geometry"]["coordinates"])) for f in features})
+        elif spec.get("timeline") and at == "start" and features:
+            first = min(appears_at(f["properties"]) for f in features)
+            counts[key] = sum(1 for f in features if appears_at(f["properties"]) <= first)
+        else:
+            counts[key] = len(features)
+        if spec.get("accuracy_circles"):
+            counts[f"{key}-accuracy"] = sum(1 for f in features if f["properties"].get("position_accuracy_m")
+                                            and f["geometry"]["type"] == "Point")
+    return counts

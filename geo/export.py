@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 from shapely.geometry import shape
-from shapely.geometry.polygon import orient
 
 from geo import fields, timefmt
 from geo.errors import GeoError
@@ -37,26 +38,16 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 
 def rfc7946_geometry(geometry: dict) -> dict:
     """Counter-clockwise exterior rings, clockwise holes, coordinates to 6 decimals."""
-    geom = shape(geometry)
-    if geom.geom_type == "Polygon":
-        geom = orient(geom, 1.0)
-    elif geom.geom_type == "MultiPolygon":
-        geom = type(geom)([orient(g, 1.0) for g in geom.geoms])
-    out = json.loads(json.dumps(geom.__geo_interface__))  # tuples -> lists
-    out["coordinates"] = _round(out["coordinates"])
-    return out
+    geom = shapely.orient_polygons(shape(geometry), exterior_cw=False)
+    geom = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
+    return json.loads(shapely.to_geojson(geom))
 
 
-def _round(value):
-    if isinstance(value, (int, float)):
-        return round(value, DECIMALS)
-    return [_round(v) for v in value]
-
-
-def geojson_collection(collection: dict) -> dict:
-    return {"type": "FeatureCollection", "features": [
+def rfc7946_layers(layers: Layers) -> Layers:
+    """The layers with RFC 7946 geometries: computed once, shared by every writer."""
+    return {kind: {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": f["properties"], "geometry": rfc7946_geometry(f["geometry"])}
-        for f in collection["features"]]}
+        for f in collection["features"]]} for kind, collection in layers.items()}
 
 
 def write_geojson(layers: Layers, path: Path) -> list[Path]:
@@ -69,7 +60,7 @@ def write_geojson(layers: Layers, path: Path) -> list[Path]:
         path.mkdir(parents=True, exist_ok=True)
         targets = {kind: path / f"{kind}.geojson" for kind in layers}
     for kind, target in targets.items():
-        text = json.dumps(geojson_collection(layers[kind]), ensure_ascii=False, indent=1)
+        text = json.dumps(layers[kind], ensure_ascii=False, separators=(",", ":"))
         target.write_text(text + "\n", encoding="utf-8")
     return list(targets.values())
 
@@ -203,25 +194,25 @@ KML_FIELDS = ("km_from_quetta", "time", "claimed_by", "claimed_by_detail", "summ
 
 
 def kml_coordinates(coords) -> str:
-    return " ".join(f"{round(x, DECIMALS)},{round(y, DECIMALS)}" for x, y, *_ in coords)
+    return " ".join(f"{x},{y}" for x, y, *_ in coords)  # already rounded to 6 decimals
 
 
 def kml_geometry(parent: ET.Element, geometry: dict) -> None:
-    geom = shape(rfc7946_geometry(geometry))
-    parts = list(getattr(geom, "geoms", [geom]))
+    """KML geometry from an RFC 7946 geometry (already rounded and oriented)."""
+    gtype, coords = geometry["type"], geometry["coordinates"]
+    parts = coords if gtype.startswith("Multi") else [coords]
     container = ET.SubElement(parent, "MultiGeometry") if len(parts) > 1 else parent
     for part in parts:
-        if part.geom_type == "Point":
-            ET.SubElement(ET.SubElement(container, "Point"), "coordinates").text = kml_coordinates([part.coords[0]])
-        elif part.geom_type == "LineString":
-            ET.SubElement(ET.SubElement(container, "LineString"), "coordinates").text = kml_coordinates(part.coords)
+        if gtype.endswith("Point"):
+            ET.SubElement(ET.SubElement(container, "Point"), "coordinates").text = kml_coordinates([part])
+        elif gtype.endswith("LineString"):
+            ET.SubElement(ET.SubElement(container, "LineString"), "coordinates").text = kml_coordinates(part)
         else:
             polygon = ET.SubElement(container, "Polygon")
-            outer = ET.SubElement(ET.SubElement(polygon, "outerBoundaryIs"), "LinearRing")
-            ET.SubElement(outer, "coordinates").text = kml_coordinates(part.exterior.coords)
-            for ring in part.interiors:
-                inner = ET.SubElement(ET.SubElement(polygon, "innerBoundaryIs"), "LinearRing")
-                ET.SubElement(inner, "coordinates").text = kml_coordinates(ring.coords)
+            for index, ring in enumerate(part):
+                boundary = "outerBoundaryIs" if index == 0 else "innerBoundaryIs"
+                linear = ET.SubElement(ET.SubElement(polygon, boundary), "LinearRing")
+                ET.SubElement(linear, "coordinates").text = kml_coordinates(ring)
 
 
 def kml_time(placemark: ET.Element, props: dict) -> None:
@@ -273,4 +264,11 @@ def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None =
         layers = {k: layers[k] for k in kinds}
     if fmt == "csv" and "events" not in layers:
         raise GeoError("the CSV export is one row per claim: include the events layer")
-    return WRITERS[fmt](layers, Path(path))
+    return WRITERS[fmt](rfc7946_layers(layers), Path(path))
+
+
+def export_all(layers: Layers, out: Path) -> list[Path]:
+    """The build's exports: geojson/, jaffar-express.gpkg, jaffar-express.kml, events.csv."""
+    prepared = rfc7946_layers(layers)
+    return (write_geojson(prepared, out / "geojson") + write_gpkg(prepared, out / "jaffar-express.gpkg")
+            + write_kml(prepared, out / "jaffar-express.kml") + write_events_csv(prepared, out / "events.csv"))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from geo.contract import AREA_OF_INTEREST, LAYER_KINDS
 from geo.errors import LayerError, Problem
+from geo.shapes import shape_of  # noqa: F401  (part of the layer API)
 from geo.validate import Bbox, validate_file
 
 Layers = dict[str, dict]  # layer kind -> GeoJSON FeatureCollection

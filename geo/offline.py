@@ -17,12 +17,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import minify_html
+
 from geo.errors import GeoError
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-SCRIPT_TAG = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
-STYLE_TAG = re.compile(r'<link rel="stylesheet" href="(?P<url>[^"]+)"/>')
+# As folium writes them, and as minify-html leaves them (quotes and the slash dropped).
+SCRIPT_TAG = re.compile(r'<script src="?(?P<url>https?://[^"\s>]+)"?></script>')
+STYLE_TAG = re.compile(r'<link (?:rel="?stylesheet"? href="?(?P<url>https?://[^"\s>]+)"?'
+                       r'|href="?(?P<url2>https?://[^"\s>]+)"? rel="?stylesheet"?)\s*/?>')
 CSS_URL = re.compile(r"url\((?P<quote>['\"]?)(?P<ref>[^'\")]+)(?P=quote)\)")
 
 
@@ -66,13 +70,22 @@ def inline_css(path: Path) -> str:
     return CSS_URL.sub(replace, css)
 
 
+@cache
+def inline_script(url: str) -> str:
+    script = asset_path(url).read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return minify_html.minify(f"<script>{script}</script>", minify_js=True)
+
+
+@cache
+def inline_style(url: str) -> str:
+    return minify_html.minify(f"<style>{inline_css(asset_path(url))}</style>", minify_css=True)
+
+
 def inline_assets(html: str) -> str:
-    """The web page with every linked script and stylesheet inlined."""
-    html = SCRIPT_TAG.sub(
-        lambda m: "<script>" + asset_path(m["url"]).read_text(encoding="utf-8").replace("</script", "<\\/script")
-                  + "</script>", html)
-    html = STYLE_TAG.sub(lambda m: "<style>" + inline_css(asset_path(m["url"])) + "</style>", html)
-    left = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', html)
+    """The web page with every linked script and stylesheet inlined (minified once per process)."""
+    html = SCRIPT_TAG.sub(lambda m: inline_script(m["url"]), html)
+    html = STYLE_TAG.sub(lambda m: inline_style(m["url"] or m["url2"]), html)
+    left = re.findall(r'<(?:script|link)[^>]+(?:src|href)=["\']?https?://[^"\s>]+', html)
     if left:
         raise OfflineAssetError(f"the offline page still links {left[0]}")
     return html

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import shapely
-from shapely.geometry import mapping, shape
 
 from geo import fields
+from geo.shapes import shape_of
 
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
 METRES_PER_DEGREE = 111_320
@@ -26,7 +27,18 @@ class PageData:
     def __init__(self) -> None:
         self.sources: list[list[str]] = []
         self._source_index: dict[tuple, int] = {}
+        self.strings: list[str] = []
+        self._string_index: dict[str, int] = {}
         self.layers: dict[str, dict] = {}
+
+    def text(self, value: str | None) -> int | None:
+        """A popup text as an index into the page's string table: repeated texts are carried once."""
+        if value is None:
+            return None
+        if value not in self._string_index:
+            self._string_index[value] = len(self.strings)
+            self.strings.append(value)
+        return self._string_index[value]
 
     def source_ids(self, props: dict) -> list[int]:
         ids = []
@@ -46,7 +58,8 @@ class PageData:
         return popup
 
     def script(self) -> str:
-        data = json.dumps({"sources": self.sources, "layers": self.layers}, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps({"sources": self.sources, "strings": self.strings, "layers": self.layers},
+                          ensure_ascii=False, separators=(",", ":"))
         return "GeoMap.define(" + data.replace("</", "<\\/") + ");"  # no "</script>" inside the script
 
 
@@ -58,19 +71,19 @@ def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:
 
 def display_geometries(features: list[dict], spec: dict) -> list[dict]:
     """Geometries simplified for display (`simplify_m`), shared edges kept, rounded (`decimals`)."""
-    geoms = [shape(f["geometry"]) for f in features]
+    decimals = spec.get("decimals", DEFAULT_DECIMALS)
+    if all(f["geometry"]["type"] == "Point" for f in features):  # the common case, kept cheap
+        return [{"type": "Point", "coordinates": [round(c, decimals) for c in f["geometry"]["coordinates"][:2]]}
+                for f in features]
+    geoms = [shape_of(f) for f in features]
     tolerance = spec.get("simplify_m", 0) / METRES_PER_DEGREE
     if tolerance and geoms:
         if all(g.geom_type in ("Polygon", "MultiPolygon") for g in geoms):
             geoms = list(shapely.coverage_simplify(geoms, tolerance))  # neighbours keep one shared edge
         else:
             geoms = [shapely.simplify(g, tolerance, preserve_topology=True) for g in geoms]
-    decimals = spec.get("decimals", DEFAULT_DECIMALS)
-    out = []
-    for geom in geoms:
-        interface = json.loads(json.dumps(mapping(geom)))
-        out.append({"type": interface["type"], "coordinates": round_coordinates(interface["coordinates"], decimals)})
-    return out
+    rounded = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    return [json.loads(text) for text in shapely.to_geojson(rounded)]
 
 
 def page_features(features: list[dict], spec: dict, key: str, page: PageData) -> list[dict]:
@@ -96,7 +109,7 @@ def page_feature(feature: dict, geometry: dict, spec: dict, popup: list[str], pa
     if label:
         out["_l"] = label
     if popup:
-        out["_v"] = [fields.format_value(f, props) for f in popup]
+        out["_v"] = [page.text(fields.format_value(f, props)) for f in popup]
     if "sources" in spec.get("popup", []):
         out["_s"] = page.source_ids(props)
     if "style_by" in spec:

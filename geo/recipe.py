@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -168,12 +169,18 @@ def _bounds(v):
     return None if ok else f"must be [[south, west], [north, east]], got {v!r}"
 
 
+@cache
+def tile_provider(name: str) -> xyzservices.TileProvider:
+    """An xyzservices provider by name (its lookup is slow; maps ask for the same few)."""
+    return xyzservices.providers.query_name(name)
+
+
 def _provider(v):
     try:
-        xyzservices.providers.query_name(v)
+        tile_provider(v)
     except (ValueError, TypeError):
         return f"unknown tile provider {v!r}; use an xyzservices name such as 'OpenTopoMap' or 'Esri.WorldGrayCanvas'"
-    if xyzservices.providers.query_name(v).requires_token():
+    if tile_provider(v).requires_token():
         return f"tile provider {v!r} needs an API key; choose one that does not"
     return None
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import shapely
-from shapely.geometry import shape
 
 from geo.contract import (
     AREA_OF_INTEREST,
@@ -27,6 +26,7 @@ from geo.contract import (
     kind_for_path,
 )
 from geo.errors import Problem
+from geo.shapes import shape_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -114,7 +114,9 @@ def check_geometry(geometry: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
     if position_problem:
         yield position_problem
         return
-    geom = shape(geometry)
+    if gtype == "Point":
+        return  # a point with good coordinates is always valid
+    geom = shape_of({"geometry": geometry})
     if not geom.is_valid:
         yield f"invalid geometry: {shapely.is_valid_reason(geom)}"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from geo.browser import browser, offline_page, wait_for_vectors
-from geo.compose import select
-from geo.layers import load_layers
+from geo.build import load_enriched
+from geo.compose import expected_drawn
 from geo.recipe import load_recipe
 from tests.conftest import LAYERS, ROOT
 
@@ -42,21 +42,9 @@ def open_map(chromium, path: Path, width=1200, height=800):
     return page
 
 
-def expected_counts(name: str) -> dict[str, int]:
+def expected_counts(name: str, at: str = "end") -> dict[str, int]:
     """How many features each layer of a map should draw, from the recipe and the layers."""
-    recipe = load_recipe(ROOT / "maps" / f"{name}.toml")
-    layers = load_layers(LAYERS)
-    counts = {}
-    for index, spec in enumerate(recipe["layer"]):
-        features = select(layers[spec["source"]]["features"], spec)
-        key = f"{name}-{index}"
-        if spec.get("stack"):
-            counts[key] = len({tuple(round(c, 5) for c in f["geometry"]["coordinates"]) for f in features})
-        else:
-            counts[key] = len(features)
-        if spec.get("accuracy_circles"):
-            counts[f"{key}-accuracy"] = sum(1 for f in features if f["properties"].get("position_accuracy_m"))
-    return counts
+    return expected_drawn(load_recipe(ROOT / "maps" / f"{name}.toml"), load_enriched(LAYERS), at=at)
 
 
 def drawn(page, key: str) -> int:
@@ -139,7 +127,7 @@ def test_keyboard_reaches_the_controls(chromium, dist):
 def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
     stations = json.loads((scratch_layers / "stations.geojson").read_text(encoding="utf-8"))
     mach = next(f for f in stations["features"] if f["properties"]["id"] == "mach")
-    mach["properties"]["name"] = '<img src=x onerror="window.__pwned=1">Mach'
+    mach["properties"]["name"] = '<img src=x onerror="window.__pwned=1">Mach ${window.__pwned=3} `x`'
     mach["properties"]["sources"][0]["url"] = "javascript:window.__pwned=2"
     (scratch_layers / "stations.geojson").write_text(json.dumps(stations), encoding="utf-8")
     out = tmp_path / "dist"

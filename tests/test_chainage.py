@@ -98,3 +98,12 @@ def test_cli_text_and_bad_arguments():
     assert ok.returncode == 0 and "km 141.0 from Quetta" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "geo.cli", "chainage", "29.5", "267.8"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_locate_many_agrees_with_locate(route):
+    points = [(67.57083, 29.64639), (68.0, 29.3), (71.5, 30.2), (73.05, 33.6), (67.1, 30.0)]
+    kms, offsets = route.locate_many([p[0] for p in points], [p[1] for p in points])
+    for (lon, lat), km, offset in zip(points, kms, offsets):
+        one = route.locate(lon, lat)
+        assert km == pytest.approx(one.km_from_quetta, abs=0.001)
+        assert offset == pytest.approx(one.offset_m, abs=0.1)

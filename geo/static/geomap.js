@@ -9,7 +9,7 @@
   var HTTP = /^https?:\/\//i;
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
-  var page = { sources: [], layers: {} };
+  var page = { sources: [], strings: [], layers: {} };
   var registry = { byKey: {}, features: {}, timeline: null, slider: null, map: null };
 
   function el(tag, text, className) {
@@ -43,8 +43,8 @@
     if (props._r) return props._r;
     var meta = page.layers[key] || { labels: [] };
     var out = [];
-    (props._v || []).forEach(function (value, i) {
-      if (value !== null && value !== undefined) out.push([meta.labels[i], value]);
+    (props._v || []).forEach(function (index, i) {
+      if (index !== null && index !== undefined) out.push([meta.labels[i], page.strings[index]]);
     });
     return out;
   }
@@ -52,7 +52,8 @@
   function value(props, key, field) {
     var meta = page.layers[key];
     var i = meta ? meta.fields.indexOf(field) : -1;
-    return i >= 0 && props._v ? props._v[i] : null;
+    var index = i >= 0 && props._v ? props._v[i] : null;
+    return index === null || index === undefined ? null : page.strings[index];
   }
 
   function popup(props, key) {
@@ -108,6 +109,7 @@
 
   function define(data) {
     page.sources = data.sources;
+    page.strings = data.strings;
     page.layers = data.layers;
   }
 

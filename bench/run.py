@@ -1,0 +1,266 @@
+"""`make bench`: page weight, build time and render time against geopandas'
+explore(), and the build at 1,000 / 10,000 / 100,000 synthetic events.
+
+Prints a table and writes bench/results.json.  Both sides run in the same
+process and the same run, so ratios hold on a noisy machine.
+
+Run: ``python bench/run.py [--sizes 1000,10000,100000] [--repeat 5] [--out bench/results.json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pyproj import Geod  # noqa: E402
+from shapely.geometry import shape  # noqa: E402
+
+from bench.synthetic import synthetic_project  # noqa: E402
+from geo.build import build, load_enriched, load_recipes  # noqa: E402
+from geo.compose import expected_drawn, select  # noqa: E402
+
+GEOD = Geod(ellps="WGS84")
+TARGETS = {"page_weight_ratio": 0.3, "build_time_ratio": 1.5, "render_ms": 300, "area_error": 0.001,
+           "point_error_m": 10.0, "build_100k_s": 15.0, "load_100k_ms": 3000.0}
+
+
+def median_time(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def import_time(statement: str, repeat: int = 3) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                 cwd=ROOT).stdout) for _ in range(repeat)]
+    return statistics.median(runs)
+
+
+# --- the alternative: geopandas explore() of the same layers --------------------------
+
+def explore_pages(layers_dir: Path, maps_dir: Path, out: Path) -> dict[str, Path]:
+    """What a user would otherwise write: each map's layers read and explored, saved to HTML."""
+    import folium
+    import geopandas as gpd
+
+    out.mkdir(parents=True, exist_ok=True)
+    pages = {}
+    frames: dict[str, object] = {}
+    for recipe in load_recipes(maps_dir):
+        m = None
+        for spec in recipe["layer"]:
+            if spec["source"] not in frames:
+                frames[spec["source"]] = gpd.read_file(out.parent / "explore-input" / f"{spec['source']}.geojson")
+            frame = frames[spec["source"]]
+            mask = [True] * len(frame)
+            for key, allowed in spec.get("where", {}).items():
+                mask = [a and v in allowed for a, v in zip(mask, frame[key])]
+            for key, (lo, hi) in spec.get("range", {}).items():
+                mask = [a and v is not None and lo <= v <= hi for a, v in zip(mask, frame[key])]
+            chosen = frame[mask]
+            if len(chosen):
+                m = chosen.explore(m=m, name=spec["name"]) if m is not None else chosen.explore(name=spec["name"])
+        folium.LayerControl().add_to(m)
+        pages[recipe["_slug"]] = out / f"{recipe['_slug']}.html"
+        m.save(pages[recipe["_slug"]])
+    return pages
+
+
+def explore_input(enriched: dict, folder: Path) -> None:
+    """The layers as a user would have them: the enriched GeoJSON (chainage included, for the filters)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, collection in enriched.items():
+        features = [{**f, "properties": {k: (json.dumps(v) if isinstance(v, (list, dict)) else v)
+                                         for k, v in f["properties"].items()}} for f in collection["features"]]
+        (folder / f"{kind}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+# --- what our pages carry --------------------------------------------------------------
+
+def page_collections(html: str) -> list[dict]:
+    """Every GeoJSON FeatureCollection embedded in a page."""
+    found = re.findall(r"_add\((\{\"features\".*?\})\);\n", html, re.S)
+    found += re.findall(r"var timeline_\d+_data = (\{.*?\});\n", html, re.S)
+    return [json.loads(text) for text in found]
+
+
+def display_accuracy(html: str, enriched: dict) -> dict:
+    """Largest boundary-area error and point-position error of what the page draws."""
+    source_area = abs(GEOD.geometry_area_perimeter(shape(enriched["boundary"]["features"][0]["geometry"]))[0])
+    points = {tuple(f["geometry"]["coordinates"][:2]) for kind in enriched for f in enriched[kind]["features"]
+              if f["geometry"]["type"] == "Point"}
+    area_error, point_error = 0.0, 0.0
+    for collection in page_collections(html):
+        for feature in collection["features"]:
+            if feature["properties"].get("id") == "balochistan" and feature["geometry"]["type"] != "Point":
+                area = abs(GEOD.geometry_area_perimeter(shape(feature["geometry"]))[0])
+                area_error = max(area_error, abs(area - source_area) / source_area)
+            if feature["geometry"]["type"] == "Point" and "_r" not in feature["properties"]:
+                lon, lat = feature["geometry"]["coordinates"][:2]
+                nearest = min(points, key=lambda p: (p[0] - lon) ** 2 + (p[1] - lat) ** 2)
+                point_error = max(point_error, GEOD.inv(lon, lat, *nearest)[2])
+    return {"area_error": area_error, "point_error_m": point_error}
+
+
+# --- render time in headless Chromium ------------------------------------------------------
+
+WATCH = """(expected) => {
+  window.__drawnAt = null;
+  function total() {
+    if (!window.GeoMap) return -1;
+    return Object.keys(expected).reduce((sum, key) => sum + Math.min(GeoMap.drawn(key), expected[key]), 0);
+  }
+  const want = Object.values(expected).reduce((a, b) => a + b, 0);
+  (function poll() {
+    if (total() >= want) { window.__drawnAt = performance.now(); return; }
+    requestAnimationFrame(poll);
+  })();
+}"""
+
+
+def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int) -> dict[str, dict]:
+    from geo.browser import browser, offline_page
+
+    results = {}
+    with browser() as instance:
+        for recipe in recipes:
+            expected = expected_drawn(recipe, enriched, at="start")
+            samples, errors = [], []
+            for _ in range(repeat):
+                page = offline_page(instance, 1200, 800)
+                page.add_init_script(f"({WATCH})({json.dumps(expected)})")
+                page.goto((dist / "offline" / f"{recipe['_slug']}.html").as_uri())
+                page.wait_for_function("() => window.__drawnAt !== null", timeout=60_000)
+                samples.append(page.evaluate("() => window.__drawnAt"))
+                errors += page.errors
+                page.close()
+            results[recipe["_slug"]] = {"render_ms": statistics.median(samples), "errors": errors}
+    return results
+
+
+def scrub_times(page_path: Path) -> dict:
+    """Moving the time control on a big timeline: how long the map takes to redraw."""
+    from geo.browser import browser, offline_page
+
+    with browser() as instance:
+        page = offline_page(instance, 1200, 800)
+        page.goto(page_path.as_uri())
+        page.wait_for_function("() => window.GeoMap && GeoMap.registry.slider", timeout=60_000)
+        timings = page.evaluate("""() => {
+            const slider = GeoMap.registry.slider, out = {};
+            for (const [name, fraction] of [["middle", 0.5], ["end", 1.0]]) {
+                const t0 = performance.now();
+                slider.setTime(slider.start + (slider.end - slider.start) * fraction);
+                out[name + "_ms"] = performance.now() - t0;
+                out[name + "_drawn"] = GeoMap.registry.timeline.getLayers().length;
+            }
+            return out;
+        }""")
+        timings["errors"] = page.errors
+        return timings
+
+
+# --- the runs ---------------------------------------------------------------------------------
+
+def compare(work: Path, repeat: int, render_repeat: int) -> dict:
+    layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
+    enriched = load_enriched(layers_dir)
+    recipes = load_recipes(maps_dir)
+    explore_input(enriched, work / "explore-input")
+    dist = work / "dist"
+    build(layers_dir, maps_dir, dist)  # warm up both sides
+    explore_pages(layers_dir, maps_dir, work / "explore")
+    ours_s = median_time(lambda: build(layers_dir, maps_dir, dist), repeat)
+    explore_s = median_time(lambda: explore_pages(layers_dir, maps_dir, work / "explore"), repeat)
+    renders = render_times(dist, recipes, enriched, render_repeat)
+    pages = {}
+    for recipe in recipes:
+        slug = recipe["_slug"]
+        html = (dist / f"{slug}.html").read_text(encoding="utf-8")
+        ours, theirs = len(html.encode()), (work / "explore" / f"{slug}.html").stat().st_size
+        pages[slug] = {"bytes": ours, "explore_bytes": theirs, "ratio": ours / theirs,
+                       "offline_bytes": (dist / "offline" / f"{slug}.html").stat().st_size,
+                       **display_accuracy(html, enriched), **renders[slug]}
+    return {"build_s": ours_s, "explore_s": explore_s, "build_ratio": ours_s / explore_s,
+            "import_s": import_time("import geo.build, geo.compose, geo.export"),
+            "explore_import_s": import_time("import geopandas, folium, matplotlib, mapclassify"),
+            "pages": pages}
+
+
+def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
+    rows = []
+    for count in sizes:
+        folder = work / f"scale-{count}"
+        layers_dir, maps_dir = synthetic_project(count, ROOT / "layers", ROOT / "maps", folder)
+        start = time.perf_counter()
+        build(layers_dir, maps_dir, folder / "dist")
+        build_s = time.perf_counter() - start
+        page = folder / "dist" / "timeline.html"
+        row = {"events": count, "build_s": build_s, "timeline_bytes": page.stat().st_size,
+               "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size}
+        if render:
+            enriched = load_enriched(layers_dir)
+            recipe = next(r for r in load_recipes(maps_dir) if r["_slug"] == "timeline")
+            timing = render_times(folder / "dist", [recipe], enriched, 1)["timeline"]
+            row.update(load_ms=timing["render_ms"], load_errors=timing["errors"])
+            row.update(scrub_times(folder / "dist" / "offline" / "timeline.html"))
+        rows.append(row)
+    return rows
+
+
+def table(results: dict) -> str:
+    c = results["compare"]
+    lines = ["| map | page bytes | explore() bytes | ratio (target ≤ 0.3) | render ms (aim < 300) | "
+             "boundary area error | max point error |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for slug, p in c["pages"].items():
+        lines.append(f"| {slug} | {p['bytes']:,} | {p['explore_bytes']:,} | {p['ratio']:.2f} | {p['render_ms']:.0f} | "
+                     f"{p['area_error'] * 100:.3f}% | {p['point_error_m']:.1f} m |")
+    lines += ["", "| build | seconds |", "|---|---:|",
+              f"| `geo build` (maps, offline maps, exports, embeds) | {c['build_s']:.2f} |",
+              f"| explore() script, three pages | {c['explore_s']:.2f} |",
+              f"| ratio (target ≤ 1.5) | {c['build_ratio']:.2f} |",
+              f"| import `geo` (not in the build time) | {c['import_s']:.2f} |",
+              f"| import geopandas, folium, matplotlib, mapclassify | {c['explore_import_s']:.2f} |"]
+    if results["scale"]:
+        lines += ["", "| events | build s | timeline page bytes | offline bytes | load ms | scrub to middle ms | "
+                  "scrub to end ms | drawn at end |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in results["scale"]:
+            lines.append(f"| {r['events']:,} | {r['build_s']:.1f} | {r['timeline_bytes']:,} | {r['offline_bytes']:,} | "
+                         f"{r.get('load_ms', float('nan')):.0f} | {r.get('middle_ms', float('nan')):.0f} | "
+                         f"{r.get('end_ms', float('nan')):.0f} | {r.get('end_drawn', '-')} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic event counts, comma-separated")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median kept)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--no-render", action="store_true", help="skip the browser for the scale runs")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
+        work = Path(tmp)
+        results = {"targets": TARGETS, "compare": compare(work, args.repeat, max(1, args.repeat)),
+                   "scale": scale(work, sizes, render=not args.no_render)}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
