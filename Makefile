@@ -44,8 +44,9 @@ data: $(STAMP)
 screenshots: maps chromium
 	$(BIN)/python scripts/screenshots.py dist docs
 
-bench: $(STAMP) $(ASSETS)
-	@echo "benchmarks: not yet written (issue 5)"; exit 1
+# Page weight, build and render time against geopandas' explore(), and 1k-100k events.
+bench: $(STAMP) $(ASSETS) chromium
+	$(BIN)/python bench/run.py --out bench/results.json
 
 clean:
 	rm -rf dist .dist.* $(VENV) node_modules

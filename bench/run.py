@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from shapely.geometry import shape  # noqa: E402
 
 from bench.synthetic import synthetic_project  # noqa: E402
 from geo.build import build, load_enriched, load_recipes  # noqa: E402
-from geo.compose import expected_drawn, select  # noqa: E402
+from geo.compose import expected_drawn  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 TARGETS = {"page_weight_ratio": 0.3, "build_time_ratio": 1.5, "render_ms": 300, "area_error": 0.001,
@@ -91,28 +90,34 @@ def explore_input(enriched: dict, folder: Path) -> None:
 
 # --- what our pages carry --------------------------------------------------------------
 
-def page_collections(html: str) -> list[dict]:
-    """Every GeoJSON FeatureCollection embedded in a page."""
-    found = re.findall(r"_add\((\{\"features\".*?\})\);\n", html, re.S)
-    found += re.findall(r"var timeline_\d+_data = (\{.*?\});\n", html, re.S)
-    return [json.loads(text) for text in found]
+DRAWN = """() => {
+  const out = [];
+  for (const [key, layers] of Object.entries(GeoMap.registry.byKey)) {
+    for (const layer of layers) {
+      if (key.endsWith("-accuracy")) continue;
+      const feature = layer.toGeoJSON(7);
+      out.push({key: key, id: layer.feature.properties.id, geometry: feature.geometry});
+    }
+  }
+  return out;
+}"""
 
 
-def display_accuracy(html: str, enriched: dict) -> dict:
-    """Largest boundary-area error and point-position error of what the page draws."""
+def display_accuracy(drawn: list[dict], enriched: dict) -> dict:
+    """Largest boundary-area error and point-position error of what the page draws (read from Leaflet)."""
     source_area = abs(GEOD.geometry_area_perimeter(shape(enriched["boundary"]["features"][0]["geometry"]))[0])
-    points = {tuple(f["geometry"]["coordinates"][:2]) for kind in enriched for f in enriched[kind]["features"]
-              if f["geometry"]["type"] == "Point"}
+    points = [tuple(f["geometry"]["coordinates"][:2]) for kind in enriched for f in enriched[kind]["features"]
+              if f["geometry"]["type"] == "Point"]
     area_error, point_error = 0.0, 0.0
-    for collection in page_collections(html):
-        for feature in collection["features"]:
-            if feature["properties"].get("id") == "balochistan" and feature["geometry"]["type"] != "Point":
-                area = abs(GEOD.geometry_area_perimeter(shape(feature["geometry"]))[0])
-                area_error = max(area_error, abs(area - source_area) / source_area)
-            if feature["geometry"]["type"] == "Point" and "_r" not in feature["properties"]:
-                lon, lat = feature["geometry"]["coordinates"][:2]
-                nearest = min(points, key=lambda p: (p[0] - lon) ** 2 + (p[1] - lat) ** 2)
-                point_error = max(point_error, GEOD.inv(lon, lat, *nearest)[2])
+    for feature in drawn:
+        geometry = feature["geometry"]
+        if feature["id"] == "balochistan" and geometry["type"] != "Point":
+            area = abs(GEOD.geometry_area_perimeter(shape(geometry))[0])
+            area_error = max(area_error, abs(area - source_area) / source_area)
+        if geometry["type"] == "Point":
+            lon, lat = geometry["coordinates"][:2]
+            nearest = min(points, key=lambda p: (p[0] - lon) ** 2 + (p[1] - lat) ** 2)
+            point_error = max(point_error, GEOD.inv(lon, lat, *nearest)[2])
     return {"area_error": area_error, "point_error_m": point_error}
 
 
@@ -139,7 +144,7 @@ def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int) -
     with browser() as instance:
         for recipe in recipes:
             expected = expected_drawn(recipe, enriched, at="start")
-            samples, errors = [], []
+            samples, errors, drawn = [], [], []
             for _ in range(repeat):
                 page = offline_page(instance, 1200, 800)
                 page.add_init_script(f"({WATCH})({json.dumps(expected)})")
@@ -147,8 +152,9 @@ def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int) -
                 page.wait_for_function("() => window.__drawnAt !== null", timeout=60_000)
                 samples.append(page.evaluate("() => window.__drawnAt"))
                 errors += page.errors
+                drawn = page.evaluate(DRAWN)
                 page.close()
-            results[recipe["_slug"]] = {"render_ms": statistics.median(samples), "errors": errors}
+            results[recipe["_slug"]] = {"render_ms": statistics.median(samples), "errors": errors, "drawn": drawn}
     return results
 
 
@@ -159,7 +165,7 @@ def scrub_times(page_path: Path) -> dict:
     with browser() as instance:
         page = offline_page(instance, 1200, 800)
         page.goto(page_path.as_uri())
-        page.wait_for_function("() => window.GeoMap && GeoMap.registry.slider", timeout=60_000)
+        page.wait_for_function("() => window.GeoMap && GeoMap.registry.loaded", timeout=60_000)
         timings = page.evaluate("""() => {
             const slider = GeoMap.registry.slider, out = {};
             for (const [name, fraction] of [["middle", 0.5], ["end", 1.0]]) {
@@ -192,9 +198,10 @@ def compare(work: Path, repeat: int, render_repeat: int) -> dict:
         slug = recipe["_slug"]
         html = (dist / f"{slug}.html").read_text(encoding="utf-8")
         ours, theirs = len(html.encode()), (work / "explore" / f"{slug}.html").stat().st_size
+        drawn = renders[slug].pop("drawn")
         pages[slug] = {"bytes": ours, "explore_bytes": theirs, "ratio": ours / theirs,
                        "offline_bytes": (dist / "offline" / f"{slug}.html").stat().st_size,
-                       **display_accuracy(html, enriched), **renders[slug]}
+                       "features_checked": len(drawn), **display_accuracy(drawn, enriched), **renders[slug]}
     return {"build_s": ours_s, "explore_s": explore_s, "build_ratio": ours_s / explore_s,
             "import_s": import_time("import geo.build, geo.compose, geo.export"),
             "explore_import_s": import_time("import geopandas, folium, matplotlib, mapclassify"),

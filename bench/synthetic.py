@@ -54,6 +54,7 @@ def synthetic_project(count: int, layers: Path, maps: Path, out: Path, window_ho
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
     (layers_copy / "events.geojson").write_text(json.dumps(synthetic_events(count, route)), encoding="utf-8")
     timeline = maps_copy / "timeline.toml"
-    text = timeline.read_text(encoding="utf-8").replace("[timeline]\n", f"[timeline]\nwindow_hours = {window_hours}\n", 1)
+    text = timeline.read_text(encoding="utf-8")
+    text = text.replace("[timeline]\n", f"[timeline]\nwindow_hours = {window_hours}\n", 1)
     timeline.write_text(text, encoding="utf-8")
     return layers_copy, maps_copy

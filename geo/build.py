@@ -8,8 +8,10 @@ only when complete, so a failed or interrupted build leaves the previous
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,7 @@ from geo.recipe import load_recipe, tile_provider
 from geo.shapes import forget_shapes
 
 PNG_SIZE = (1200, 800)
+BACKGROUND_ABOVE = 5000  # features; below this a fork costs more than it saves
 
 POINT_LAYERS_WITH_CHAINAGE = ("tunnels", "staging", "events")
 
@@ -89,6 +92,37 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+class Background:
+    """A function run in a forked child process (Linux), or at once where fork is not available."""
+
+    def __init__(self, function, *args):
+        self.process = None
+        if sys.platform.startswith("linux"):
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(target=self._run, args=(function, args), daemon=True)
+            self.process.start()
+        else:
+            function(*args)
+
+    @staticmethod
+    def _run(function, args) -> None:
+        try:
+            function(*args)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent through the exit code
+            print(f"geo build: {function.__name__} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            os._exit(1)
+
+    def wait(self) -> None:
+        if self.process is not None:
+            self.process.join()
+            if self.process.exitcode != 0:
+                raise RuntimeError(f"the background step failed (exit code {self.process.exitcode})")
+
+
+def in_background(function, *args) -> Background:
+    return Background(function, *args)
+
+
 def load_recipes(maps_dir: str | Path) -> list[dict]:
     """Every recipe in the maps directory, checked, in file-name order."""
     paths = sorted(Path(maps_dir).glob("*.toml"))
@@ -148,13 +182,19 @@ def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out:
     forget_shapes()
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
-    pages = render_maps(recipes, enriched)
-    texts = article_files(recipes, enriched)
     with atomic_directory(Path(out)) as staging:
-        export_all(enriched, staging)
+        # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
+        size = sum(len(c["features"]) for c in enriched.values())
+        exports = in_background(export_all, enriched, staging) if size > BACKGROUND_ABOVE else None
+        if exports is None:
+            export_all(enriched, staging)
+        pages = render_maps(recipes, enriched)
+        texts = article_files(recipes, enriched)
         for name, text in {**pages, **texts}.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
+        if exports is not None:
+            exports.wait()
         previous_png = Path(out) / "png"
         if previous_png.is_dir():  # PNGs are rendered by `geo png`; keep the last ones
             shutil.copytree(previous_png, staging / "png")

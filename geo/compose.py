@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import folium
 import markupsafe
+import numpy as np
 import shapely
 from folium.utilities import JsCode
 
@@ -114,7 +115,11 @@ def select(features: list[dict], spec: dict) -> list[dict]:
 def features_bounds(features: list[dict]) -> list[list[float]] | None:
     if not features:
         return None
-    minx, miny, maxx, maxy = shapely.total_bounds([shape_of(f) for f in features])
+    if all(f["geometry"]["type"] == "Point" for f in features):
+        xy = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
+        (minx, miny), (maxx, maxy) = xy.min(axis=0), xy.max(axis=0)
+    else:
+        minx, miny, maxx, maxy = shapely.total_bounds([shape_of(f) for f in features])
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
@@ -165,7 +170,7 @@ def locator_data(layers: Layers) -> dict:
     """Provinces, simplified for a 130-pixel inset, Balochistan highlighted."""
     provinces = layers.get("provinces", {"features": []})["features"]
     from geo.pagedata import display_geometries
-    geometries = display_geometries(provinces, {"simplify_m": 5000, "decimals": 2})
+    geometries = display_geometries(provinces, {"simplify_m": 15000, "decimals": 2})
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"h": int(f["properties"]["id"] == "balochistan")}, "geometry": g}
         for f, g in zip(provinces, geometries)]}

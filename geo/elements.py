@@ -160,7 +160,7 @@ class EventPanel(MacroElement):
         {% macro script(this, kwargs) %}
         GeoMap.registerTimeline({{ this._parent.get_name() }}, {{ this.timeline.get_name() }},
                                 {{ this.slider.get_name() }}, {{ this.key|tojson }},
-                                {{ this.timeline.get_name() }}_data);
+                                {{ this.timeline.get_name() }}_ready);
         {% endmacro %}
     """)
 

@@ -11,9 +11,9 @@ import csv
 import html
 import io
 import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
+from xml.sax.saxutils import escape as xml_escape
 
 import geopandas as gpd
 import numpy as np
@@ -31,13 +31,14 @@ DECIMALS = 6  # RFC 7946 suggests 6: about 0.1 m
 GPKG_TIMESTAMP = "2025-03-12T00:00:00Z"
 GEOMETRY_TYPES = {"boundary": "MultiPolygon", "provinces": "MultiPolygon", "railway": "LineString",
                   "stations": "Point", "tunnels": "Point", "staging": "Point", "events": "Point"}
-KML_NS = "http://www.opengis.net/kml/2.2"
 
 
 # --- GeoJSON -------------------------------------------------------------------
 
 def rfc7946_geometry(geometry: dict) -> dict:
     """Counter-clockwise exterior rings, clockwise holes, coordinates to 6 decimals."""
+    if geometry["type"] == "Point":  # most features: no shapely round trip
+        return {"type": "Point", "coordinates": [round(c, DECIMALS) for c in geometry["coordinates"][:2]]}
     geom = shapely.orient_polygons(shape(geometry), exterior_cw=False)
     geom = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
     return json.loads(shapely.to_geojson(geom))
@@ -107,7 +108,12 @@ def sources_rows(layers: Layers) -> list[dict]:
 
 def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
     rows = flat_rows(kind, collection)
-    geoms = [shape(f["geometry"]) for f in collection["features"]]
+    features = collection["features"]
+    if features and all(f["geometry"]["type"] == "Point" for f in features):
+        geoms = gpd.points_from_xy([f["geometry"]["coordinates"][0] for f in features],
+                                   [f["geometry"]["coordinates"][1] for f in features])
+    else:
+        geoms = [shape(f["geometry"]) for f in features]
     if GEOMETRY_TYPES.get(kind) == "MultiPolygon":
         from shapely.geometry import MultiPolygon
         geoms = [MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
@@ -115,8 +121,7 @@ def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
     if "time" in frame:
         # Real datetime columns, stored in UTC as the GeoPackage standard asks; the
         # precision column says how exact each one is.
-        frame["time"] = pd.to_datetime([timefmt.parse(t) if isinstance(t, str) else None for t in frame["time"]],
-                                       utc=True)
+        frame["time"] = pd.to_datetime(frame["time"], utc=True, format="ISO8601")
     return frame
 
 
@@ -147,24 +152,20 @@ def write_events_csv(layers: Layers, path: Path) -> list[Path]:
     figures = figure_keys(events)
     header = ["id", "time", "time_precision", "time_pkt", "claimed_by", "claimed_by_detail", "name", "summary",
               *figures, "lon", "lat", "km_from_quetta", "place", "place_reported", "sources"]
-    rows = []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
     for feature in sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]),
                                                               f["properties"]["id"])):
         props = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"][:2]
-        rows.append({"id": props["id"], "time": timefmt.parse(props["time"]).isoformat(),
-                     "time_precision": props["time_precision"],
-                     "time_pkt": timefmt.display(props["time"], props["time_precision"]),
-                     "claimed_by": props["claimed_by"], "claimed_by_detail": props.get("claimed_by_detail", ""),
-                     "name": props["name"], "summary": props.get("summary", ""),
-                     **{k: props.get("figures", {}).get(k, "") for k in figures},
-                     "lon": round(lon, DECIMALS), "lat": round(lat, DECIMALS),
-                     "km_from_quetta": props.get("km_from_quetta", ""), "place": props.get("place", ""),
-                     "place_reported": props.get("place_reported", ""), "sources": csv_sources(props)})
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+        counts = props.get("figures", {})
+        writer.writerow([props["id"], timefmt.parse(props["time"]).isoformat(), props["time_precision"],
+                         timefmt.display(props["time"], props["time_precision"]), props["claimed_by"],
+                         props.get("claimed_by_detail", ""), props["name"], props.get("summary", ""),
+                         *(counts.get(k, "") for k in figures), round(lon, DECIMALS), round(lat, DECIMALS),
+                         props.get("km_from_quetta", ""), props.get("place", ""), props.get("place_reported", ""),
+                         csv_sources(props)])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return [path]
@@ -197,55 +198,55 @@ def kml_coordinates(coords) -> str:
     return " ".join(f"{x},{y}" for x, y, *_ in coords)  # already rounded to 6 decimals
 
 
-def kml_geometry(parent: ET.Element, geometry: dict) -> None:
+def kml_geometry(geometry: dict) -> str:
     """KML geometry from an RFC 7946 geometry (already rounded and oriented)."""
     gtype, coords = geometry["type"], geometry["coordinates"]
     parts = coords if gtype.startswith("Multi") else [coords]
-    container = ET.SubElement(parent, "MultiGeometry") if len(parts) > 1 else parent
+    out = []
     for part in parts:
         if gtype.endswith("Point"):
-            ET.SubElement(ET.SubElement(container, "Point"), "coordinates").text = kml_coordinates([part])
+            out.append(f"<Point><coordinates>{kml_coordinates([part])}</coordinates></Point>")
         elif gtype.endswith("LineString"):
-            ET.SubElement(ET.SubElement(container, "LineString"), "coordinates").text = kml_coordinates(part)
+            out.append(f"<LineString><coordinates>{kml_coordinates(part)}</coordinates></LineString>")
         else:
-            polygon = ET.SubElement(container, "Polygon")
-            for index, ring in enumerate(part):
-                boundary = "outerBoundaryIs" if index == 0 else "innerBoundaryIs"
-                linear = ET.SubElement(ET.SubElement(polygon, boundary), "LinearRing")
-                ET.SubElement(linear, "coordinates").text = kml_coordinates(ring)
+            rings = "".join(
+                f"<{'outer' if i == 0 else 'inner'}BoundaryIs><LinearRing><coordinates>{kml_coordinates(ring)}"
+                f"</coordinates></LinearRing></{'outer' if i == 0 else 'inner'}BoundaryIs>"
+                for i, ring in enumerate(part))
+            out.append(f"<Polygon>{rings}</Polygon>")
+    return out[0] if len(out) == 1 else "<MultiGeometry>" + "".join(out) + "</MultiGeometry>"
 
 
-def kml_time(placemark: ET.Element, props: dict) -> None:
+def kml_time(props: dict) -> str:
     """A TimeStamp for minute precision, else the TimeSpan its precision covers (Google Earth's slider)."""
     if "time" not in props or "time_precision" not in props:
-        return
+        return ""
     start, end = timefmt.interval(props["time"], props["time_precision"])
     if props["time_precision"] == "minute":
-        ET.SubElement(ET.SubElement(placemark, "TimeStamp"), "when").text = start.isoformat()
-    else:
-        span = ET.SubElement(placemark, "TimeSpan")
-        ET.SubElement(span, "begin").text = start.isoformat()
-        ET.SubElement(span, "end").text = end.isoformat()
+        return f"<TimeStamp><when>{start.isoformat()}</when></TimeStamp>"
+    return f"<TimeSpan><begin>{start.isoformat()}</begin><end>{end.isoformat()}</end></TimeSpan>"
+
+
+def kml_placemark(kind: str, feature: dict) -> str:
+    props = feature["properties"]
+    placemark_id = xml_escape(f"{kind}-{props['id']}", {'"': "&quot;"})
+    return (f'<Placemark id="{placemark_id}">'
+            f"<name>{xml_escape(props.get('name', props['id']))}</name>"
+            f"<description>{xml_escape(kml_description(props, KML_FIELDS))}</description>"
+            f"{kml_time(props)}{kml_geometry(feature['geometry'])}</Placemark>")
 
 
 def write_kml(layers: Layers, path: Path) -> list[Path]:
-    ET.register_namespace("", KML_NS)
-    root = ET.Element("kml", xmlns=KML_NS)
-    document = ET.SubElement(root, "Document")
-    ET.SubElement(document, "name").text = "Jaffar Express hijacking, 11-12 March 2025"
+    """A folder per layer; descriptions are escaped HTML, which Google Earth shows as text and links."""
+    chunks = ['<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',
+              "<name>Jaffar Express hijacking, 11-12 March 2025</name>"]
     for kind, collection in layers.items():
-        folder = ET.SubElement(document, "Folder")
-        ET.SubElement(folder, "name").text = kind
-        for feature in collection["features"]:
-            props = feature["properties"]
-            placemark = ET.SubElement(folder, "Placemark", id=f"{kind}-{props['id']}")
-            ET.SubElement(placemark, "name").text = props.get("name", props["id"])
-            ET.SubElement(placemark, "description").text = kml_description(props, KML_FIELDS)
-            kml_time(placemark, props)
-            kml_geometry(placemark, feature["geometry"])
-    ET.indent(root)
+        chunks.append(f"<Folder><name>{xml_escape(kind)}</name>")
+        chunks.extend(kml_placemark(kind, feature) + "\n" for feature in collection["features"])
+        chunks.append("</Folder>")
+    chunks.append("</Document></kml>\n")
     path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
+    path.write_text("".join(chunks), encoding="utf-8")
     return [path]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from geo import timefmt
 
@@ -65,10 +66,27 @@ def format_value(field: str, props: dict[str, Any]) -> str | None:
     return str(value)
 
 
+NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def readable_url(url: str) -> str:
+    """Percent-escapes of non-ASCII characters (an Urdu headline in a URL) shown as the characters.
+
+    Only runs of escaped bytes >= 0x80 are decoded: together they can only be
+    non-ASCII UTF-8, so no "/", "?" or "#" appears and the link stays the same.
+    """
+    def decode(match: re.Match) -> str:
+        try:
+            return unquote(match.group(0), errors="strict")
+        except UnicodeDecodeError:
+            return match.group(0)
+    return NON_ASCII_ESCAPES.sub(decode, url)
+
+
 def sources(props: dict[str, Any]) -> list[list[str]]:
     """[[outlet, date, url-or-empty]]; a URL that is not http(s) is dropped, so it is never a link."""
     out = []
     for source in props.get("sources", []):
         url = source.get("url", "")
-        out.append([source["outlet"], source["date"], url if URL.match(url or "") else ""])
+        out.append([source["outlet"], source["date"], readable_url(url) if URL.match(url or "") else ""])
     return out

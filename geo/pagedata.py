@@ -8,6 +8,8 @@ source once in a table that features point into by index.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from typing import Any
 
@@ -17,6 +19,7 @@ import shapely
 from geo import fields
 from geo.shapes import shape_of
 
+PACK_ABOVE_BYTES = 1_000_000
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
 METRES_PER_DEGREE = 111_320
 
@@ -58,9 +61,15 @@ class PageData:
         return popup
 
     def script(self) -> str:
-        data = json.dumps({"sources": self.sources, "strings": self.strings, "layers": self.layers},
-                          ensure_ascii=False, separators=(",", ":"))
-        return "GeoMap.define(" + data.replace("</", "<\\/") + ");"  # no "</script>" inside the script
+        """`GeoMap.define(layers, texts)`; texts (sources and strings) travel compressed when large."""
+        layers = json.dumps(self.layers, ensure_ascii=False, separators=(",", ":"))
+        texts = json.dumps({"sources": self.sources, "strings": self.strings}, ensure_ascii=False,
+                           separators=(",", ":"))
+        if len(texts) > PACK_ABOVE_BYTES:  # a year of claims: inflated by the browser
+            packed = base64.b64encode(gzip.compress(texts.encode(), compresslevel=6, mtime=0)).decode()
+            texts = f'GeoMap.inflate("{packed}")'
+        # No "</script>" may appear inside the script element.
+        return f"GeoMap.define({layers}, {texts});".replace("</", "<\\/")
 
 
 def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:
@@ -94,6 +103,8 @@ def page_features(features: list[dict], spec: dict, key: str, page: PageData) ->
 
 
 def joined(props: dict, names: list[str]) -> str | None:
+    if names == ["name"]:  # the usual tooltip: no formatting to do
+        return props.get("name")
     texts = [t for t in (fields.format_value(f, props) for f in names) if t]
     return " · ".join(texts) if texts else None
 

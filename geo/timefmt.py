@@ -8,6 +8,7 @@ A time's precision becomes an interval: "evening" is 17:00-21:00, "about
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 PKT = ZoneInfo("Asia/Karachi")
@@ -17,6 +18,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 PARTS_OF_DAY = ((0, "night"), (5, "morning"), (12, "afternoon"), (17, "evening"), (21, "night"), (24, ""))
 
 
+@lru_cache(maxsize=1 << 18)
 def parse(value: str) -> datetime:
     """An ISO 8601 time with offset, as a timezone-aware datetime in PKT."""
     parsed = datetime.fromisoformat(value)
@@ -56,6 +58,7 @@ def day_label(moment: datetime) -> str:
     return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
 
 
+@lru_cache(maxsize=1 << 18)
 def display(value: str, precision: str) -> str:
     """'Tue 11 Mar, 12:55 PKT', 'Tue 11 Mar, about 13:00 PKT', 'Wed 12 Mar, evening', 'Thu 13 Mar'."""
     moment = parse(value)

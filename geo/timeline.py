@@ -3,6 +3,8 @@ event list and the table of disputed figures beside the map."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 
 import folium
@@ -16,21 +18,45 @@ from geo.pagedata import PageData, page_features
 from geo.styles import style_for
 
 HOUR_MS = 3_600_000
+PACK_ABOVE_BYTES = 1_000_000  # timeline data larger than this is shipped compressed
+DISPUTED_ROWS = 40  # per figure: the table stays small; events.csv has every claim
 # Above this many events, markers are drawn on one canvas rather than as SVG elements.
 CANVAS_ABOVE = 1000
 
 
 class DataTimeline(Timeline):
-    """folium's Timeline with its data in a named variable, so the event list can read it."""
+    """folium's Timeline with its data as a promise (`<name>_ready`), so the event list can read it.
+
+    Large data travels gzip-compressed inside the page (base64) and is inflated
+    by the browser's DecompressionStream: a year of events stays a page that
+    loads in seconds.  Small data is plain JSON, as folium writes it.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
           var {{ this.get_name() }}_options = {{ this.options|tojavascript }};
+          {%- if this.packed %}
+          var {{ this.get_name() }} = L.timeline(null, {{ this.get_name() }}_options);
+          var {{ this.get_name() }}_ready = GeoMap.inflate({{ this.packed|tojson }}).then(function (data) {
+              {{ this.get_name() }}._process(data);
+              return data;
+          });
+          {%- else %}
           var {{ this.get_name() }}_data = {{ this.data|tojson }};
           var {{ this.get_name() }} = L.timeline({{ this.get_name() }}_data, {{ this.get_name() }}_options);
+          var {{ this.get_name() }}_ready = Promise.resolve({{ this.get_name() }}_data);
+          {%- endif %}
           {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
+
+    def __init__(self, data: dict, **kwargs):
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        packed = len(text) > PACK_ABOVE_BYTES
+        super().__init__({"type": "FeatureCollection", "features": []} if packed else data, **kwargs)
+        # mtime=0: the same data gives the same bytes, so builds stay byte-identical.
+        self.packed = base64.b64encode(gzip.compress(text.encode(), compresslevel=6, mtime=0)).decode() \
+            if packed else None
 
 
 def appears_at(props: dict) -> int:
@@ -52,7 +78,11 @@ def add_timeline_layer(m: folium.Map, features: list[dict], spec: dict, key: str
     for item, start in zip(items, starts):
         end = start + int(window_hours * HOUR_MS) if window_hours else last
         item["properties"].update(start=start, end=end)
-    styles = {item["properties"].get("_c", ""): style_for(item["properties"], spec) for item in items}
+    styles: dict[str, dict] = {}
+    for item in items:  # one style per class, not per event
+        cls = item["properties"].get("_c", "")
+        if cls not in styles:
+            styles[cls] = style_for(item["properties"], spec)
     renderer = "L.canvas({padding: 0.5})" if len(items) > CANVAS_ABOVE else "null"
     point_to_layer = JsCode(
         "(function () { var styles = " + json.dumps(styles, sort_keys=True, separators=(",", ":")) +
@@ -101,5 +131,5 @@ def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[di
                         "when": timefmt.display(props["time"], props["time_precision"])}))
         rows = [row for *_, row in sorted(claims, key=lambda c: (c[0], c[1], c[2]))]
         if rows:
-            groups.append({"label": label, "rows": rows})
+            groups.append({"label": label, "rows": rows[:DISPUTED_ROWS], "more": max(0, len(rows) - DISPUTED_ROWS)})
     return groups

@@ -9,7 +9,7 @@
   var HTTP = /^https?:\/\//i;
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
-  var page = { sources: [], strings: [], layers: {} };
+  var page = { sources: [], strings: [], layers: {}, ready: Promise.resolve() };
   var registry = { byKey: {}, features: {}, timeline: null, slider: null, map: null };
 
   function el(tag, text, className) {
@@ -107,18 +107,37 @@
     return registry.byKey[key] ? registry.byKey[key].size : 0;
   }
 
-  function define(data) {
-    page.sources = data.sources;
-    page.strings = data.strings;
-    page.layers = data.layers;
+  /* The page's shared texts: given directly, or as a promise when they travel compressed. */
+  function define(layers, texts) {
+    page.layers = layers;
+    function use(value) { page.sources = value.sources; page.strings = value.strings; }
+    if (texts instanceof Promise) page.ready = texts.then(use);
+    else use(texts);
   }
 
-  /* The event list beside the timeline map. */
-  function registerTimeline(map, timeline, slider, key, data) {
+  /* Large timelines travel gzip-compressed and base64-encoded inside the page. */
+  function inflate(base64) {
+    var binary = atob(base64);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  /* The event list beside the timeline map, once the timeline's data is ready. */
+  function registerTimeline(map, timeline, slider, key, ready) {
     registry.map = map;
     registry.timeline = timeline;
     registry.slider = slider;
-    var events = data.features;
+    registry.ready = Promise.all([ready, page.ready]).then(function (values) {
+      var data = values[0];
+      listEvents(timeline, slider, key, data.features);
+      slider.setTime(slider.time === undefined ? slider.start : slider.time);
+      registry.loaded = true;
+    });
+  }
+
+  function listEvents(timeline, slider, key, events) {
     var list = document.querySelector(".geo-event-list");
     var entries = [];
 
@@ -203,6 +222,6 @@
     }
   });
 
-  window.GeoMap = { bind: bind, define: define, drawn: drawn, registerTimeline: registerTimeline,
+  window.GeoMap = { bind: bind, define: define, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
                     focusEvent: focusEvent, registry: registry, page: page };
 })();

@@ -1,0 +1,27 @@
+"""`make bench` runs end to end on a tiny size (the real measurements are not tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_bench_runs_on_a_tiny_size(tmp_path):
+    out = tmp_path / "results.json"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "200", "--repeat", "1",
+                             "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    pages = results["compare"]["pages"]
+    assert set(pages) == {"corridor", "attack-site", "timeline"}
+    for page in pages.values():
+        assert page["bytes"] > 0 and page["explore_bytes"] > 0 and page["render_ms"] > 0
+        assert page["errors"] == [] and page["features_checked"] > 0
+        assert page["point_error_m"] <= results["targets"]["point_error_m"]
+    assert results["compare"]["build_s"] > 0 and results["compare"]["explore_s"] > 0
+    (row,) = results["scale"]
+    assert row["events"] == 200 and row["load_errors"] == [] and row["end_drawn"] > 0
+    assert "| map | page bytes |" in result.stdout
