@@ -7,6 +7,7 @@ only when complete, so a failed or interrupted build leaves the previous
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -179,6 +180,18 @@ def minify(html: str) -> str:
 
 def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
     """Validate every layer and recipe, then write maps, exports and embeds into `out`."""
+    # The build makes millions of small dicts and frees them all at the end: the
+    # cycle collector would scan them again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(layers_dir, maps_dir, out)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Path:
     forget_shapes()
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)

@@ -45,22 +45,37 @@ def format_figures(figures: dict[str, int]) -> str:
     return "; ".join(f"{figure_label(k)}: {figure_value(k, v)}" for k, v in figures.items())
 
 
+def _km(value, props) -> str:
+    computed = " (computed)" if props.get("km_from_quetta_basis") or props.get("km_from_quetta_source") else ""
+    return f"km {value:g} from Quetta{computed}"
+
+
+def _accuracy(value, props) -> str:
+    return f"± {value / 1000:g} km" if value >= 1000 else f"± {value:g} m"
+
+
+def _area(value, props) -> str:
+    return f"{value:,} km²"
+
+
+FORMATTERS = {
+    "time": lambda value, props: timefmt.display(value, props.get("time_precision", "minute")),
+    "km_from_quetta": _km, "km_from_quetta_start": _km, "position_accuracy_m": _accuracy,
+    "area_km2_geodesic": _area, "area_km2_official": _area,
+    "figures": lambda value, props: format_figures(value),
+}
+
+
 def format_value(field: str, props: dict[str, Any]) -> str | None:
     """The text of one property, or None when the feature does not have it."""
     value = props.get(field)
     if value is None or value == {} or value == []:
         return None
-    if field == "time":
-        return timefmt.display(value, props.get("time_precision", "minute"))
-    if field in ("km_from_quetta", "km_from_quetta_start"):
-        computed = " (computed)" if props.get("km_from_quetta_basis") or props.get("km_from_quetta_source") else ""
-        return f"km {value:g} from Quetta{computed}"
-    if field == "position_accuracy_m":
-        return f"± {value / 1000:g} km" if value >= 1000 else f"± {value:g} m"
-    if field.startswith("area_km2"):
-        return f"{value:,} km²"
-    if field == "figures":
-        return format_figures(value)
+    if type(value) is str and field not in FORMATTERS:  # the common case, first
+        return value
+    formatter = FORMATTERS.get(field)
+    if formatter:
+        return formatter(value, props)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
