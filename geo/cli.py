@@ -136,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     except GeoError as exc:
         print(f"geo {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = exc.filename or ""
+        print(f"geo {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001 - the promise is no traceback
         if os.environ.get("GEO_DEBUG"):
             raise

@@ -64,3 +64,9 @@ def test_builds_are_byte_identical(tmp_path):
     assert geo("build", "--out", str(second)).returncode == 0
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files and all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_unwritable_output_is_bad_input(tmp_path):
+    result = geo("export", "--format", "csv", "--out", "/proc/no-such-dir/events.csv")
+    assert result.returncode == 2 and "/proc/no-such-dir/events.csv" in result.stderr
+    assert "Traceback" not in result.stderr
