@@ -68,5 +68,5 @@ def test_builds_are_byte_identical(tmp_path):
 
 def test_unwritable_output_is_bad_input(tmp_path):
     result = geo("export", "--format", "csv", "--out", "/proc/no-such-dir/events.csv")
-    assert result.returncode == 2 and "/proc/no-such-dir/events.csv" in result.stderr
+    assert result.returncode == 2 and "/proc/no-such-dir" in result.stderr
     assert "Traceback" not in result.stderr
