@@ -24,6 +24,7 @@ from geo import describe
 from geo.chainage import Route
 from geo.compose import compose
 from geo.embed import embed_snippet
+from geo.errors import GeoError
 from geo.export import export_all
 from geo.layers import Layers, load_layers
 from geo.offline import inline_assets
@@ -31,6 +32,7 @@ from geo.recipe import load_recipe, tile_provider
 from geo.shapes import forget_shapes
 
 PNG_SIZE = (1200, 800)
+BUILD_MARKER = ".geo-build"  # in every build output: proof that a directory may be replaced
 BACKGROUND_ABOVE = 5000  # features; below this a fork costs more than it saves
 
 POINT_LAYERS_WITH_CHAINAGE = ("tunnels", "staging", "events")
@@ -74,14 +76,30 @@ def write_json(path: Path, data) -> None:
 
 
 @contextmanager
-def atomic_directory(out: Path) -> Iterator[Path]:
-    """Yield a staging directory that replaces `out` only if the block succeeds."""
+def atomic_directory(out: Path, marker: str | None = BUILD_MARKER) -> Iterator[Path]:
+    """Yield a staging directory that replaces `out` only if the block succeeds.
+
+    `out` is replaced whole, so it must be a previous output (it holds
+    `marker`) or not exist yet (or be empty): `--out .` must never delete a project.
+    """
+    shown = out
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    previous = out.is_dir() and (not any(out.iterdir()) or marker is None or (out / marker).exists()
+                                 or ((out / "offline").is_dir() and (out / "geojson").is_dir()))
+    if out.exists() and not previous:
+        raise GeoError(f"{shown}: exists and is not a previous build output (no {marker}); "
+                       "choose a new or empty directory")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise GeoError(f"{shown}: cannot write here: {exc.strerror or exc}") from None
     staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be served
     try:
         yield staging
+        if marker:
+            (staging / marker).write_text("Written by `geo build`; the next build replaces this directory.\n",
+                                          encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -128,7 +146,6 @@ def load_recipes(maps_dir: str | Path) -> list[dict]:
     """Every recipe in the maps directory, checked, in file-name order."""
     paths = sorted(Path(maps_dir).glob("*.toml"))
     if not paths:
-        from geo.errors import GeoError
         raise GeoError(f"{maps_dir}: no map recipes (*.toml) found")
     return [load_recipe(path) for path in paths]
 
@@ -137,9 +154,11 @@ def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
     """{relative output path: HTML} for the web and offline build of each map."""
     pages = {}
     for recipe in recipes:
-        html = minify(compose(recipe, layers).render())
-        pages[f"{recipe['_slug']}.html"] = html
-        pages[f"offline/{recipe['_slug']}.html"] = inline_assets(html)
+        # Inline before minifying: in the rendered page every "<" inside data is
+        # escaped, so only the page's own <script src> and <link> tags can match.
+        html = compose(recipe, layers).render()
+        pages[f"{recipe['_slug']}.html"] = minify(html)
+        pages[f"offline/{recipe['_slug']}.html"] = minify(inline_assets(html))
     return pages
 
 
@@ -221,11 +240,10 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
     dist = Path(dist)
     recipes = load_recipes(maps_dir)
     written = []
-    with atomic_directory(dist / "png") as staging:
+    with atomic_directory(dist / "png", marker=None) as staging:
         for recipe in recipes:
             page = dist / "offline" / f"{recipe['_slug']}.html"
             if not page.is_file():
-                from geo.errors import GeoError
                 raise GeoError(f"{page}: not built; run `geo build` first")
             for suffix, scale in (("", 1), ("@2x", 2)):
                 png = staging / f"{recipe['_slug']}{suffix}.png"

@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 import shapely
 from shapely.geometry import shape
 
@@ -132,13 +133,19 @@ def write_gpkg(layers: Layers, path: Path) -> list[Path]:
         path.unlink()
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
     try:
-        for kind, collection in layers.items():
-            geodataframe(kind, collection).to_file(path, layer=kind, driver="GPKG", engine="pyogrio",
-                                                   geometry_type=GEOMETRY_TYPES.get(kind, "Unknown"))
-        pyogrio.write_dataframe(pd.DataFrame(sources_rows(layers)), path, layer="sources", driver="GPKG")
+        _write_gpkg_tables(layers, path)
+    except pyogrio.errors.DataSourceError as exc:
+        raise GeoError(f"{path}: cannot write the GeoPackage: {exc}") from None
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return [path]
+
+
+def _write_gpkg_tables(layers: Layers, path: Path) -> None:
+    for kind, collection in layers.items():
+        geodataframe(kind, collection).to_file(path, layer=kind, driver="GPKG", engine="pyogrio",
+                                               geometry_type=GEOMETRY_TYPES.get(kind, "Unknown"))
+    pyogrio.write_dataframe(pd.DataFrame(sources_rows(layers)), path, layer="sources", driver="GPKG")
 
 
 def csv_sources(props: dict) -> str:

@@ -68,8 +68,9 @@ class PageData:
         if len(texts) > PACK_ABOVE_BYTES:  # a year of claims: inflated by the browser
             packed = base64.b64encode(gzip.compress(texts.encode(), compresslevel=6, mtime=0)).decode()
             texts = f'GeoMap.inflate("{packed}")'
-        # No "</script>" may appear inside the script element.
-        return f"GeoMap.define({layers}, {texts});".replace("</", "<\\/")
+        # Like folium's tojson: no "<" at all inside the script element, so no
+        # "</script>", "<!--", and no tag the offline inliner could mistake for its own.
+        return f"GeoMap.define({layers}, {texts});".replace("<", "\\u003c")
 
 
 def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:

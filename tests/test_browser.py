@@ -144,3 +144,27 @@ def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
     assert page.evaluate("() => window.__pwned") is None
     assert page.errors == []
     page.close()
+
+
+def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_path, scratch_layers):
+    events = json.loads((scratch_layers / "events.geojson").read_text(encoding="utf-8"))
+    first = events["features"][0]["properties"]
+    first["name"] = ('<img src=x onerror="window.__pwned=1">'  # and a tag the offline inliner would replace:
+                     '<link href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css" rel=stylesheet>')
+    first["claimed_by_detail"] = "</script><script>window.__pwned=2</script>"
+    first["sources"][0]["outlet"] = "<b onmouseover=window.__pwned=3>Outlet</b>"
+    bla = next(f["properties"] for f in events["features"] if f["properties"]["id"] == "bla-214-hostages")
+    bla["claimed_by"] = "<i>BLA</i>"
+    (scratch_layers / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
+    out = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
+                   check=True, capture_output=True)
+    page = open_map(chromium, out / "offline" / "timeline.html")
+    page.wait_for_function("() => GeoMap.registry.loaded")
+    button = page.locator(f'button[data-event-id="{first["id"]}"]')
+    assert button.inner_text() == first["name"]
+    assert "</script><script>" in page.locator(".geo-event-list li").first.inner_text()
+    assert page.locator(".geo-disputed", has_text="<i>BLA</i>").count() == 1
+    assert page.locator(".geo-event-list b, .geo-event-list img, .geo-disputed i").count() == 0
+    assert page.evaluate("() => window.__pwned") is None and page.errors == []
+    page.close()

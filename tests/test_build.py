@@ -7,6 +7,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from tests.conftest import LAYERS, ROOT
+
 
 def geo(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, cwd=cwd)
@@ -63,10 +67,39 @@ def test_builds_are_byte_identical(tmp_path):
     assert geo("build", "--out", str(first)).returncode == 0
     assert geo("build", "--out", str(second)).returncode == 0
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert files and all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
 
 
 def test_unwritable_output_is_bad_input(tmp_path):
     result = geo("export", "--format", "csv", "--out", "/proc/no-such-dir/events.csv")
     assert result.returncode == 2 and "/proc/no-such-dir" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_failure_after_staging_leaves_previous_dist(tmp_path, monkeypatch):
+    """A build that fails half-way (here: an export) leaves dist/ as it was and no staging directory."""
+    import geo.build
+
+    out = tmp_path / "dist"
+    geo.build.build(LAYERS, ROOT / "maps", out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken_export(layers, staging):
+        (staging / "half-written.txt").write_text("x")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(geo.build, "export_all", broken_export)
+    with pytest.raises(RuntimeError, match="disk full"):
+        geo.build.build(LAYERS, ROOT / "maps", out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_out_that_is_not_a_build_is_refused(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notes.txt").write_text("precious")
+    result = geo("build", "--out", str(project))
+    assert result.returncode == 2 and "not a previous build output" in result.stderr
+    assert (project / "notes.txt").read_text() == "precious"
