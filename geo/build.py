@@ -154,11 +154,12 @@ def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
     """{relative output path: HTML} for the web and offline build of each map."""
     pages = {}
     for recipe in recipes:
-        # Inline before minifying: in the rendered page every "<" inside data is
-        # escaped, so only the page's own <script src> and <link> tags can match.
+        # The offline page inlines into the page as rendered, where every "<"
+        # inside data is escaped, so only the page's own <script src> and <link>
+        # tags can match; the inlined assets are minified once per process.
         html = compose(recipe, layers).render()
         pages[f"{recipe['_slug']}.html"] = minify(html)
-        pages[f"offline/{recipe['_slug']}.html"] = minify(inline_assets(html))
+        pages[f"offline/{recipe['_slug']}.html"] = inline_assets(html)
     return pages
 
 
