@@ -8,7 +8,6 @@ only when complete, so a failed or interrupted build leaves the previous
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import shutil
@@ -70,11 +69,6 @@ def load_enriched(layers_dir: str | Path = "layers") -> Layers:
     return enrich(layers, route)
 
 
-def write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-
-
 @contextmanager
 def atomic_directory(out: Path, marker: str | None = BUILD_MARKER) -> Iterator[Path]:
     """Yield a staging directory that replaces `out` only if the block succeeds.
@@ -112,11 +106,11 @@ def atomic_directory(out: Path, marker: str | None = BUILD_MARKER) -> Iterator[P
 
 
 class Background:
-    """A function run in a forked child process (Linux), or at once where fork is not available."""
+    """A function run in a forked child process when `fork` is asked for and Linux has it, else at once."""
 
-    def __init__(self, function, *args):
+    def __init__(self, function, *args, fork: bool = True):
         self.process = None
-        if sys.platform.startswith("linux"):
+        if fork and sys.platform.startswith("linux"):
             context = multiprocessing.get_context("fork")
             self.process = context.Process(target=self._run, args=(function, args), daemon=True)
             self.process.start()
@@ -136,10 +130,6 @@ class Background:
             self.process.join()
             if self.process.exitcode != 0:
                 raise RuntimeError(f"the background step failed (exit code {self.process.exitcode})")
-
-
-def in_background(function, *args) -> Background:
-    return Background(function, *args)
 
 
 def load_recipes(maps_dir: str | Path) -> list[dict]:
@@ -218,16 +208,13 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Pat
     with atomic_directory(Path(out)) as staging:
         # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        exports = in_background(export_all, enriched, staging) if size > BACKGROUND_ABOVE else None
-        if exports is None:
-            export_all(enriched, staging)
+        exports = Background(export_all, enriched, staging, fork=size > BACKGROUND_ABOVE)
         pages = render_maps(recipes, enriched)
         texts = article_files(recipes, enriched)
         for name, text in {**pages, **texts}.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
-        if exports is not None:
-            exports.wait()
+        exports.wait()
         previous_png = Path(out) / "png"
         if previous_png.is_dir():  # PNGs are rendered by `geo png`; keep the last ones
             shutil.copytree(previous_png, staging / "png")

@@ -24,7 +24,7 @@ from geo.elements import (
     static_text,
 )
 from geo.layers import Layers
-from geo.pagedata import PageData, page_features, round_coordinates, stacked
+from geo.pagedata import PageData, display_geometries, page_features, round_coordinates, stacked
 from geo.recipe import tile_provider
 from geo.shapes import shape_of
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
@@ -169,7 +169,6 @@ def fit_view(m: folium.Map, view: dict, bounds: dict) -> None:
 def locator_data(layers: Layers) -> dict:
     """Provinces, simplified for a 130-pixel inset, Balochistan highlighted."""
     provinces = layers.get("provinces", {"features": []})["features"]
-    from geo.pagedata import display_geometries
     geometries = display_geometries(provinces, {"simplify_m": 15000, "decimals": 2})
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"h": int(f["properties"]["id"] == "balochistan")}, "geometry": g}

@@ -7,7 +7,6 @@ Text from the data reaches the page either through Jinja with autoescape
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 
 import jinja2
@@ -199,6 +198,3 @@ def stabilise_ids(figure: Figure) -> None:
 
     visit(figure)
 
-
-def dumps_compact(data) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)

@@ -38,6 +38,3 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
         raise LayerError(problems)
     return layers
 
-
-def features_by_id(collection: dict) -> dict[str, dict]:
-    return {f["properties"]["id"]: f for f in collection["features"]}

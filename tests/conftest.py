@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,14 @@ def read_layer(name: str) -> dict:
 @pytest.fixture
 def layer():
     return read_layer
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory) -> Path:
+    """One `geo build` of the repository's layers and maps, shared by the tests that only read it."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
+    return out
 
 
 @pytest.fixture

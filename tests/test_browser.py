@@ -23,13 +23,6 @@ MAPS = ("corridor", "attack-site", "timeline")
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
-    return out
-
-
-@pytest.fixture(scope="module")
 def chromium():
     with browser() as instance:
         yield instance

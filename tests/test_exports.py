@@ -8,7 +8,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
@@ -20,13 +19,6 @@ from tests.conftest import read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
 KML = "{http://www.opengis.net/kml/2.2}"
-
-
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("exports") / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
-    return out
 
 
 def by_id(collection: dict) -> dict[str, dict]:

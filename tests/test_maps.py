@@ -6,18 +6,10 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 MAPS = ("corridor", "attack-site", "timeline")
-
-
-@pytest.fixture(scope="session")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
-    return out
 
 
 @pytest.mark.parametrize("name", MAPS)
