@@ -7,12 +7,18 @@ only when complete, so a failed or interrupted build leaves the previous
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
+import functools
 import gc
+import glob
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -74,62 +80,115 @@ def atomic_directory(out: Path, marker: str | None = BUILD_MARKER) -> Iterator[P
     """Yield a staging directory that replaces `out` only if the block succeeds.
 
     `out` is replaced whole, so it must be a previous output (it holds
-    `marker`) or not exist yet (or be empty): `--out .` must never delete a project.
+    `marker`) or be empty or missing: `--out .` must never delete a project.
+    Builds into one `out` take turns (a lock beside it); the swap is one
+    atomic exchange, so at every instant `out` is the old or the new output.
     """
     shown = out
+    refuse_links(out)
     out = out.resolve()
-    previous = out.is_dir() and (not any(out.iterdir()) or marker is None or (out / marker).exists()
-                                 or ((out / "offline").is_dir() and (out / "geojson").is_dir()))
-    if out.exists() and not previous:
+    if out.exists() and not replaceable(out, marker):
         raise GeoError(f"{shown}: exists and is not a previous build output (no {marker}); "
                        "choose a new or empty directory")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        lock = output_lock(out)
     except OSError as exc:
         raise GeoError(f"{shown}: cannot write here: {exc.strerror or exc}") from None
-    staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be served
-    try:
-        yield staging
-        if marker:
-            (staging / marker).write_text("Written by `geo build`; the next build replaces this directory.\n",
-                                          encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    retired = out.parent / f".{out.name}.previous"
-    shutil.rmtree(retired, ignore_errors=True)
-    if out.exists():
-        os.rename(out, retired)
-    os.rename(staging, out)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-class Background:
-    """A function run in a forked child process when `fork` is asked for and Linux has it, else at once."""
-
-    def __init__(self, function, *args, fork: bool = True):
-        self.process = None
-        if fork and sys.platform.startswith("linux"):
-            context = multiprocessing.get_context("fork")
-            self.process = context.Process(target=self._run, args=(function, args), daemon=True)
-            self.process.start()
-        else:
-            function(*args)
-
-    @staticmethod
-    def _run(function, args) -> None:
+    with lock:
+        remove_stale_staging(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be served
         try:
-            function(*args)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent through the exit code
-            print(f"geo build: {function.__name__} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-            os._exit(1)
+            yield staging
+            if marker:
+                (staging / marker).write_text("Written by `geo build`; the next build replaces this directory.\n",
+                                              encoding="utf-8")
+            swap_in(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # the new build if it failed, else the old one
 
-    def wait(self) -> None:
-        if self.process is not None:
-            self.process.join()
-            if self.process.exitcode != 0:
-                raise RuntimeError(f"the background step failed (exit code {self.process.exitcode})")
+
+def replaceable(out: Path, marker: str | None) -> bool:
+    return out.is_dir() and (marker is None or (out / marker).is_file() or not any(out.iterdir()))
+
+
+def refuse_links(out: Path) -> None:
+    """A link at or anywhere inside an output would make a build write or copy elsewhere: refuse it."""
+    if out.is_symlink():
+        raise GeoError(f"{out}: is a symbolic link; give the real directory (a build never follows links)")
+    if out.is_dir():
+        for child in out.rglob("*"):
+            if child.is_symlink():
+                raise GeoError(f"{child}: is a symbolic link inside the output; remove it (a build never "
+                               "follows links)")
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """An exclusive lock on `.<out>.lock` beside `out`: a second build waits for the first."""
+    with open(out.parent / f".{out.name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Staging folders left by builds that were killed (we hold the lock: no build is using them)."""
+    for leftover in out.parent.glob(f".{glob.escape(out.name)}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.rmtree(out.parent / f".{out.name}.previous", ignore_errors=True)  # from older versions
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Put `staging` at `out` in one step; the old `out`, if any, ends up at `staging`."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    at_fdcwd = -100
+    if renameat2 is not None and renameat2(at_fdcwd, bytes(staging), at_fdcwd, bytes(out), RENAME_EXCHANGE) == 0:
+        return
+    # No atomic exchange here (not Linux, or a filesystem without it): two renames, the gap as short as can be.
+    retired = staging.with_name(staging.name + "-old")
+    os.rename(out, retired)
+    os.rename(staging, out)
+    os.rename(retired, staging)
+
+
+def run_exports(function, *args, in_worker: bool):
+    """`function(*args)`, in a forked worker process when asked (the other core works meanwhile).
+
+    Returns a callable that waits for the result; an exception in the worker
+    (a `GeoError` for bad input) is raised again here, with its meaning.
+    """
+    if not in_worker or not sys.platform.startswith("linux"):
+        result = function(*args)
+        return lambda: result
+    global _FORKED_CALL
+    _FORKED_CALL = functools.partial(function, *args)  # inherited by the fork, never pickled
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_call_forked)
+
+    def wait():
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+    return wait
+
+
+_FORKED_CALL = None
+
+
+def _call_forked():
+    return _FORKED_CALL()
 
 
 def load_recipes(maps_dir: str | Path) -> list[dict]:
@@ -177,15 +236,21 @@ def article_files(recipes: list[dict], layers: Layers) -> dict[str, str]:
     return files
 
 
+SCRIPT_ELEMENT = re.compile(r"(<script\b[^>]*>)(.*?)(</script)", re.DOTALL | re.IGNORECASE)
+SCRIPT_LOOKALIKE = re.compile(r"<(?=!--|/?script)", re.IGNORECASE)
+
+
 def minify(html: str) -> str:
     """Whitespace and comments out of the page, its scripts and styles (minify-html).
 
-    The minifier turns JSON's \\u003c back into "<" inside scripts; it escapes
-    "</script" itself, and "<!--" (which would confuse the HTML parser inside a
-    script) is escaped here.  Text outside scripts is HTML-escaped, so a raw
-    "<!--" can only be inside one.
+    The minifier turns JSON's \\u003c back into "<" inside script strings.  It
+    escapes "</script" itself; "<!--" and "<script", which would put the HTML
+    parser into a state where the script never ends, are escaped here as "\\x3C"
+    (they can only be inside strings, template literals or regular expressions,
+    where that escape means the same character).
     """
-    return minify_html.minify(html, minify_js=True, minify_css=True).replace("<!--", "\\x3C!--")
+    html = minify_html.minify(html, minify_js=True, minify_css=True)
+    return SCRIPT_ELEMENT.sub(lambda m: m[1] + SCRIPT_LOOKALIKE.sub("\\\\x3C", m[2]) + m[3], html)
 
 
 def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
@@ -208,16 +273,16 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Pat
     with atomic_directory(Path(out)) as staging:
         # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        exports = Background(export_all, enriched, staging, fork=size > BACKGROUND_ABOVE)
+        exports = run_exports(export_all, enriched, staging, in_worker=size > BACKGROUND_ABOVE)
         pages = render_maps(recipes, enriched)
         texts = article_files(recipes, enriched)
         for name, text in {**pages, **texts}.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
-        exports.wait()
+        exports()
         previous_png = Path(out) / "png"
-        if previous_png.is_dir():  # PNGs are rendered by `geo png`; keep the last ones
-            shutil.copytree(previous_png, staging / "png")
+        if previous_png.is_dir() and replaceable(Path(out), BUILD_MARKER):  # PNGs come from `geo png`: keep them
+            shutil.copytree(previous_png, staging / "png", symlinks=True)
     return Path(out)
 
 
@@ -226,6 +291,8 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
     from geo.browser import screenshot
 
     dist = Path(dist)
+    if not (dist / BUILD_MARKER).is_file():
+        raise GeoError(f"{dist}: not a build output (no {BUILD_MARKER}); run `geo build --out {dist}` first")
     recipes = load_recipes(maps_dir)
     written = []
     with atomic_directory(dist / "png", marker=None) as staging:

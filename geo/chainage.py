@@ -95,8 +95,15 @@ class Route:
                                         f"(at most {STATION_ON_LINE_TOLERANCE_M:.0f} m allowed)", index, props["id"]))
             posts.append(KmPost(props["id"], props["name"], float(props["km_from_quetta"]), along))
         posts.sort(key=lambda p: p.along_m)
+        if len(posts) < 2:
+            problems.append(Problem(path, f"the route needs at least two stations with km_from_quetta to measure "
+                                          f"between; found {len(posts)}"))
         for before, after in zip(posts, posts[1:]):
-            if after.km <= before.km:
+            if after.along_m - before.along_m < SAME_PLACE_KM * 1000 and after.km != before.km:
+                index = next(i for i, f in enumerate(stations) if f["properties"]["id"] == after.station_id)
+                problems.append(Problem(path, f"stands at the same place on the line as {before.name} but has "
+                                        f"km_from_quetta {after.km} against {before.km}", index, after.station_id))
+            elif after.km <= before.km:
                 index = next(i for i, f in enumerate(stations) if f["properties"]["id"] == after.station_id)
                 problems.append(Problem(path, f"km_from_quetta {after.km} is not beyond {before.name} "
                                         f"({before.km}) although the station lies further along the line",

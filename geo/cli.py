@@ -90,15 +90,16 @@ def _run_export(args) -> int:
 
 
 def _run_validate(args) -> int:
-    from geo.validate import validate_file
+    from geo.validate import errors_only, validate_file
 
     failed = False
     for path in args.files:
         _, problems = validate_file(path)
         for problem in problems:
             print(problem, file=sys.stderr)
-        failed |= bool(problems)
-        if not problems:
+        errors = errors_only(problems)
+        failed |= bool(errors)
+        if not errors:
             print(f"{path}: ok")
     return EXIT_BAD_INPUT if failed else EXIT_OK
 

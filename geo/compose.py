@@ -23,9 +23,10 @@ from geo.elements import (
     stabilise_ids,
     static_text,
 )
+from geo.jsonscript import script_json
 from geo.layers import Layers
 from geo.pagedata import PageData, display_geometries, page_features, round_coordinates, stacked
-from geo.recipe import tile_provider
+from geo.recipe import RecipeError, tile_provider
 from geo.shapes import shape_of
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
 from geo.timeline import add_time_control, add_timeline_layer
@@ -60,7 +61,7 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
     legend: list[LegendEntry] = []
     bounds = {}
     for index, spec in enumerate(recipe["layer"]):
-        features = select(layers[spec["source"]]["features"], spec)
+        features = selected(recipe, index, layers)
         key = f"{recipe['_slug']}-{index}"
         bounds[spec["name"]] = features_bounds(features)
         if spec.get("accuracy_circles"):
@@ -90,10 +91,15 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
     return figure
 
 
+def control_label(text: str) -> str:
+    """A layer or basemap name for Leaflet's layer control, which inserts names as HTML."""
+    return str(markupsafe.escape(text))
+
+
 def add_basemaps(m: folium.Map, basemaps: list[dict]) -> None:
     for index, basemap in enumerate(basemaps):
         provider = tile_provider(basemap["provider"])
-        folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=basemap["name"],
+        folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=control_label(basemap["name"]),
                          max_zoom=provider.get("max_zoom", 18), overlay=False, control=True,
                          show=basemap.get("show", index == 0)).add_to(m)
 
@@ -112,6 +118,17 @@ def select(features: list[dict], spec: dict) -> list[dict]:
     return chosen
 
 
+def selected(recipe: dict, index: int, layers: Layers) -> list[dict]:
+    """The features of the recipe's `index`th layer; a filter that keeps none is a recipe error."""
+    spec = recipe["layer"][index]
+    features = select(layers[spec["source"]]["features"], spec)
+    if not features:
+        raise RecipeError(f"{recipe['_path']}: [[layer]] {index + 1} ({spec['name']!r}): its where/range filter "
+                          f"selects none of the {len(layers[spec['source']]['features'])} features of "
+                          f"{spec['source']}; check the property names and values")
+    return features
+
+
 def features_bounds(features: list[dict]) -> list[list[float]] | None:
     if not features:
         return None
@@ -124,7 +141,7 @@ def features_bounds(features: list[dict]) -> list[list[float]] | None:
 
 
 def on_each_feature(key: str) -> JsCode:
-    return JsCode(f"function (feature, layer) {{ GeoMap.bind(feature, layer, {key!r}); }}")
+    return JsCode(f"function (feature, layer) {{ GeoMap.bind(feature, layer, {script_json(key)}); }}")
 
 
 def add_geojson_layer(m: folium.Map, features: list[dict], spec: dict, key: str, page: PageData) -> None:
@@ -134,8 +151,9 @@ def add_geojson_layer(m: folium.Map, features: list[dict], spec: dict, key: str,
     kind = geometry_shape(features) if features else "point"
     marker = folium.CircleMarker(radius=spec.get("style", {}).get("radius", DEFAULT_STYLE["radius"])) \
         if kind == "point" else None
-    folium.GeoJson({"type": "FeatureCollection", "features": items}, name=spec["name"], show=spec.get("show", True),
-                   marker=marker, style_function=lambda f: style_for(f["properties"], spec, kind),
+    folium.GeoJson({"type": "FeatureCollection", "features": items}, name=control_label(spec["name"]),
+                   show=spec.get("show", True), marker=marker,
+                   style_function=lambda f: style_for(f["properties"], spec, kind),
                    on_each_feature=on_each_feature(key)).add_to(m)
 
 
@@ -150,7 +168,7 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: dict, key: s
          "properties": {"id": f"{f['properties']['id']}-accuracy", "_r": f["properties"]["position_accuracy_m"]}}
         for f in located]}
     color = spec.get("emphasis", {}).get("style", {}).get("color") or spec.get("style", {}).get("color", "#333333")
-    folium.GeoJson(data, name=f"{spec['name']}: position uncertainty", show=spec.get("show", True),
+    folium.GeoJson(data, name=control_label(f"{spec['name']}: position uncertainty"), show=spec.get("show", True),
                    marker=folium.Circle(radius=1000),
                    style_function=lambda f: {"radius": f["properties"]["_r"], "color": color, "weight": 1.5,
                                              "dashArray": "4 4", "fillColor": color, "fillOpacity": 0.08},

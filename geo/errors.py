@@ -21,9 +21,10 @@ class Problem:
     message: str
     index: int | None = None  # feature index in the FeatureCollection
     feature_id: str | None = None
+    warning: bool = False  # reported, but does not stop a build
 
     def __str__(self) -> str:
-        where = self.path
+        where = ("warning: " if self.warning else "") + self.path
         if self.index is not None:
             where += f": feature {self.index}"
             if self.feature_id:
@@ -37,3 +38,6 @@ class LayerError(GeoError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # rebuilt from its problems when it crosses from a worker process
+        return (type(self), (self.problems,))

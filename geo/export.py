@@ -11,6 +11,8 @@ import csv
 import html
 import io
 import json
+import math
+import re
 from pathlib import Path
 from typing import Any, Callable
 from xml.sax.saxutils import escape as xml_escape
@@ -21,17 +23,21 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon, shape
 
 from geo import fields, timefmt
+from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
 from geo.layers import Layers
 
 DECIMALS = 6  # RFC 7946 suggests 6: about 0.1 m
 # GeoPackage stamps "last changed" times; a fixed one keeps builds byte-identical.
 GPKG_TIMESTAMP = "2025-03-12T00:00:00Z"
-GEOMETRY_TYPES = {"boundary": "MultiPolygon", "provinces": "MultiPolygon", "railway": "LineString",
-                  "stations": "Point", "tunnels": "Point", "staging": "Point", "events": "Point"}
+# Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 # --- GeoJSON -------------------------------------------------------------------
@@ -62,7 +68,7 @@ def write_geojson(layers: Layers, path: Path) -> list[Path]:
         path.mkdir(parents=True, exist_ok=True)
         targets = {kind: path / f"{kind}.geojson" for kind in layers}
     for kind, target in targets.items():
-        text = json.dumps(layers[kind], ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(layers[kind], ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         target.write_text(text + "\n", encoding="utf-8")
     return list(targets.values())
 
@@ -107,18 +113,59 @@ def sources_rows(layers: Layers) -> list[dict]:
             for s in f["properties"].get("sources", [])]
 
 
+def table_geometry_type(kind: str, collection: dict) -> str:
+    """One geometry type per GeoPackage table: the multi form wherever the layer kind accepts it (so a
+    table's type does not change with its data), and "Unknown" (GEOMETRY, which the standard allows)
+    for a layer that mixes points and lines."""
+    types = {f["geometry"]["type"] for f in collection["features"]}
+    bases = {t.removeprefix("Multi") for t in types}
+    if len(bases) != 1:
+        return "Unknown"
+    base = bases.pop()
+    accepted = LAYER_KINDS[kind].geometry_types if kind in LAYER_KINDS else ()
+    return f"Multi{base}" if f"Multi{base}" in accepted or types != {base} else base
+
+
+MULTI = {"MultiPolygon": MultiPolygon, "MultiLineString": MultiLineString, "MultiPoint": MultiPoint}
+
+
+def as_multi(geom, target: str):
+    return MULTI[target]([geom]) if target in MULTI and not geom.geom_type.startswith("Multi") else geom
+
+
+def table_columns(rows: list[dict]) -> pd.DataFrame:
+    """Rows as a frame whose every column has one type a GeoPackage can hold.
+
+    A column is numeric only if every value is a finite number within 64 bits,
+    boolean only if every value is; anything else becomes text (JSON for lists
+    and objects), so an odd value in the data never stops an export.
+    """
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:
+        values = [v for v in frame[column] if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        if all(isinstance(v, bool) for v in values) or all(_storable_number(v) for v in values):
+            continue
+        frame[column] = [None if v is None or (isinstance(v, float) and math.isnan(v)) else
+                         v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in frame[column]]
+    return frame
+
+
+def _storable_number(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and abs(value) < 2**63
+
+
 def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
     rows = flat_rows(kind, collection)
     features = collection["features"]
+    target = table_geometry_type(kind, collection)
     if features and all(f["geometry"]["type"] == "Point" for f in features):
         geoms = gpd.points_from_xy([f["geometry"]["coordinates"][0] for f in features],
                                    [f["geometry"]["coordinates"][1] for f in features])
     else:
-        geoms = [shape(f["geometry"]) for f in features]
-    if GEOMETRY_TYPES.get(kind) == "MultiPolygon":
-        from shapely.geometry import MultiPolygon
-        geoms = [MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs="EPSG:4326")
+        geoms = [as_multi(shape(f["geometry"]), target) for f in features]
+    frame = gpd.GeoDataFrame(table_columns(rows), geometry=geoms, crs="EPSG:4326")
     if "time" in frame:
         # Real datetime columns, stored in UTC as the GeoPackage standard asks; the
         # precision column says how exact each one is.
@@ -144,13 +191,23 @@ def write_gpkg(layers: Layers, path: Path) -> list[Path]:
 def _write_gpkg_tables(layers: Layers, path: Path) -> None:
     for kind, collection in layers.items():
         geodataframe(kind, collection).to_file(path, layer=kind, driver="GPKG", engine="pyogrio",
-                                               geometry_type=GEOMETRY_TYPES.get(kind, "Unknown"))
+                                               geometry_type=table_geometry_type(kind, collection))
     pyogrio.write_dataframe(pd.DataFrame(sources_rows(layers)), path, layer="sources", driver="GPKG")
 
 
 def csv_sources(props: dict) -> str:
     return "; ".join(f"{s['outlet']} ({s['date']})" + (f" {s['url']}" if s.get("url") else "")
                      for s in props.get("sources", []))
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a leading '.
+
+    Numbers, and text that is a plain number (a negative figure), stay as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def write_events_csv(layers: Layers, path: Path) -> list[Path]:
@@ -161,18 +218,19 @@ def write_events_csv(layers: Layers, path: Path) -> list[Path]:
               *figures, "lon", "lat", "km_from_quetta", "place", "place_reported", "sources"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(name) for name in header])
     for feature in sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]),
                                                               f["properties"]["id"])):
         props = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"][:2]
         counts = props.get("figures", {})
-        writer.writerow([props["id"], timefmt.parse(props["time"]).isoformat(), props["time_precision"],
+        writer.writerow([csv_cell(cell) for cell in [props["id"], timefmt.parse(props["time"]).isoformat(),
+                         props["time_precision"],
                          timefmt.display(props["time"], props["time_precision"]), props["claimed_by"],
                          props.get("claimed_by_detail", ""), props["name"], props.get("summary", ""),
                          *(counts.get(k, "") for k in figures), round(lon, DECIMALS), round(lat, DECIMALS),
                          props.get("km_from_quetta", ""), props.get("place", ""), props.get("place_reported", ""),
-                         csv_sources(props)])
+                         csv_sources(props)]])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return [path]
@@ -253,7 +311,7 @@ def write_kml(layers: Layers, path: Path) -> list[Path]:
         chunks.append("</Folder>")
     chunks.append("</Document></kml>\n")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(chunks), encoding="utf-8")
+    path.write_text(XML_FORBIDDEN.sub("\ufffd", "".join(chunks)), encoding="utf-8")
     return [path]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from geo.contract import AREA_OF_INTEREST, LAYER_KINDS
 from geo.errors import LayerError, Problem
 from geo.shapes import shape_of  # noqa: F401  (part of the layer API)
-from geo.validate import Bbox, validate_file
+from geo.validate import Bbox, errors_only, validate_file
 
 Layers = dict[str, dict]  # layer kind -> GeoJSON FeatureCollection
 
@@ -15,8 +15,8 @@ Layers = dict[str, dict]  # layer kind -> GeoJSON FeatureCollection
 def load_layer(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> dict:
     """Read one layer file; raise `LayerError` listing every problem in it."""
     collection, problems = validate_file(path, bbox)
-    if problems:
-        raise LayerError(problems)
+    if errors_only(problems):
+        raise LayerError(errors_only(problems))
     return collection
 
 
@@ -31,7 +31,7 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
     problems: list[Problem] = []
     for kind in kinds:
         collection, found = validate_file(directory / f"{kind}.geojson", bbox)
-        problems += found
+        problems += errors_only(found)
         if collection is not None:
             layers[kind] = collection
     if problems:

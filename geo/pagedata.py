@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 
 from geo import fields
+from geo.jsonscript import script_json
 from geo.shapes import shape_of
 
 PACK_ABOVE_BYTES = 1_000_000
@@ -62,15 +63,12 @@ class PageData:
 
     def script(self) -> str:
         """`GeoMap.define(layers, texts)`; texts (sources and strings) travel compressed when large."""
-        layers = json.dumps(self.layers, ensure_ascii=False, separators=(",", ":"))
-        texts = json.dumps({"sources": self.sources, "strings": self.strings}, ensure_ascii=False,
-                           separators=(",", ":"))
+        layers = script_json(self.layers)
+        texts = script_json({"sources": self.sources, "strings": self.strings})
         if len(texts) > PACK_ABOVE_BYTES:  # a year of claims: inflated by the browser
             packed = base64.b64encode(gzip.compress(texts.encode(), compresslevel=6, mtime=0)).decode()
             texts = f'GeoMap.inflate("{packed}")'
-        # Like folium's tojson: no "<" at all inside the script element, so no
-        # "</script>", "<!--", and no tag the offline inliner could mistake for its own.
-        return f"GeoMap.define({layers}, {texts});".replace("<", "\\u003c")
+        return f"GeoMap.define({layers}, {texts});"
 
 
 def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:

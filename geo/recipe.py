@@ -25,6 +25,7 @@ Example (maps/attack-site.toml)::
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from functools import cache
@@ -35,8 +36,11 @@ import xyzservices
 
 from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
+from geo.inputs import RECIPE_MAX_BYTES, read_regular
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAP_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # file stems become CSS classes and URLs
+DASH_ARRAY = re.compile(r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$")
 
 
 class RecipeError(GeoError):
@@ -44,25 +48,25 @@ class RecipeError(GeoError):
 
 
 # Allowed keys per table: key -> checker name.  Checkers are below.
-STYLE_KEYS = {"color": "color", "weight": "number", "opacity": "fraction", "fill_color": "color",
-              "fill_opacity": "fraction", "radius": "number", "dash_array": "text"}
+STYLE_KEYS = {"color": "color", "weight": "weight", "opacity": "fraction", "fill_color": "color",
+              "fill_opacity": "fraction", "radius": "radius", "dash_array": "dash_array"}
 SCHEMA: dict[str, dict[str, str]] = {
     "recipe": {"title": "text", "description": "text", "attribution": "text", "alt_text": "text",
                "view": "table:view", "basemap": "tables:basemap", "controls": "table:controls",
                "layer": "tables:layer", "timeline": "table:timeline"},
-    "view": {"fit": "layer_name", "bounds": "bounds", "center": "latlon", "zoom": "number",
-             "min_zoom": "number", "max_zoom": "number", "padding": "padding"},
+    "view": {"fit": "layer_name", "bounds": "bounds", "center": "latlon", "zoom": "zoom",
+             "min_zoom": "zoom", "max_zoom": "zoom", "padding": "padding"},
     "basemap": {"provider": "provider", "name": "text", "show": "bool"},
     "controls": {"layer_control": "bool", "layer_control_collapsed": "bool", "scale": "bool", "locator": "bool",
                  "legend_position": "position"},
     "layer": {"source": "layer_kind", "name": "text", "legend": "text", "show": "bool", "where": "where",
               "range": "range", "style": "style", "style_by": "table:style_by", "emphasis": "table:emphasis",
               "tooltip": "fields", "popup": "fields", "label": "fields", "accuracy_circles": "bool",
-              "timeline": "bool", "stack": "bool", "simplify_m": "number", "decimals": "decimals"},
+              "timeline": "bool", "stack": "bool", "simplify_m": "simplify_m", "decimals": "decimals"},
     "style_by": {"property": "field", "class": "tables:style_class", "default": "color", "default_label": "text"},
     "style_class": {"label": "text", "color": "color", "values": "text_list"},
     "emphasis": {"ids": "text_list", "style": "style", "legend": "text"},
-    "timeline": {"layer": "text", "list": "bool", "disputed": "disputed", "window_hours": "number"},
+    "timeline": {"layer": "text", "list": "bool", "disputed": "disputed", "window_hours": "window_hours"},
 }
 REQUIRED = {"recipe": ("title", "description", "layer"), "basemap": ("provider", "name"),
             "layer": ("source", "name"), "style_by": ("property", "class"), "style_class": ("label", "color", "values")}
@@ -71,17 +75,17 @@ REQUIRED = {"recipe": ("title", "description", "layer"), "basemap": ("provider",
 def load_recipe(path: str | Path) -> dict:
     """Read and check one recipe; raise RecipeError naming the file and key."""
     path = Path(path)
-    try:
-        recipe = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RecipeError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RecipeError(f"{path}: not valid TOML: {exc}") from None
+    if not MAP_NAME.match(path.stem):
+        raise RecipeError(f"{path}: the map name {path.stem!r} (the file name) must be a slug of lower-case "
+                          "letters, digits and hyphens, such as 'attack-site': it becomes a URL and a CSS class")
+    recipe = _parse_toml(path)
     _check_table(path, "recipe", recipe, "")
     names = [layer["name"] for layer in recipe["layer"]]
     for index, layer in enumerate(recipe["layer"]):
         if names.count(layer["name"]) > 1:
             raise RecipeError(f"{path}: [[layer]] {index + 1}: name {layer['name']!r} is used twice")
+    for index, layer in enumerate(recipe["layer"]):
+        _check_layer_kind(path, index, layer)
     timeline = recipe.get("timeline")
     if timeline and timeline.get("layer") not in names:
         raise RecipeError(f"{path}: [timeline] layer {timeline.get('layer')!r} is not the name of a [[layer]]; "
@@ -93,6 +97,31 @@ def load_recipe(path: str | Path) -> dict:
     recipe["_path"] = str(path)
     recipe["_slug"] = path.stem
     return recipe
+
+
+def _check_layer_kind(path: Path, index: int, layer: dict) -> None:
+    """Options that only some layer kinds can take."""
+    kind = LAYER_KINDS[layer["source"]]
+    where = f"{path}: [[layer]] {index + 1} ({layer['source']})"
+    if layer.get("timeline") and "time" not in kind.required:
+        raise RecipeError(f"{where}: timeline = true needs a layer whose every feature has a time; "
+                          f"{layer['source']} does not")
+    if layer.get("stack") and kind.geometry_types != ("Point",):
+        raise RecipeError(f"{where}: stack = true merges points at one place; {layer['source']} is not a point layer")
+
+
+def _parse_toml(path: Path) -> dict:
+    try:
+        text = read_regular(path, RECIPE_MAX_BYTES).decode("utf-8-sig")
+        return tomllib.loads(text)
+    except FileNotFoundError:
+        raise RecipeError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise RecipeError(f"{path}: not UTF-8 text (byte {exc.start}); save the recipe as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RecipeError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RecipeError(f"{path}: not valid TOML: tables or arrays nested too deeply") from None
 
 
 def _check_table(path: Path, table: str, data: Any, where: str) -> None:
@@ -129,7 +158,19 @@ def _text(v):
 
 
 def _number(v):
-    return None if isinstance(v, (int, float)) and not isinstance(v, bool) else f"must be a number, got {v!r}"
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    return None if ok else f"must be a finite number, got {v!r}"
+
+
+def _between(low: float, high: float, unit: str = ""):
+    def check(v):
+        return _number(v) or (None if low <= v <= high else f"must be from {low:g} to {high:g}{unit}, got {v!r}")
+    return check
+
+
+def _dash_array(v):
+    ok = isinstance(v, str) and DASH_ARRAY.match(v)
+    return None if ok else f"must be dash and gap lengths in pixels like '4 4' or '6, 3', got {v!r}"
 
 
 def _fraction(v):
@@ -176,6 +217,8 @@ def tile_provider(name: str) -> xyzservices.TileProvider:
 
 
 def _provider(v):
+    if not isinstance(v, str):
+        return f"must be the name of a tile provider as text, got {v!r}"
     try:
         tile_provider(v)
     except (ValueError, TypeError):
@@ -236,7 +279,10 @@ def _disputed(v):
     return next((f"{k!r}: {m}" for k, f in v.items() if (m := _fields(f))), None)
 
 
-CHECKS = {"decimals": _decimals, "padding": _padding, "position": _position, "text": _text, "number": _number,
+CHECKS = {"zoom": _between(0, 22), "radius": _between(0.5, 100, " pixels"), "weight": _between(0, 20, " pixels"),
+          "window_hours": _between(0.01, 24 * 366 * 10, " hours"), "simplify_m": _between(0, 100_000, " metres"),
+          "dash_array": _dash_array,
+          "decimals": _decimals, "padding": _padding, "position": _position, "text": _text, "number": _number,
           "fraction": _fraction, "color": _color, "bool": _bool,
           "latlon": _latlon, "bounds": _bounds, "provider": _provider, "layer_kind": _layer_kind,
           "layer_name": _text, "field": _field, "fields": _fields, "text_list": _text_list, "style": _style,

@@ -8,12 +8,14 @@ import gzip
 import json
 
 import folium
+import markupsafe
 from folium.plugins import Timeline
 from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import fields, timefmt
 from geo.elements import EventPanel, InlineStyle, PktTimelineSlider, render_panel, static_text
+from geo.jsonscript import script_json
 from geo.pagedata import PageData, page_features
 from geo.styles import style_for
 
@@ -85,13 +87,13 @@ def add_timeline_layer(m: folium.Map, features: list[dict], spec: dict, key: str
             styles[cls] = style_for(item["properties"], spec)
     renderer = "L.canvas({padding: 0.5})" if len(items) > CANVAS_ABOVE else "null"
     point_to_layer = JsCode(
-        "(function () { var styles = " + json.dumps(styles, sort_keys=True, separators=(",", ":")) +
+        "(function () { var styles = " + script_json(styles, sort_keys=True) +
         "; var renderer = " + renderer + "; return function (feature, latlng) { "
         "var options = Object.assign({}, styles[feature.properties._c || ''] || {}); "
         "if (renderer) options.renderer = renderer; return L.circleMarker(latlng, options); }; })()")
     timeline = DataTimeline(collection(items), point_to_layer=point_to_layer,
-                            on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {key!r}); }}"))
-    timeline.layer_name = spec["name"]  # folium would name it after its random element id
+                            on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {script_json(key)}); }}"))
+    timeline.layer_name = str(markupsafe.escape(spec["name"]))  # shown as HTML by the layer control
     timeline.add_to(m)
     timeline.starts = starts
     return timeline

@@ -27,7 +27,8 @@ from geo.contract import (
     LayerKind,
     kind_for_path,
 )
-from geo.errors import Problem
+from geo.errors import GeoError, Problem
+from geo.inputs import LAYER_MAX_BYTES, read_regular
 from geo.shapes import shape_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -43,17 +44,24 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
         expected = ", ".join(f"{k}.geojson" for k in LAYER_KINDS)
         return None, [Problem(path, f"cannot tell the layer kind from the file name; expected one of {expected}")]
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, LAYER_MAX_BYTES)
     except FileNotFoundError:
         return None, [Problem(path, "file not found")]
+    except GeoError as exc:
+        return None, [Problem(path, str(exc).removeprefix(f"{path}: "))]
     except OSError as exc:
-        return None, [Problem(path, f"cannot read file: {exc}")]
+        return None, [Problem(path, f"cannot read file: {exc.strerror or exc}")]
     try:
         data = orjson.loads(raw)  # several times faster than json on a year of events
     except json.JSONDecodeError as exc:  # orjson's error is a json.JSONDecodeError
         return None, [Problem(path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     problems = list(check_collection(path, data, kind, bbox))
-    return (data if not problems else None), problems
+    return (None if errors_only(problems) else data), problems
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    """The problems that stop a build (warnings are only reported)."""
+    return [p for p in problems if not p.warning]
 
 
 def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox) -> Iterator[Problem]:
@@ -67,6 +75,7 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox) -> Itera
     if not isinstance(features, list) or not features:
         yield Problem(path, "'features' must be a non-empty list")
         return
+    yield from xml_forbidden_warnings(path, data)
     seen: dict[str, int] = {}
     for index, feature in enumerate(features):
         fid = _feature_id(feature)
@@ -185,6 +194,10 @@ def _property_checks(kind_name: str) -> tuple[tuple, tuple]:
 
 
 def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
+    yield from check_property_names(props)
+    for name, value in props.items():
+        if _depth(value) > MAX_NESTING:
+            yield f"property {name!r} is nested more than {MAX_NESTING} levels deep"
     required, optional = _property_checks(kind.name)
     for name, checker in required:
         value = props.get(name)
@@ -196,6 +209,59 @@ def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
         value = props.get(name)
         if value is not None and (message := checker(value)):
             yield f"property {name!r} {message}"
+
+
+# Names a GeoPackage table cannot take as columns (its own id and geometry columns).
+RESERVED_PROPERTY_NAMES = ("fid", "geom", "geometry")
+FIGURE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_NESTING = 20
+# Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; surrogates; U+FFFE/U+FFFF).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_property_names(props: dict) -> Iterator[str]:
+    """Names every export can take: GeoPackage columns are case-insensitive and reserve a few."""
+    seen: dict[str, str] = {}
+    for name in props:
+        folded = name.casefold()
+        if folded in RESERVED_PROPERTY_NAMES:
+            yield f"property name {name!r} is reserved for the GeoPackage's own columns; rename it"
+        elif folded in seen:
+            yield f"property names {seen[folded]!r} and {name!r} differ only in case; exports cannot keep both"
+        seen.setdefault(folded, name)
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    """How deeply lists and objects nest in a value (stops counting past MAX_NESTING)."""
+    if level > MAX_NESTING or not isinstance(value, (list, dict)):
+        return level
+    children = value.values() if isinstance(value, dict) else value
+    return max((_depth(child, level + 1) for child in children), default=level + 1)
+
+
+def xml_forbidden_warnings(path: str, data: Any) -> Iterator[Problem]:
+    """Warn about characters XML 1.0 forbids (often pasted from word processors); KML drops them."""
+    for index, feature in enumerate(data.get("features", [])):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            continue
+        for name, text in _strings(props):
+            if match := XML_FORBIDDEN.search(text):
+                yield Problem(path, f"property {name!r} holds the control character U+{ord(match[0]):04X}, "
+                                    "which XML (KML) cannot carry; it is replaced there by U+FFFD",
+                              index, _feature_id(feature), warning=True)
+
+
+def _strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(key, name or key)
+            yield from _strings(child, name or key)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _strings(child, name)
 
 
 def _slug(value: Any) -> str | None:
@@ -216,17 +282,27 @@ def _number(value: Any, minimum: float, inclusive: bool) -> str | None:
     return None
 
 
+# The one form every reader (browsers, GeoPackage, spreadsheets) takes: calendar date, time, offset in minutes.
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+YEARS = (1900, 2100)
+
+
 def _time(value: Any) -> str | None:
     if not isinstance(value, str):
         return f"must be an ISO 8601 date-time string, got {value!r}"
+    if not ISO_TIME.match(value):
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            return f"must be a date-time, not a date: {value!r} (a claim known only to the day: time_precision 'day')"
+        if re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$", value):
+            return f"has no UTC offset: {value!r} (Pakistan time is +05:00)"
+        return (f"is not an ISO 8601 date-time like 2025-03-11T13:00:00+05:00 (calendar date, time, offset "
+                f"in hours and minutes), got {value!r}")
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return f"is not an ISO 8601 date-time: {value!r}"
-    if "T" not in value and " " not in value:
-        return f"must be a date-time, not a date: {value!r}"
-    if parsed.tzinfo is None:
-        return f"has no UTC offset: {value!r} (Pakistan time is +05:00)"
+        return f"is not a possible date-time: {value!r}"
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        return f"year {parsed.year} is outside {YEARS[0]}-{YEARS[1]}: {value!r}"
     return None
 
 
@@ -261,7 +337,10 @@ def _figures(value: Any) -> str | None:
     if not isinstance(value, dict):
         return f"must be an object of named counts like {{\"hostages\": 214}}, got {value!r}"
     for key, count in value.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        if not FIGURE_KEY.match(key):
+            return (f"name {key!r} must be lower-case letters, digits and underscores, starting with a letter "
+                    "(it becomes a column name)")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0 or count >= 2**53:
             return f"{key!r} must be a whole number >= 0, got {count!r}"
     return None
 

@@ -42,7 +42,7 @@ def test_bad_layer_refused_and_previous_dist_kept(tmp_path, scratch_layers):
     assert "Traceback" not in result.stderr
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert not list(tmp_path.glob(".dist.*"))
+    assert not list(tmp_path.glob(".dist.building-*"))
 
 
 def test_station_off_the_line_is_refused(tmp_path, scratch_layers):
@@ -93,7 +93,7 @@ def test_failure_after_staging_leaves_previous_dist(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         geo.build.build(LAYERS, ROOT / "maps", out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.lock", "dist"]  # no staging left
 
 
 def test_out_that_is_not_a_build_is_refused(tmp_path):

@@ -51,5 +51,5 @@ def test_non_http_source_urls_are_not_links(tmp_path, scratch_layers):
     html = (out / "timeline.html").read_text(encoding="utf-8")
     assert "javascript:alert" not in html
     # The name is data inside a script: it must not close the script element.
-    assert "</script><script>alert(2)" not in html and "<\\/script><script>alert(2)" in html
+    assert "</script><script>alert(2)" not in html and "<\\/script>\\x3Cscript>alert(2)" in html
     assert "<!--" not in html

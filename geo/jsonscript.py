@@ -1,0 +1,20 @@
+"""JSON for inline `<script>` elements: the one way data reaches a script.
+
+Text inside a script element ends at the first `</script`, and `<!--` can put
+the HTML parser into a state where it never ends; U+2028/U+2029 end a line in
+older JavaScript.  Escaping `<`, `>`, `&` and those two characters as `\\uXXXX`
+makes any JSON value safe there, whatever its strings hold.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: Any, sort_keys: bool = False) -> str:
+    """`value` as compact JSON that can be written into an inline script as it is."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
+    return text.translate(_UNSAFE)
