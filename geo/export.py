@@ -30,8 +30,10 @@ from geo.layers import Layers
 DECIMALS = 6  # RFC 7946 suggests 6: about 0.1 m
 # GeoPackage stamps "last changed" times; a fixed one keeps builds byte-identical.
 GPKG_TIMESTAMP = "2025-03-12T00:00:00Z"
+# Tunnels mix Points (a sourced coordinate) and LineStrings (a stretch between stations):
+# "Unknown" writes a conformant GEOMETRY layer.
 GEOMETRY_TYPES = {"boundary": "MultiPolygon", "provinces": "MultiPolygon", "railway": "LineString",
-                  "stations": "Point", "tunnels": "Point", "staging": "Point", "events": "Point"}
+                  "stations": "Point", "tunnels": "Unknown", "staging": "Point", "events": "Point"}
 
 
 # --- GeoJSON -------------------------------------------------------------------
