@@ -28,21 +28,30 @@ class LayerKind:
 
 COMMON_REQUIRED = {"id": "slug", "name": "text", "sources": "sources"}
 COMMON_OPTIONAL = {"position_accuracy_m": "positive_number", "notes": "text"}
+# Where a position comes from, and the place's name in Urdu script (the ground
+# of an Urdu edition): optional on every kind of place.
+PLACE_OPTIONAL = {"position_basis": "text", "name_ur": "urdu_text"}
+# A time whose part of day or hour the source does not give is stored at the
+# day, or says where the finer time comes from (`time_basis`).
+TIMED_OPTIONAL = {"time": "time", "time_precision": "time_precision", "time_basis": "text"}
 
 LAYER_KINDS: dict[str, LayerKind] = {
     kind.name: kind
     for kind in (
-        LayerKind("boundary", ("Polygon", "MultiPolygon")),
-        LayerKind("provinces", ("Polygon", "MultiPolygon")),  # context for the corridor map
+        LayerKind("boundary", ("Polygon", "MultiPolygon"), optional={"name_ur": "urdu_text"}),
+        LayerKind("provinces", ("Polygon", "MultiPolygon"), optional={"name_ur": "urdu_text"}),  # corridor context
         LayerKind("railway", ("LineString", "MultiLineString"), {"geometry_quality": "geometry_quality"}),
-        LayerKind("stations", ("Point",), {"km_from_quetta": "non_negative_number"}),
-        LayerKind("tunnels", ("Point", "LineString")),
-        LayerKind("staging", ("Point",), optional={"time": "time", "time_precision": "time_precision"}),
+        LayerKind("stations", ("Point",), {"km_from_quetta": "non_negative_number"}, PLACE_OPTIONAL),
+        LayerKind("tunnels", ("Point", "LineString"), optional={
+            **PLACE_OPTIONAL, "km_from_quetta": "non_negative_number",
+            "km_from_quetta_start": "non_negative_number", "km_from_quetta_end": "non_negative_number",
+            "km_uncertainty": "non_negative_number"}),
+        LayerKind("staging", ("Point",), optional={**PLACE_OPTIONAL, **TIMED_OPTIONAL}),
         LayerKind(
             "events",
             ("Point",),
             {"time": "time", "time_precision": "time_precision", "claimed_by": "text"},
-            {"figures": "figures"},
+            {"figures": "figures", "time_basis": "text"},
         ),
     )
 }

@@ -20,6 +20,10 @@ LABELS = {
     "area_km2_geodesic": "Area (geodesic)", "area_km2_official": "Area (official)", "kind": "Kind",
     "geometry_quality": "Geometry", "line": "Line", "notes": "Notes", "place_reported": "Place as reported",
     "place_note": "Place", "number": "Tunnel number", "time_note": "When",
+    "name_ur": "Name in Urdu", "time_basis": "Time from", "km_uncertainty": "Km uncertainty",
+    "km_from_quetta_end": "Km from Quetta (end)", "between_stations": "Between stations",
+    "reported_locations": "Where reports place it", "tunnel_counts_reported": "Tunnel counts reported",
+    "km_from_quetta_basis": "Km from",
 }
 URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -50,6 +54,10 @@ def _km(value, props) -> str:
     return f"km {value:g} from Quetta{computed}"
 
 
+def _km_uncertainty(value, props) -> str:
+    return f"± {value:g} km"
+
+
 def _accuracy(value, props) -> str:
     return f"± {value / 1000:g} km" if value >= 1000 else f"± {value:g} m"
 
@@ -60,7 +68,8 @@ def _area(value, props) -> str:
 
 FORMATTERS = {
     "time": lambda value, props: timefmt.display(value, props.get("time_precision", "minute")),
-    "km_from_quetta": _km, "km_from_quetta_start": _km, "position_accuracy_m": _accuracy,
+    "km_from_quetta": _km, "km_from_quetta_start": _km, "km_from_quetta_end": _km,
+    "km_uncertainty": _km_uncertainty, "position_accuracy_m": _accuracy,
     "area_km2_geodesic": _area, "area_km2_official": _area,
     "figures": lambda value, props: format_figures(value),
 }

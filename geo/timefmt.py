@@ -55,12 +55,14 @@ def interval(value: str, precision: str) -> tuple[datetime, datetime]:
 
 
 def day_label(moment: datetime) -> str:
-    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
+    """'Tue 11 Mar 2025': the year is shown, as a reader may meet the map years later."""
+    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 @lru_cache(maxsize=1 << 18)
 def display(value: str, precision: str) -> str:
-    """'Tue 11 Mar, 12:55 PKT', 'Tue 11 Mar, about 13:00 PKT', 'Wed 12 Mar, evening', 'Thu 13 Mar'."""
+    """'Tue 11 Mar 2025, 12:55 PKT', 'Tue 11 Mar 2025, about 13:00 PKT', 'Wed 12 Mar 2025, evening',
+    'Thu 13 Mar 2025 (time not reported)': a day-precision time never reads as a time of day."""
     moment = parse(value)
     if precision == "minute":
         return f"{day_label(moment)}, {moment:%H:%M} PKT"
@@ -69,7 +71,7 @@ def display(value: str, precision: str) -> str:
     if precision == "part_of_day":
         return f"{day_label(moment)}, {part_of_day(moment)[2]}"
     if precision == "day":
-        return day_label(moment)
+        return f"{day_label(moment)} (time not reported)"
     raise ValueError(f"unknown time precision {precision!r}")
 
 

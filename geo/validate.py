@@ -274,6 +274,20 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else f"must be non-empty text, got {value!r}"
 
 
+# Arabic-script letters (the Arabic blocks Urdu is written in).
+URDU_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _urdu_text(value: Any) -> str | None:
+    """Non-empty text in Urdu script: no Latin letters, at least one Arabic-script letter."""
+    if message := _text(value):
+        return message
+    if LATIN_LETTER.search(value) or not URDU_LETTER.search(value):
+        return f"must be text in Urdu script, got {value!r}"
+    return None
+
+
 def _number(value: Any, minimum: float, inclusive: bool) -> str | None:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         return f"must be a number, got {value!r}"
@@ -348,6 +362,7 @@ def _figures(value: Any) -> str | None:
 _VALUE_CHECKS = {
     "slug": _slug,
     "text": _text,
+    "urdu_text": _urdu_text,
     "sources": _sources,
     "time": _time,
     "time_precision": _choice(TIME_PRECISIONS),

@@ -155,6 +155,9 @@ def station_feature(place: Place, sources: dict, sections: dict) -> dict:
     }
     if entry.get("alt_names"):
         props["alt_names"] = entry["alt_names"]
+    if entry.get("name_ur"):
+        props["name_ur"] = entry["name_ur"]
+        props["sources"] = _unique(props["sources"] + [entry["name_ur_source"]])
     notes = " ".join(n.rstrip(".") + "." for n in (entry.get("basis"), entry.get("notes")) if n)
     if notes:
         props["notes"] = notes

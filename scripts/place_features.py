@@ -1,11 +1,20 @@
-"""Put staging points and events where their `place` is, and measure the tunnels.
+"""Put staging points and events where their `place` is, and place and measure the tunnels.
 
 Staging points and events name the feature they happened at (`place`: the id of
 a station, tunnel or staging point) instead of repeating its coordinates, so
 when a station's position improves everything that happened there moves with
 it.  This script copies each place's position (and its accuracy, unless the
-feature states its own) and computes each tunnel's km from Quetta by route
-chainage.  `make data` runs it after scripts/derive_route.py.
+feature states its own) and places the tunnels:
+
+* a tunnel with a coordinate from a source stays that Point; its km from Quetta
+  is computed by route chainage, and its `km_uncertainty` adds the point's own
+  accuracy to that of the stations either side, whose positions calibrate the
+  chainage there (an interpolated station may be 8-15 km off);
+* a tunnel a source places only between two stations (`between_stations`) is
+  drawn as the whole stretch of line between them, a LineString from the one
+  station's published km to the other's: the tunnel is somewhere on it.
+
+`make data` runs it after scripts/derive_route.py.
 
 Run: ``python scripts/place_features.py [LAYERS_DIR]``
 """
@@ -30,13 +39,48 @@ def write(path: Path, collection: dict) -> None:
     path.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def measure_tunnels(tunnels: dict, route: Route) -> None:
+def measure_tunnels(tunnels: dict, route: Route, stations: dict[str, dict]) -> None:
     for feature in tunnels["features"]:
-        where = route.locate(*feature["geometry"]["coordinates"][:2])
-        props = feature["properties"]
-        props["km_from_quetta"] = round(where.km_from_quetta, 1)
-        props["km_from_quetta_basis"] = ("computed by route chainage from the reported position; "
-                                         "uncertain by about the position's accuracy")
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") == "Point":
+            measure_point_tunnel(feature, route, stations)
+        else:
+            draw_stretch_tunnel(feature, route, stations)
+
+
+def measure_point_tunnel(feature: dict, route: Route, stations: dict[str, dict]) -> None:
+    props = feature["properties"]
+    where = route.locate(*feature["geometry"]["coordinates"][:2])
+    by_name = {s["properties"]["name"]: s["properties"] for s in stations.values()}
+    either_side = [by_name[n] for n in (where.previous_station, where.next_station) if n in by_name]
+    station_m = max(s.get("position_accuracy_m", 0) for s in either_side)
+    own_m = props.get("position_accuracy_m", 0)
+    props["km_from_quetta"] = round(where.km_from_quetta, 1)
+    props["km_uncertainty"] = round((own_m + station_m) / 1000, 1)
+    names = " and ".join(s["name"] for s in either_side)
+    props["km_from_quetta_basis"] = (
+        f"computed by route chainage from the reported point, between the km posts of {names}; "
+        f"uncertain by ± {props['km_uncertainty']:g} km: the point's own ± {own_m / 1000:g} km plus "
+        f"± {station_m / 1000:g} km for the positions of {names}, which calibrate the chainage here "
+        "(added, not combined in quadrature, as the errors need not be independent)")
+
+
+def draw_stretch_tunnel(feature: dict, route: Route, stations: dict[str, dict]) -> None:
+    props = feature["properties"]
+    ends = [stations[i]["properties"] for i in props["between_stations"]]
+    (near_km, far_km) = sorted(s["km_from_quetta"] for s in ends)
+    line = route.line
+    lons, lats = zip(*[c[:2] for c in line.coords])
+    kms, _ = route.locate_many(lons, lats)
+    inside = [(round(lon, 6), round(lat, 6)) for lon, lat, km in zip(lons, lats, kms) if near_km < km < far_km]
+    coords = [route.point_at(near_km), *inside, route.point_at(far_km)]
+    feature["geometry"] = {"type": "LineString", "coordinates": [list(c) for c in coords]}
+    props["km_from_quetta_start"] = near_km
+    props["km_from_quetta_end"] = far_km
+    props["position_accuracy_m"] = max(s["position_accuracy_m"] for s in ends)
+    names = " and ".join(s["name"] for s in sorted(ends, key=lambda s: s["km_from_quetta"]))
+    props["km_from_quetta_basis"] = (f"the published km of {names}; the source gives no finer place, "
+                                     "so the tunnel may be anywhere between them")
 
 
 def place(collection: dict, places: dict[str, dict], path: Path) -> None:
@@ -58,10 +102,12 @@ def main(layers_dir: str = "layers") -> None:
     layers = Path(layers_dir)
     stations, tunnels = read(layers / "stations.geojson"), read(layers / "tunnels.geojson")
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
-    measure_tunnels(tunnels, route)
+    measure_tunnels(tunnels, route, {f["properties"]["id"]: f for f in stations["features"]})
     write(layers / "tunnels.geojson", tunnels)
 
-    places = {f["properties"]["id"]: f for f in stations["features"] + tunnels["features"]}
+    # Only points can be places: a tunnel drawn as a stretch of line is not a position.
+    places = {f["properties"]["id"]: f for f in stations["features"] + tunnels["features"]
+              if f["geometry"]["type"] == "Point"}
     staging = read(layers / "staging.geojson")
     place(staging, places, layers / "staging.geojson")
     write(layers / "staging.geojson", staging)

@@ -90,3 +90,31 @@ def test_placed_features_sit_exactly_on_their_place():
             place = feature["properties"].get("place")
             if place:
                 assert feature["geometry"]["coordinates"] == places[place]["geometry"]["coordinates"]
+
+
+def test_tunnel_8_is_the_attack_site_and_its_km_uncertainty_includes_its_stations():
+    tunnels = {p["id"]: p for p in props("tunnels")}
+    stations = {p["id"]: p for p in props("stations")}
+    assert [i for i, p in tunnels.items() if p.get("attack_site")] == ["tunnel-8"]
+    t8 = tunnels["tunnel-8"]
+    either_side = max(stations[s]["position_accuracy_m"] for s in t8["between_stations"])
+    assert t8["km_uncertainty"] * 1000 >= t8["position_accuracy_m"] + either_side
+    assert t8["reported_locations"] and t8["tunnel_counts_reported"]
+
+
+def test_tunnels_placed_between_stations_are_the_stretch_between_them():
+    stations = {p["id"]: p for p in props("stations")}
+    for feature in read_layer("tunnels")["features"]:
+        p = feature["properties"]
+        if feature["geometry"]["type"] != "LineString":
+            continue
+        kms = sorted(stations[s]["km_from_quetta"] for s in p["between_stations"])
+        assert [p["km_from_quetta_start"], p["km_from_quetta_end"]] == kms, p["id"]
+        assert p["position_basis"] and p["sources"], p["id"]
+        assert p["position_accuracy_m"] == max(stations[s]["position_accuracy_m"] for s in p["between_stations"])
+
+
+def test_name_ur_given_with_an_urdu_source():
+    for p in props("stations") + props("staging") + props("tunnels"):
+        if "name_ur" in p:
+            assert any("Urdu" in s["outlet"] for s in p["sources"]), p["id"]

@@ -166,3 +166,31 @@ def test_railway_segment_needs_geometry_quality(tmp_path):
                "geometry": {"type": "LineString", "coordinates": [[67.0, 30.2], [67.3, 29.9]]}}
     assert_refused(run_validate(tmp_path, "railway.geojson", collection(segment)),
                    "missing required property 'geometry_quality'")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("", "must be non-empty text"),
+    (7, "must be non-empty text"),
+    ("Sibi", "must be text in Urdu script"),
+    ("سبی Junction", "must be text in Urdu script"),
+])
+def test_name_ur_must_be_urdu_text(tmp_path, value, message):
+    assert_refused(run_validate(tmp_path, "stations.geojson", collection(station(name_ur=value))), "name_ur", message)
+
+
+def test_name_ur_in_urdu_script_accepted(tmp_path):
+    result = run_validate(tmp_path, "stations.geojson", collection(station(name_ur="سبی جنکشن")))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["", 12, ["evening"]])
+def test_time_basis_must_be_text(tmp_path, value):
+    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(time_basis=value))),
+                   "time_basis", "must be non-empty text")
+
+
+def test_time_basis_on_staging_point_checked(tmp_path):
+    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [67.8, 29.5]},
+             "properties": {"id": "s", "name": "S", "sources": SOURCE, "time": "2025-03-11T14:00:00+05:00",
+                            "time_precision": "part_of_day", "time_basis": None, "name_ur": 3}}
+    assert_refused(run_validate(tmp_path, "staging.geojson", collection(point)), "name_ur")
