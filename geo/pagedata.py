@@ -69,7 +69,7 @@ class PageData:
             packed = base64.b64encode(gzip.compress(texts.encode(), compresslevel=6, mtime=0)).decode()
             texts = f'GeoMap.inflate("{packed}")'
         # Like folium's tojson: no "<" at all inside the script element, so no
-        # "</script>", "<!--", and no tag the offline inliner could mistake for its own.
+        # "</script>" or "<!--" that would end or confuse it.
         return f"GeoMap.define({layers}, {texts});".replace("<", "\\u003c")
 
 
