@@ -1,23 +1,32 @@
 # The two commands: `make maps` builds dist/, `make test` runs every test.
-# Both install what they need on a fresh clone: the Python packages into
-# .venv/, the pinned browser assets into node_modules/ (npm ci) and, for the
-# browser tests, Debian's chromium where it is missing.
+# Both install what they need on a fresh clone: the pinned browser assets into
+# node_modules/ (npm ci) and from there into geo/vendor/ (geo/assets.py), the
+# Python packages into .venv/ and, for the browser tests, Debian's chromium
+# where it is missing.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-ASSETS := node_modules/.package-lock.json
+ASSETS := node_modules/.geo-vendored
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: maps test lint data bench screenshots chromium clean
+.PHONY: maps test lint data bench screenshots chromium audit clean
 
-$(STAMP): pyproject.toml
+# The assets come first: building the package (setup.py) copies them into it.
+$(STAMP): pyproject.toml | $(ASSETS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[data,test,bench]'
 	touch $@
 
-$(ASSETS): package.json package-lock.json
+$(ASSETS): package.json package-lock.json geo/assets.toml geo/assets.py
 	npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) geo/assets.py
+	touch $@
+
+# npm's advisories for the pinned browser packages (needs the network; the
+# tests check tests/advisories.toml offline).
+audit:
+	npm audit --omit=dev
 
 # Debian's chromium; Playwright's own browser download does not work here.
 chromium:
@@ -49,4 +58,4 @@ bench: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python bench/run.py --out bench/results.json
 
 clean:
-	rm -rf dist .dist.* $(VENV) node_modules
+	rm -rf dist .dist.* $(VENV) node_modules geo/vendor

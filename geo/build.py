@@ -32,7 +32,7 @@ from geo.embed import embed_snippet
 from geo.errors import GeoError
 from geo.export import export_all
 from geo.layers import Layers, load_layers
-from geo.offline import inline_assets
+from geo.offline import render_pages
 from geo.recipe import load_recipe, tile_provider
 from geo.shapes import forget_shapes
 
@@ -203,12 +203,9 @@ def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
     """{relative output path: HTML} for the web and offline build of each map."""
     pages = {}
     for recipe in recipes:
-        # The offline page inlines into the page as rendered, where every "<"
-        # inside data is escaped, so only the page's own <script src> and <link>
-        # tags can match; the inlined assets are minified once per process.
-        html = compose(recipe, layers).render()
-        pages[f"{recipe['_slug']}.html"] = minify(html)
-        pages[f"offline/{recipe['_slug']}.html"] = inline_assets(html)
+        web, offline = render_pages(compose(recipe, layers))
+        pages[f"{recipe['_slug']}.html"] = minify(web)
+        pages[f"offline/{recipe['_slug']}.html"] = offline  # its assets come minified; the rest as rendered
     return pages
 
 

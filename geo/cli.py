@@ -12,6 +12,7 @@ import os
 import sys
 import textwrap
 
+from geo.assets import AssetError
 from geo.errors import GeoError
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return RUNNERS[args.command](args)
-    except GeoError as exc:
+    except (GeoError, AssetError) as exc:  # bad input, or an install without its browser assets
         print(f"geo {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:  # a path the user gave cannot be read or written

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from folium.utilities import JsCode
 
+from geo.assets import links
 from geo.elements import (
     DataAttribution,
     HtmlControl,
@@ -25,6 +26,7 @@ from geo.elements import (
 )
 from geo.jsonscript import script_json
 from geo.layers import Layers
+from geo.offline import pin_assets
 from geo.pagedata import PageData, display_geometries, page_features, round_coordinates, stacked
 from geo.recipe import RecipeError, tile_provider
 from geo.shapes import shape_of
@@ -42,8 +44,8 @@ class LeanMap(folium.Map):
     awesome-markers for marker icons; these maps draw vector markers only.
     """
 
-    default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
-    default_css = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")]
+    default_js = links("js", "leaflet")
+    default_css = links("css", "leaflet_css")
 
 
 def compose(recipe: dict, layers: Layers) -> folium.Figure:
@@ -87,6 +89,7 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
     # Title and description above the map, as in a news graphic, not over it.
     header = render_panel("title.html", title=recipe["title"], description=recipe["description"])
     figure.html.add_child(folium.Element(header), name="geo_header", index=0)
+    pin_assets(figure)
     stabilise_ids(figure)
     return figure
 

@@ -8,6 +8,7 @@ Text from the data reaches the page either through Jinja with autoescape
 from __future__ import annotations
 
 from importlib import resources
+from typing import Iterator
 
 import jinja2
 from branca.element import Element, Figure, MacroElement
@@ -15,6 +16,8 @@ from folium.elements import JSCSSMixin
 from folium.plugins import TimelineSlider
 from folium.utilities import JsCode
 from jinja2 import Template
+
+from geo.assets import links
 
 PANELS = jinja2.Environment(loader=jinja2.PackageLoader("geo", "templates"), autoescape=True,
                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=False)
@@ -125,9 +128,8 @@ class LocatorInset(JSCSSMixin, MacroElement):
         })();
         {% endmacro %}
     """)
-    default_js = [("leaflet_minimap_js", "https://cdn.jsdelivr.net/npm/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.js")]
-    default_css = [("leaflet_minimap_css",
-                    "https://cdn.jsdelivr.net/npm/leaflet-minimap@3.6.1/dist/Control.MiniMap.min.css")]
+    default_js = links("js", "leaflet_minimap_js")
+    default_css = links("css", "leaflet_minimap_css")
 
     def __init__(self, data: dict, center: list[float], zoom: int = 3):
         super().__init__()
@@ -139,6 +141,8 @@ class LocatorInset(JSCSSMixin, MacroElement):
 
 class PktTimelineSlider(TimelineSlider):
     """folium's TimelineSlider, showing the time in Pakistan time whatever the reader's time zone."""
+
+    default_js = links("js", "timeline", "moment")  # folium's are an old moment with known vulnerabilities
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -185,16 +189,14 @@ class PageScript(MacroElement):
         self.page = page
 
 
+def walk(element: Element) -> Iterator[Element]:
+    """The element and its descendants, in tree order."""
+    yield element
+    for child in list(element._children.values()):
+        yield from walk(child)
+
+
 def stabilise_ids(figure: Figure) -> None:
     """Replace folium's random element ids with ids from tree order, for byte-identical builds."""
-    counter = 0
-
-    def visit(element: Element) -> None:
-        nonlocal counter
+    for counter, element in enumerate(walk(figure)):
         element._id = f"{counter:04d}"
-        counter += 1
-        for child in list(element._children.values()):
-            visit(child)
-
-    visit(figure)
-

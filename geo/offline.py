@@ -1,10 +1,13 @@
-"""The offline build: every script and stylesheet inlined, so a map works from file://.
+"""Third-party scripts and styles in the page head: pinned CDN tags, or inline copies offline.
 
-The web build links folium's assets on CDNs.  Here each link is replaced by
-the file of the npm package that geo/assets.toml maps its URL to (installed
-at a pinned version by `npm ci`).  Images a stylesheet refers to become data
-URIs.  A link with no entry in the table stops the build: an offline map
-that silently needs the network is worse than no map.
+Folium elements declare the CDN files they need (`default_js`, `default_css`)
+and would link each as declared.  `pin_assets` takes those declarations over:
+every URL must be an asset pinned in geo/assets.toml, and one `PageAssets`
+element in the head renders them all: on the web page as CDN tags with a
+Subresource Integrity hash of the packaged file, on the offline page as that
+file inlined (the images a stylesheet uses become data URIs).  A link with no
+pinned copy stops the build: an offline map that silently needs the network is
+worse than no map.
 """
 
 from __future__ import annotations
@@ -12,80 +15,81 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-import tomllib
 from functools import cache
-from importlib import resources
-from pathlib import Path
+from html import escape
 
 import minify_html
+from branca.element import Element, Figure, Link
 
-from geo.errors import GeoError
-
-ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "node_modules"
-# As folium writes them, and as minify-html leaves them (quotes and the slash dropped).
-SCRIPT_TAG = re.compile(r'<script src="?(?P<url>https?://[^"\s>]+)"?></script>')
-STYLE_TAG = re.compile(r'<link (?:rel="?stylesheet"? href="?(?P<url>https?://[^"\s>]+)"?'
-                       r'|href="?(?P<url2>https?://[^"\s>]+)"? rel="?stylesheet"?)\s*/?>')
-CSS_URL = re.compile(r"url\((?P<quote>['\"]?)(?P<ref>[^'\")]+)(?P=quote)\)")
+from geo.assets import CSS_URL, Asset, AssetError, declared, integrity, package_file, packaged
+from geo.elements import walk
 
 
-class OfflineAssetError(GeoError):
-    """An asset the offline build cannot inline."""
+def cdn_tag(asset: Asset) -> str:
+    checked = f'integrity="{integrity(asset)}" crossorigin="anonymous"'
+    if asset.kind == "js":
+        return f'<script src="{escape(asset.url)}" {checked}></script>'
+    return f'<link rel="stylesheet" href="{escape(asset.url)}" {checked}/>'
+
+
+def data_uri(asset: Asset, file: str) -> str:
+    mime = mimetypes.guess_type(file)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(packaged(asset, file).read_bytes()).decode('ascii')}"
 
 
 @cache
-def asset_table() -> dict[str, str]:
-    return tomllib.loads((resources.files("geo") / "assets.toml").read_text(encoding="utf-8"))["assets"]
-
-
-def asset_path(url: str) -> Path:
-    try:
-        relative = asset_table()[url]
-    except KeyError:
-        raise OfflineAssetError(f"no offline copy of {url}: add it to geo/assets.toml and package.json") from None
-    path = NODE_MODULES / relative
-    if not path.is_file():
-        raise OfflineAssetError(f"{path} is missing: run `npm ci` (make does) to install the pinned assets")
-    return path
-
-
-def data_uri(path: Path) -> str:
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def inline_css(path: Path) -> str:
-    css = path.read_text(encoding="utf-8")
+def inline_copy(asset: Asset) -> str:
+    """The file as an inline <script> or <style>, minified once per process."""
+    text = packaged(asset).read_text(encoding="utf-8")
+    if asset.kind == "js":
+        text = text.replace("</script", "<\\/script")
+        return minify_html.minify(f"<script>{text}</script>", minify_js=True)
 
     def replace(match: re.Match) -> str:
-        ref = match["ref"]
-        if ref.startswith(("data:", "#")):
-            return match[0]
-        if re.match(r"^[a-z]+:", ref):
-            raise OfflineAssetError(f"{path} refers to {ref}, which the offline build cannot fetch")
-        target = (path.parent / ref.split("?")[0].split("#")[0]).resolve()
-        return f'url("{data_uri(target)}")'
+        file = package_file(asset, match["ref"])
+        return f'url("{data_uri(asset, file)}")' if file else match[0]
 
-    return CSS_URL.sub(replace, css)
+    return minify_html.minify(f"<style>{CSS_URL.sub(replace, text)}</style>", minify_css=True)
 
 
-@cache
-def inline_script(url: str) -> str:
-    script = asset_path(url).read_text(encoding="utf-8").replace("</script", "<\\/script")
-    return minify_html.minify(f"<script>{script}</script>", minify_js=True)
+class PageAssets(Element):
+    """The pinned scripts and stylesheets of a page, rendered `offline=True` as inline copies."""
+
+    def __init__(self, assets: list[Asset]):
+        super().__init__()
+        self._name = "PageAssets"
+        self.assets = assets
+
+    def render(self, offline: bool = False, **kwargs) -> str:
+        return "".join(inline_copy(a) if offline else cdn_tag(a) for a in self.assets)
 
 
-@cache
-def inline_style(url: str) -> str:
-    return minify_html.minify(f"<style>{inline_css(asset_path(url))}</style>", minify_css=True)
+def pin_assets(figure: Figure) -> None:
+    """Hand every element's declared CDN files to one PageAssets in the page head (see above)."""
+    pinned = {asset.url: asset for asset in declared().values()}
+    chosen: dict[str, Asset] = {}  # by folium's name: elements that declare one file share its tag
+    for element in walk(figure):
+        # Any element's, not only JSCSSMixin's: folium's Timeline declares its files too.
+        declared_links = [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
+        if not declared_links:
+            continue
+        for name, url in declared_links:
+            if url not in pinned:
+                raise AssetError(f"{type(element).__name__} links {url}, which geo/assets.toml does not pin: "
+                                 "declare the file there (and its package in package.json) and use its URL")
+            chosen.setdefault(name, pinned[url])
+        element.default_js, element.default_css = [], []  # PageAssets renders them now
+    figure.header.add_child(PageAssets(list(chosen.values())), name="page_assets")
 
 
-def inline_assets(html: str) -> str:
-    """The web page with every linked script and stylesheet inlined (minified once per process)."""
-    html = SCRIPT_TAG.sub(lambda m: inline_script(m["url"]), html)
-    html = STYLE_TAG.sub(lambda m: inline_style(m["url"] or m["url2"]), html)
-    left = re.findall(r'<(?:script|link)[^>]+(?:src|href)=["\']?https?://[^"\s>]+', html)
-    if left:
-        raise OfflineAssetError(f"the offline page still links {left[0]}")
-    return html
+def render_pages(figure: Figure) -> tuple[str, str]:
+    """The web page and the offline page of a figure passed through `pin_assets`.
+
+    The elements render once; the offline page only re-renders the page
+    template around them, with the assets inline."""
+    web = figure.render()
+    offline = figure._template.render(this=figure, kwargs={"offline": True})
+    for child in figure.header._children.values():
+        if isinstance(child, Link):  # added while rendering, after pin_assets
+            raise AssetError(f"the page links {child.url}, which geo/assets.toml does not pin")
+    return web, offline

@@ -14,6 +14,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import fields, timefmt
+from geo.assets import links
 from geo.elements import EventPanel, InlineStyle, PktTimelineSlider, render_panel, static_text
 from geo.jsonscript import script_json
 from geo.pagedata import PageData, page_features
@@ -51,6 +52,7 @@ class DataTimeline(Timeline):
           {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
+    default_js = links("js", "timeline", "moment")
 
     def __init__(self, data: dict, **kwargs):
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -1,4 +1,5 @@
-"""The offline maps in headless Chromium with every network request blocked.
+"""The offline maps in headless Chromium with every network request blocked (the web
+pages with their CDN answered locally).
 
 Debian's chromium, driven by Playwright.  These tests never skip: a machine
 without Chromium fails them (`make test` installs it).
@@ -7,6 +8,8 @@ without Chromium fails them (`make test` installs it).
 from __future__ import annotations
 
 import json
+import mimetypes
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -160,4 +163,41 @@ def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_pa
     assert page.locator(".geo-disputed", has_text="<i>BLA</i>").count() == 1
     assert page.locator(".geo-event-list b, .geo-event-list img, .geo-disputed i").count() == 0
     assert page.evaluate("() => window.__pwned") is None and page.errors == []
+    page.close()
+
+
+def serve_cdn_from_node_modules(page, changed: bool = False) -> list[str]:
+    """Answer the web page's jsDelivr requests with the npm files (as jsDelivr does), `changed` by a byte or not."""
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+
+    def fulfill(route):
+        package_at_version, file = route.request.url.split("/npm/", 1)[1].split("/", 1)
+        body = (ROOT / "node_modules" / package_at_version.rsplit("@", 1)[0] / file).read_bytes()
+        route.fulfill(body=body + (b"\n" if changed else b""), content_type=mimetypes.guess_type(file)[0],
+                      headers={"Access-Control-Allow-Origin": "*"})  # crossorigin="anonymous" needs CORS
+
+    page.route(re.compile(r"^https://cdn\.jsdelivr\.net/npm/"), fulfill)
+    return console
+
+
+def test_web_page_loads_its_cdn_files_with_integrity(chromium, dist):
+    page = offline_page(chromium)
+    serve_cdn_from_node_modules(page)
+    page.goto((dist / "attack-site.html").resolve().as_uri())
+    wait_for_vectors(page)
+    assert page.errors == []
+    assert page.evaluate("() => !!L.Control.MiniMap && L.version") == json.loads(
+        (ROOT / "node_modules" / "leaflet" / "package.json").read_text(encoding="utf-8"))["version"]
+    for key, count in expected_counts("attack-site").items():
+        assert drawn(page, key) == count, key
+    page.close()
+
+
+def test_web_page_refuses_a_cdn_file_that_differs(chromium, dist):
+    page = offline_page(chromium)
+    console = serve_cdn_from_node_modules(page, changed=True)
+    page.goto((dist / "attack-site.html").resolve().as_uri(), wait_until="load")
+    assert page.evaluate("() => typeof L") == "undefined"
+    assert any("integrity" in text for text in console), console
     page.close()
