@@ -288,6 +288,7 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
     from geo.browser import screenshot
 
     dist = Path(dist)
+    refuse_links(dist)
     if not (dist / BUILD_MARKER).is_file():
         raise GeoError(f"{dist}: not a build output (no {BUILD_MARKER}); run `geo build --out {dist}` first")
     recipes = load_recipes(maps_dir)

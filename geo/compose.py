@@ -207,7 +207,9 @@ def expected_drawn(recipe: dict, layers: Layers, at: str = "start") -> dict[str,
     for index, spec in enumerate(recipe["layer"]):
         features = select(layers[spec["source"]]["features"], spec)
         key = f"{recipe['_slug']}-{index}"
-        if spec.get("stack"):
+        if not spec.get("show", True):  # switched off until the reader turns it on
+            counts[key] = 0
+        elif spec.get("stack"):
             counts[key] = len({tuple(round_coordinates(f["geometry"]["coordinates"])) for f in features})
         elif spec.get("timeline") and at == "start" and features:
             first = min(appears_at(f["properties"]) for f in features)

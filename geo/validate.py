@@ -252,16 +252,19 @@ def xml_forbidden_warnings(path: str, data: Any) -> Iterator[Problem]:
                               index, _feature_id(feature), warning=True)
 
 
-def _strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
+def _strings(value: Any, name: str = "", level: int = 0) -> Iterator[tuple[str, str]]:
+    """(property name, text) of every string in a property, to MAX_NESTING levels (deeper is an error)."""
     if isinstance(value, str):
         yield name, value
+    elif level > MAX_NESTING:
+        return
     elif isinstance(value, dict):
         for key, child in value.items():
-            yield from _strings(key, name or key)
-            yield from _strings(child, name or key)
+            yield from _strings(key, name or key, level + 1)
+            yield from _strings(child, name or key, level + 1)
     elif isinstance(value, list):
         for child in value:
-            yield from _strings(child, name)
+            yield from _strings(child, name, level + 1)
 
 
 def _slug(value: Any) -> str | None:

@@ -89,8 +89,13 @@ def read_recipes() -> dict[str, dict]:
 
 def write_layers(directory: Path, layers: dict[str, dict]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    for kind, data in layers.items():
-        (directory / f"{kind}.geojson").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10_000))  # json.dumps recurses once per level of a deeply nested case
+    try:
+        for kind, data in layers.items():
+            (directory / f"{kind}.geojson").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    finally:
+        sys.setrecursionlimit(limit)
     return directory
 
 

