@@ -18,7 +18,7 @@
   var PKT_OFFSET_MS = 5 * HOUR;
   var K = {};
   var page = { sources: [], strings: [], layers: {}, ready: Promise.resolve() };
-  var registry = { byKey: {}, timeline: null, slider: null, map: null, labels: [] };
+  var registry = { byKey: {}, timeline: null, slider: null, map: null, labels: [], badges: [] };
   var current = null;  // the open popup or sheet: {view, returnTo, popup}
 
   function el(tag, text, className) {
@@ -135,7 +135,7 @@
     if (closing.popup) registry.map.closePopup(closing.popup);
     if (closing.sheet) closing.sheet.remove();
     if (restore) {
-      registry.map.setView(closing.view.center, closing.view.zoom);
+      registry.map.setView(closing.view.center, closing.view.zoom, { animate: false });
       if (closing.returnTo && document.contains(closing.returnTo)) closing.returnTo.focus({ preventScroll: true });
     }
   }
@@ -217,9 +217,11 @@
   /* A stack of claims: a numbered badge beside the place (the place itself keeps a small dot). */
   function addBadge(layer, props) {
     var icon = L.divIcon({ className: "geo-badge", html: "", iconSize: [28, 28], iconAnchor: [36, 36] });
-    var badge = extra(layer, L.marker(layer.getLatLng(), { icon: icon, keyboard: true, riseOnHover: true,
+    var badge = extra(layer, L.marker(layer.getLatLng(), { icon: icon, keyboard: true, pane: "geo-badges",
                                                           title: props[K.name], alt: props[K.name] }));
     var node = badge.getElement();
+    registry.badges.push(node);
+    badge.on("remove", function () { registry.badges.splice(registry.badges.indexOf(node), 1); });
     node.textContent = String(props[K.count]);
     node.setAttribute("role", "button");
     node.setAttribute("aria-label", props[K.name]);
@@ -249,9 +251,30 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
+  /* Badges go beside their place, on the first side free of other badges and of the attack site. */
+  var BADGE_SPOTS = [[-36, -36], [-36, 8], [8, -36], [8, 8], [-14, -46], [-14, 18]];
+
+  function placeBadges(map) {
+    var taken = [];
+    map.getContainer().querySelectorAll(".leaflet-geo-top-pane .geo-f").forEach(function (node) {
+      taken.push(node.getBoundingClientRect());
+    });
+    registry.badges.forEach(function (node) {
+      var fits = BADGE_SPOTS.some(function (spot) {
+        node.style.marginLeft = spot[0] + "px";
+        node.style.marginTop = spot[1] + "px";
+        var r = node.getBoundingClientRect();
+        return !taken.some(function (t) { return overlaps(r, t); });
+      });
+      if (!fits) { node.style.marginLeft = BADGE_SPOTS[0][0] + "px"; node.style.marginTop = BADGE_SPOTS[0][1] + "px"; }
+      taken.push(node.getBoundingClientRect());
+    });
+  }
+
   function placeLabels() {
     var map = registry.map;
     if (!map) return;
+    placeBadges(map);
     var box = map.getContainer().getBoundingClientRect();
     var taken = [];
     // Controls, badges and the attack site are never covered by a label.
@@ -294,7 +317,10 @@
   /* Called once the Leaflet map exists (geo.elements.MapSetup). */
   function setup(map, options) {
     registry.map = map;
-    map.createPane("geo-top").style.zIndex = 640;  // the attack site above claims and stations
+    var top = map.createPane("geo-top");
+    top.style.zIndex = 640;  // the attack site above claims and stations
+    map.getPane("mapPane").insertBefore(top, map.getPane("mapPane").firstChild);  // and first in the Tab order
+    map.createPane("geo-badges").style.zIndex = 645;  // claim badges beside it, never under its tap area
     map.on("popupclose", function (event) {
       if (current && current.popup === event.popup) closeCurrent(true);
     });
@@ -316,6 +342,10 @@
       if (event.key === "Escape" && current) { event.preventDefault(); closeCurrent(true); }
     });
     map.whenReady(function () { window.setTimeout(placeLabels, 0); });
+    if (window.ResizeObserver) {  // the page's grid can resize the map without a window resize
+      new ResizeObserver(function () { map.invalidateSize({ pan: false }); scheduleLabels(); })
+        .observe(map.getContainer());
+    }
   }
 
   /* A control that puts the map back to its opening view. */
