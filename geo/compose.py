@@ -60,8 +60,9 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
     InlineScript(static_text("geomap.js")).add_to(m)
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
-    MapSetup({"areaLabels": [{"text": a["text"], "at": a["at"], "rank": a.get("rank", 0)}
-                             for a in recipe.get("area_label", [])]}).add_to(m)
+    setup = MapSetup({"areaLabels": [{"text": a["text"], "at": a["at"], "rank": a.get("rank", 0)}
+                                     for a in recipe.get("area_label", [])]})
+    setup.add_to(m)
     add_basemaps(m, recipe.get("basemap", []))
 
     legend: list[LegendEntry] = []
@@ -85,7 +86,7 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
         LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3).add_to(m)
     if controls.get("layer_control", True):
         folium.LayerControl(collapsed=controls.get("layer_control_collapsed", True)).add_to(m)
-    fit_view(m, view, bounds)
+    setup.options["fit"] = fit_target(view, bounds)
 
     figure = m.get_root()
     figure.header.add_child(folium.Element(f"<title>{markupsafe.escape(recipe['title'])}</title>"), name="title")
@@ -180,11 +181,11 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: dict, key: s
                         dashed=True)]
 
 
-def fit_view(m: folium.Map, view: dict, bounds: dict) -> None:
-    top, right, bottom, left = view.get("padding", DEFAULT_PADDING)
+def fit_target(view: dict, bounds: dict) -> dict | None:
+    """What the opening view fits, with its padding: the page fits it at its own size (geomap.js),
+    again when the frame changes size before the reader has moved the map."""
     target = view.get("bounds") or bounds.get(view.get("fit"))
-    if target:
-        m.fit_bounds(target, padding_top_left=(left, top), padding_bottom_right=(right, bottom))
+    return {"bounds": target, "padding": view.get("padding", DEFAULT_PADDING)} if target else None
 
 
 def locator_data(layers: Layers) -> dict:

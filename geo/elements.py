@@ -17,7 +17,7 @@ from folium.plugins import TimelineSlider
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from geo.pagedata import KEY
+from geo.pagedata import KEY, script_json
 
 PANELS = jinja2.Environment(loader=jinja2.PackageLoader("geo", "templates"), autoescape=True,
                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=False)
@@ -212,10 +212,13 @@ class MapSetup(MacroElement):
 
     def __init__(self, options: dict):
         super().__init__()
-        from geo.pagedata import script_json
 
         self._name = "MapSetup"
-        self.options_json = script_json(options)
+        self.options = options
+
+    @property
+    def options_json(self) -> str:
+        return script_json(self.options)
 
 
 class PageScript(MacroElement):

@@ -41,6 +41,7 @@ class PageKeys:
     name: str = _key("_n", "the feature's name: popup heading, list entry, accessible name")
     tooltip: str = _key("_t", "hover text, when it differs from the name")
     label: str = _key("_l", "text of the permanent label on the map")
+    label_short: str = _key("_ls", "the label without its details (the name), tried when the full label has no room")
     label_rank: str = _key("_lr", "label priority: when labels collide the higher rank is kept")
     values: str = _key("_v", "popup values: one index into the page's strings per popup field of the layer")
     sources: str = _key("_s", "indexes into the page's sources table")
@@ -182,6 +183,8 @@ def page_feature(feature: dict, geometry: dict, spec: dict, popup: list[str], pa
     label = joined(props, spec.get("label", [])) if label_ids is None or props["id"] in label_ids else None
     if label:
         out[KEY.label] = label
+        if label != name:
+            out[KEY.label_short] = name
         # Earlier in label_ids is kept first; otherwise the layer's own rank.
         rank = spec.get("label_rank", 0)
         out[KEY.label_rank] = rank + (len(label_ids) - label_ids.index(props["id"])) / 100 if label_ids else rank

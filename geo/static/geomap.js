@@ -169,7 +169,8 @@
     if (props[K.label]) {
       layer.bindTooltip(el("span", props[K.label]), { permanent: true, direction: "right", offset: [6, 0],
                                                       className: "geo-label", opacity: 1 });
-      registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length });
+      registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
+                             texts: [props[K.label], props[K.label_short]].filter(Boolean) });
     } else if (props[K.tooltip] || meta.tooltip) {
       layer.bindTooltip(el("span", props[K.tooltip] || props[K.name]));
     }
@@ -287,11 +288,13 @@
       .sort(function (a, b) { return b.rank - a.rank || a.order - b.order; });
     labels.forEach(function (label) {
       var tooltip = label.layer.getTooltip(), node = tooltip.getElement();
-      var placed = ["right", "left"].some(function (direction) {
-        if (label.fixed && direction !== tooltip.options.direction) return false;
+      var tries = label.fixed ? [[null, tooltip.options.direction]] : [];
+      (label.texts || []).forEach(function (text) { tries.push([text, "right"], [text, "left"]); });
+      var placed = tries.some(function (attempt) {
         if (!label.fixed) {
-          tooltip.options.direction = direction;
-          tooltip.options.offset = direction === "left" ? [-6, 0] : [6, 0];
+          node.firstChild.textContent = attempt[0];  // the full label, then the name alone
+          tooltip.options.direction = attempt[1];
+          tooltip.options.offset = attempt[1] === "left" ? [-6, 0] : [6, 0];
           tooltip.update();
         }
         var r = node.getBoundingClientRect();
@@ -341,17 +344,38 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && current) { event.preventDefault(); closeCurrent(true); }
     });
-    map.whenReady(function () { window.setTimeout(placeLabels, 0); });
+    var moved = false;  // by the reader: then a change of frame size keeps their view
+    map.on("dragstart", function () { moved = true; });
+    map.getContainer().addEventListener("wheel", function () { moved = true; }, { passive: true });
+    registry.home = function () { fitHome(map, options.fit); };
+    window.setTimeout(function () { fitHome(map, options.fit); placeLabels(); }, 0);  // once every control is in
     if (window.ResizeObserver) {  // the page's grid can resize the map without a window resize
-      new ResizeObserver(function () { map.invalidateSize({ pan: false }); scheduleLabels(); })
-        .observe(map.getContainer());
+      new ResizeObserver(function () {
+        map.invalidateSize();
+        if (!moved && !current) fitHome(map, options.fit);
+        scheduleLabels();
+      }).observe(map.getContainer());
     }
+  }
+
+  /* The opening view: the recipe's bounds, clear of the time control along the bottom. */
+  function fitHome(map, fit) {
+    if (!fit) return;
+    var pad = fit.padding, timeControl = map.getContainer().querySelector(".leaflet-timeline-control");
+    var bottom = pad[2];
+    if (timeControl) {
+      var box = map.getContainer().getBoundingClientRect();
+      bottom = Math.max(bottom, box.bottom - timeControl.getBoundingClientRect().top + 10);
+      var caption = map.getContainer().querySelector(".geo-caption");
+      if (caption) bottom += 60;  // the caption above it, whatever claim it shows
+    }
+    // Nothing the opening view shows sits under the zoom buttons down the left side.
+    var left = Math.max(pad[3], map.getContainer().querySelector(".leaflet-top.leaflet-left").offsetWidth + 6);
+    map.fitBounds(fit.bounds, { paddingTopLeft: [left, pad[0]], paddingBottomRight: [pad[1], bottom], animate: false });
   }
 
   /* A control that puts the map back to its opening view. */
   function addResetControl(map) {
-    var home = null;
-    map.whenReady(function () { home = { center: map.getCenter(), zoom: map.getZoom() }; });
     var control = L.control({ position: "topleft" });
     control.onAdd = function () {
       var bar = L.DomUtil.create("div", "leaflet-bar geo-reset");
@@ -361,7 +385,7 @@
       button.setAttribute("aria-label", "Back to the opening view");
       button.addEventListener("click", function () {
         closeCurrent(false);
-        if (home) map.setView(home.center, home.zoom);
+        registry.home();
       });
       bar.appendChild(button);
       L.DomEvent.disableClickPropagation(bar);
