@@ -173,7 +173,6 @@ class PageFigure(Figure):
         "<!DOCTYPE html>\n"
         '<html lang="{{ this.lang }}">\n'
         "<head>\n"
-        '<meta charset="utf-8">\n'
         "    {{ this.header.render(**kwargs) }}\n"
         "</head>\n"
         "<body>\n"
