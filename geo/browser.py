@@ -69,9 +69,25 @@ def wait_for_vectors(page, timeout_ms: int = 10_000) -> None:
                            timeout=timeout_ms)
 
 
+# A picture for print and social: no interactive controls (CSS `.geo-print`), the key open as a
+# static key, the time control at `at` (epoch ms) or at its end with every claim shown.
+PRINT_MODE = """async at => {
+    document.documentElement.classList.add('geo-print');
+    document.querySelectorAll('details.geo-legend').forEach(d => { d.open = true; });
+    if (GeoMap.registry.ready) await GeoMap.registry.ready;
+    const slider = GeoMap.registry.slider;
+    if (slider) { slider.pause(); slider.setTime(at === null ? slider.end : Math.max(slider.start, at)); }
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    GeoMap.placeLabels();
+}"""
+
+
 def screenshot(html: Path, png: Path, width: int = 1200, height: int = 800, scale: float = 1,
-               allow_network: bool = False) -> None:
-    """A PNG of a built map (tiles only where the network is allowed and reachable)."""
+               allow_network: bool = False, print_mode: bool = False, at_ms: int | None = None) -> None:
+    """A PNG of a built map (tiles only where the network is allowed and reachable).
+
+    `print_mode`: without interactive controls, for print and social; `at_ms` sets the time control.
+    """
     png.parent.mkdir(parents=True, exist_ok=True)
     with browser() as instance:
         if allow_network:
@@ -81,4 +97,7 @@ def screenshot(html: Path, png: Path, width: int = 1200, height: int = 800, scal
         page.goto(html.resolve().as_uri())
         wait_for_vectors(page)
         page.wait_for_timeout(300)  # let labels and the inset settle
+        if print_mode:
+            page.evaluate(PRINT_MODE, at_ms)
+            page.wait_for_timeout(200)
         page.screenshot(path=str(png), full_page=False)

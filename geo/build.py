@@ -25,7 +25,7 @@ from typing import Iterator
 
 import minify_html
 
-from geo import describe
+from geo import describe, timefmt
 from geo.chainage import Route
 from geo.compose import compose
 from geo.embed import embed_snippet
@@ -283,8 +283,12 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Pat
     return Path(out)
 
 
-def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles: bool = False) -> list[Path]:
-    """dist/png/<map>.png (1200 px wide) and <map>@2x.png from the offline maps, with credits beside them."""
+def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles: bool = False,
+                at: str | None = None) -> list[Path]:
+    """dist/png/<map>.png (1200 px wide) and <map>@2x.png from the offline maps, with credits beside them.
+
+    No interactive controls; a time-control map is drawn at `at` (ISO 8601 with offset) or at its end.
+    """
     from geo.browser import screenshot
 
     dist = Path(dist)
@@ -292,6 +296,13 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
     if not (dist / BUILD_MARKER).is_file():
         raise GeoError(f"{dist}: not a build output (no {BUILD_MARKER}); run `geo build --out {dist}` first")
     recipes = load_recipes(maps_dir)
+    at_ms = None
+    if at is not None:
+        try:
+            at_ms = timefmt.epoch_ms(timefmt.parse(at))
+        except ValueError as exc:
+            raise GeoError(f"--at {at!r}: not an ISO 8601 time with offset, such as 2025-03-11T13:00+05:00 ({exc})") \
+                from None
     written = []
     with atomic_directory(dist / "png", marker=None) as staging:
         for recipe in recipes:
@@ -300,7 +311,7 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
                 raise GeoError(f"{page}: not built; run `geo build` first")
             for suffix, scale in (("", 1), ("@2x", 2)):
                 png = staging / f"{recipe['_slug']}{suffix}.png"
-                screenshot(page, png, *PNG_SIZE, scale=scale, allow_network=tiles)
+                screenshot(page, png, *PNG_SIZE, scale=scale, allow_network=tiles, print_mode=True, at_ms=at_ms)
                 written.append(dist / "png" / png.name)
             (staging / f"{recipe['_slug']}.txt").write_text(credits(recipe, with_tiles=tiles) + "\n",
                                                              encoding="utf-8")

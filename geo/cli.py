@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     png.add_argument("--dist", default="dist", help="the built output directory (default: dist)")
     png.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
     png.add_argument("--tiles", action="store_true", help="let the browser fetch background tiles (needs a network)")
+    png.add_argument("--at", metavar="TIME", help="time-control maps at this moment, ISO 8601 with offset "
+                     "(e.g. 2025-03-11T13:00+05:00); default: the end, every claim shown")
 
     exp = command("export", "Write the layers as GeoJSON, GeoPackage, KML or CSV (one row per claim).",
                   "geo export --format gpkg --out jaffar-express.gpkg --layers stations,events")
@@ -74,7 +76,7 @@ def _run_build(args) -> int:
 def _run_png(args) -> int:
     from geo.build import render_pngs
 
-    for path in render_pngs(args.dist, args.maps, tiles=args.tiles):
+    for path in render_pngs(args.dist, args.maps, tiles=args.tiles, at=args.at):
         print(path)
     return EXIT_OK
 

@@ -14,11 +14,12 @@ from folium.utilities import JsCode
 
 from geo.assets import links
 from geo.elements import (
-    DataAttribution,
     HtmlControl,
     InlineScript,
     InlineStyle,
     LocatorInset,
+    MapSetup,
+    PageFigure,
     PageScript,
     render_panel,
     stabilise_ids,
@@ -27,7 +28,7 @@ from geo.elements import (
 from geo.jsonscript import script_json
 from geo.layers import Layers
 from geo.offline import pin_assets
-from geo.pagedata import PageData, display_geometries, page_features, round_coordinates, stacked
+from geo.pagedata import KEY, PageData, display_geometries, offset_shared, page_features, round_coordinates, stacked
 from geo.recipe import RecipeError, tile_provider
 from geo.shapes import shape_of
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
@@ -53,15 +54,23 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
     view, controls = recipe.get("view", {}), recipe.get("controls", {})
     m = LeanMap(location=view.get("center", PAKISTAN_CENTER), zoom_start=view.get("zoom", 6), tiles=None,
                 control_scale=controls.get("scale", True), min_zoom=view.get("min_zoom", 3),
-                max_zoom=view.get("max_zoom", 17), width="100%", height="100%")
+                max_zoom=view.get("max_zoom", 17), width="100%", height="100%",
+                attribution_control=False)  # the credits sit below the map, clear of the scale bar
+    timeline_list = bool(recipe.get("timeline")) and recipe["timeline"].get("list", True)
+    PageFigure(render_panel("credits.html", data=recipe.get("attribution"), basemaps=basemap_credits(recipe)),
+               skip_to="geo-events" if timeline_list else "geo-credits").add_child(m)
     InlineStyle(static_text("geomap.css")).add_to(m)
     InlineScript(static_text("geomap.js")).add_to(m)
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
+    setup = MapSetup({"areaLabels": [{"text": a["text"], "at": a["at"], "rank": a.get("rank", 0)}
+                                     for a in recipe.get("area_label", [])]})
+    setup.add_to(m)
     add_basemaps(m, recipe.get("basemap", []))
 
     legend: list[LegendEntry] = []
     bounds = {}
+    occupied: set[tuple] = set()  # places earlier point layers mark
     for index, spec in enumerate(recipe["layer"]):
         features = selected(recipe, index, layers)
         key = f"{recipe['_slug']}-{index}"
@@ -72,17 +81,15 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
             timeline = add_timeline_layer(m, features, spec, key, page, recipe.get("timeline", {}).get("window_hours"))
             add_time_control(m, timeline, key, recipe, features)
         else:
-            add_geojson_layer(m, features, spec, key, page)
+            add_geojson_layer(m, features, spec, key, page, occupied)
         legend += legend_entries(features, spec)
 
     HtmlControl(render_panel("legend.html", entries=legend), controls.get("legend_position", "bottomright")).add_to(m)
-    if recipe.get("attribution"):
-        DataAttribution(recipe["attribution"]).add_to(m)
     if controls.get("locator"):
         LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3).add_to(m)
     if controls.get("layer_control", True):
         folium.LayerControl(collapsed=controls.get("layer_control_collapsed", True)).add_to(m)
-    fit_view(m, view, bounds)
+    setup.options["fit"] = fit_target(view, bounds)
 
     figure = m.get_root()
     figure.header.add_child(folium.Element(f"<title>{markupsafe.escape(recipe['title'])}</title>"), name="title")
@@ -97,6 +104,13 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
 def control_label(text: str) -> str:
     """A layer or basemap name for Leaflet's layer control, which inserts names as HTML."""
     return str(markupsafe.escape(text))
+
+
+def basemap_credits(recipe: dict) -> list[dict]:
+    """Plain-text tile credits per basemap, for the source line below the map."""
+    basemaps = recipe.get("basemap", [])
+    return [{"name": b["name"], "attribution": tile_provider(b["provider"]).attribution,
+             "show": b.get("show", i == 0)} for i, b in enumerate(basemaps)]
 
 
 def add_basemaps(m: folium.Map, basemaps: list[dict]) -> None:
@@ -147,10 +161,14 @@ def on_each_feature(key: str) -> JsCode:
     return JsCode(f"function (feature, layer) {{ GeoMap.bind(feature, layer, {script_json(key)}); }}")
 
 
-def add_geojson_layer(m: folium.Map, features: list[dict], spec: dict, key: str, page: PageData) -> None:
+def add_geojson_layer(m: folium.Map, features: list[dict], spec: dict, key: str, page: PageData,
+                      occupied: set) -> None:
     items = page_features(features, spec, key, page)
     if spec.get("stack"):
         items = stacked(items, features, page)
+    if spec.get("offset_shared"):
+        offset_shared(items, occupied)
+    occupied.update(tuple(i["geometry"]["coordinates"]) for i in items if i["geometry"]["type"] == "Point")
     kind = geometry_shape(features) if features else "point"
     marker = folium.CircleMarker(radius=spec.get("style", {}).get("radius", DEFAULT_STYLE["radius"])) \
         if kind == "point" else None
@@ -168,23 +186,27 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: dict, key: s
     data = {"type": "FeatureCollection", "features": [
         {"type": "Feature",
          "geometry": {"type": "Point", "coordinates": round_coordinates(f["geometry"]["coordinates"])},
-         "properties": {"id": f"{f['properties']['id']}-accuracy", "_r": f["properties"]["position_accuracy_m"]}}
+         "properties": {"id": f"{f['properties']['id']}-accuracy",
+                        KEY.radius_m: f["properties"]["position_accuracy_m"]}}
         for f in located]}
-    color = spec.get("emphasis", {}).get("style", {}).get("color") or spec.get("style", {}).get("color", "#333333")
+    # The marker's fill colour (its stroke is often white, invisible on a pale map): >= 3:1 on the background.
+    style = {**spec.get("style", {}), **spec.get("emphasis", {}).get("style", {})}
+    color = style.get("fill_color") or style.get("color", "#333333")
     folium.GeoJson(data, name=control_label(f"{spec['name']}: position uncertainty"), show=spec.get("show", True),
                    marker=folium.Circle(radius=1000),
-                   style_function=lambda f: {"radius": f["properties"]["_r"], "color": color, "weight": 1.5,
-                                             "dashArray": "4 4", "fillColor": color, "fillOpacity": 0.08},
+                   style_function=lambda f: {"radius": f["properties"][KEY.radius_m], "color": color, "weight": 2,
+                                             "dashArray": "6 4", "fillColor": color, "fillOpacity": 0.1,
+                                             "interactive": False},
                    on_each_feature=on_each_feature(f"{key}-accuracy")).add_to(m)
-    return [LegendEntry(f"{spec['name']}: stated position uncertainty", color, "rgba(0,0,0,0.08)", "point",
+    return [LegendEntry(f"{spec['name']}: stated position uncertainty", color, f"{color}1a", "point",
                         dashed=True)]
 
 
-def fit_view(m: folium.Map, view: dict, bounds: dict) -> None:
-    top, right, bottom, left = view.get("padding", DEFAULT_PADDING)
+def fit_target(view: dict, bounds: dict) -> dict | None:
+    """What the opening view fits, with its padding: the page fits it at its own size (geomap.js),
+    again when the frame changes size before the reader has moved the map."""
     target = view.get("bounds") or bounds.get(view.get("fit"))
-    if target:
-        m.fit_bounds(target, padding_top_left=(left, top), padding_bottom_right=(right, bottom))
+    return {"bounds": target, "padding": view.get("padding", DEFAULT_PADDING)} if target else None
 
 
 def locator_data(layers: Layers) -> dict:
@@ -192,7 +214,7 @@ def locator_data(layers: Layers) -> dict:
     provinces = layers.get("provinces", {"features": []})["features"]
     geometries = display_geometries(provinces, {"simplify_m": 15000, "decimals": 2})
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"h": int(f["properties"]["id"] == "balochistan")}, "geometry": g}
+        {"type": "Feature", "properties": {KEY.highlight: int(f["properties"]["id"] == "balochistan")}, "geometry": g}
         for f, g in zip(provinces, geometries)]}
 
 

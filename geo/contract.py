@@ -18,6 +18,59 @@ GEOMETRY_QUALITIES = ("surveyed", "schematic")
 AREA_OF_INTEREST = (60.0, 23.0, 78.0, 38.0)  # west, south, east, north
 
 
+# What each claimed figure counts, as a reader reads it.  A key may end in `_min` ("at least") or
+# `_max` ("up to"); the label is the base key's.  Lists and tables show these, never the raw key.
+FIGURES: dict[str, str] = {
+    "arrived_quetta": "arrived in Quetta",
+    "attackers": "attackers",
+    "bodies_arrived": "bodies brought in",
+    "coaches": "coaches on the train",
+    "dead_military_passengers": "dead: soldiers travelling as passengers",
+    "dead_police": "dead: police",
+    "dead_railway": "dead: railway staff",
+    "dead_unidentified": "dead: unidentified",
+    "deadline_hours": "deadline (hours)",
+    "empty_coffins": "empty coffins sent",
+    "executed_claimed": "executed (claimed)",
+    "hostages": "hostages held",
+    "hostages_remaining_claimed": "hostages still held (claimed)",
+    "injured": "injured",
+    "injured_civil_hospital": "injured at Civil Hospital",
+    "injured_cmh": "injured at CMH",
+    "injured_hospitalised": "injured in hospital",
+    "injured_to_quetta": "injured taken to Quetta",
+    "killed": "killed",
+    "killed_attackers": "attackers killed",
+    "killed_civilians": "civilians killed",
+    "killed_claimed_total": "killed in all (claimed)",
+    "killed_hostages": "hostages killed",
+    "killed_hostages_civilians": "hostages killed: civilians",
+    "killed_hostages_officials": "hostages killed: officials",
+    "killed_hostages_soldiers": "hostages killed: soldiers",
+    "killed_in_combat_claimed_11mar": "killed in combat, 11 March (claimed)",
+    "killed_in_combat_claimed_12mar": "killed in combat, 12 March (claimed)",
+    "killed_offduty_soldiers": "off-duty soldiers killed",
+    "killed_passengers": "passengers killed",
+    "killed_security": "security personnel killed",
+    "killed_security_in_operation": "security personnel killed in the operation",
+    "moved_mach_to_quetta": "moved from Mach to Quetta",
+    "passengers_aboard": "passengers aboard",
+    "remaining_at_mach": "still at Mach",
+    "rescued": "rescued",
+    "rescued_children": "children rescued",
+    "rescued_injured": "injured rescued",
+    "rescued_men": "men rescued",
+    "rescued_women": "women rescued",
+    "speed_kmh": "train speed (km/h)",
+    "unidentified": "unidentified",
+}
+
+
+def figure_base(key: str) -> str:
+    """The figure a key counts: 'killed_attackers_min' -> 'killed_attackers'."""
+    return key.removesuffix("_min").removesuffix("_max")
+
+
 @dataclass(frozen=True)
 class LayerKind:
     name: str

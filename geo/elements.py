@@ -7,6 +7,7 @@ Text from the data reaches the page either through Jinja with autoescape
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Iterator
 
@@ -18,6 +19,8 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from geo.assets import links
+from geo.jsonscript import script_json
+from geo.pagedata import KEY
 
 PANELS = jinja2.Environment(loader=jinja2.PackageLoader("geo", "templates"), autoescape=True,
                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=False)
@@ -92,21 +95,6 @@ class HtmlControl(MacroElement):
         self.position = position
 
 
-class DataAttribution(MacroElement):
-    """Adds a plain-text credit for the data to the map's attribution control."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|e|tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "DataAttribution"
-        self.text = text
-
-
 class LocatorInset(JSCSSMixin, MacroElement):
     """A locator inset drawn from vector data, so it works offline.
 
@@ -117,8 +105,9 @@ class LocatorInset(JSCSSMixin, MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
+            var highlight = {{ this.highlight_key|tojson }};
             var outline = L.geoJSON({{ this.data|tojson }}, {style: function (f) {
-                return f.properties.h ? {color: "#333", weight: 1, fillColor: "#E69F00", fillOpacity: 0.7}
+                return f.properties[highlight] ? {color: "#333", weight: 1, fillColor: "#E69F00", fillOpacity: 0.7}
                                       : {color: "#777", weight: 0.5, fillColor: "#ddd", fillOpacity: 1};
             }});
             new L.Control.MiniMap(outline, {position: "bottomleft", zoomLevelFixed: {{ this.zoom }},
@@ -135,20 +124,21 @@ class LocatorInset(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "LocatorInset"
         self.data = data
+        self.highlight_key = KEY.highlight
         self.center = center
         self.zoom = zoom
 
 
 class PktTimelineSlider(TimelineSlider):
-    """folium's TimelineSlider, showing the time in Pakistan time whatever the reader's time zone."""
+    """folium's TimelineSlider, reading out the current claim's time in Pakistan time (geomap.js)."""
 
     default_js = links("js", "timeline", "moment")  # folium's are an old moment with known vulnerabilities
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._name = "TimelineSlider"
-        self.options["format_output"] = JsCode(
-            'function (date) { return moment(date).utcOffset(300).format("ddd D MMM, HH:mm") + " PKT"; }')
+        # The current claim's own time at its own precision, never an interpolated minute.
+        self.options["format_output"] = JsCode("function (time) { return GeoMap.readout(time); }")
 
 
 class EventPanel(MacroElement):
@@ -174,6 +164,64 @@ class EventPanel(MacroElement):
         self.timeline = timeline
         self.slider = slider
         self.key = key
+
+
+class PageFigure(Figure):
+    """The page around the map: language, landmarks, a skip link past the map, the credits below it.
+
+    folium's page disables pinch zoom (`user-scalable=no`); readers who need to enlarge the map
+    must be able to, so the viewport is replaced.
+    """
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="{{ this.lang }}">\n'
+        "<head>\n"
+        "    {{ this.header.render(**kwargs) }}\n"
+        "</head>\n"
+        "<body>\n"
+        '<a class="geo-skip" href="#{{ this.skip_to }}">Skip past the map</a>\n'
+        '<main class="geo-main">\n'
+        "    {{ this.html.render(**kwargs) }}\n"
+        "</main>\n"
+        "{{ this.footer }}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{ this.script.render(**kwargs) }}\n"
+        "</script>\n"
+        "</html>\n")
+    VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+    def __init__(self, footer: str = "", skip_to: str = "geo-credits", lang: str = "en"):
+        super().__init__()
+        self.footer = footer
+        self.skip_to = skip_to
+        self.lang = lang
+
+    def render(self, **kwargs) -> str:
+        html = super().render(**kwargs)
+        return self.VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1">', html, count=1)
+
+
+class MapSetup(MacroElement):
+    """`GeoMap.setup(map, options)` right after the map exists, before any layer: panes, area labels,
+    the reset-view control, Escape and the label placement."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        GeoMap.setup({{ this._parent.get_name() }}, {{ this.options_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, options: dict):
+        super().__init__()
+
+        self._name = "MapSetup"
+        self.options = options
+
+    @property
+    def options_json(self) -> str:
+        return script_json(self.options)
 
 
 class PageScript(MacroElement):

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from geo import timefmt
+from geo.contract import FIGURES, figure_base
 
 LABELS = {
     "name": "Name", "official_name": "Official name", "km_from_quetta": "Km from Quetta",
@@ -33,8 +34,9 @@ def label(field: str) -> str:
 
 
 def figure_label(key: str) -> str:
-    """'killed_attackers_min' -> 'killed attackers'."""
-    return key.removesuffix("_min").removesuffix("_max").replace("_", " ")
+    """'killed_attackers_min' -> 'attackers killed' (geo.contract.FIGURES; a key it lacks is spelt out)."""
+    base = figure_base(key)
+    return FIGURES.get(base) or base.replace("_", " ")
 
 
 def figure_value(key: str, value: int) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import numpy as np
@@ -23,6 +25,47 @@ from geo.shapes import shape_of
 PACK_ABOVE_BYTES = 1_000_000
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
 METRES_PER_DEGREE = 111_320
+
+
+def _key(wire: str, meaning: str):
+    return field(default=wire, metadata={"meaning": meaning})
+
+
+@dataclass(frozen=True)
+class PageKeys:
+    """The properties a page feature may carry: attribute = what the code says, value = the short key
+    in the page, metadata = its one meaning.  geomap.js receives this table (`GeoMap.define`) and reads
+    `props[K.name]`, so neither side hard-codes a key the other defines.  `id`, `start` and `end` keep
+    their own names: `data-feature-id` and leaflet.timeline read them.
+    """
+
+    name: str = _key("_n", "the feature's name: popup heading, list entry, accessible name")
+    tooltip: str = _key("_t", "hover text, when it differs from the name")
+    label: str = _key("_l", "text of the permanent label on the map")
+    label_short: str = _key("_ls", "the label without its details (the name), tried when the full label has no room")
+    label_rank: str = _key("_lr", "label priority: when labels collide the higher rank is kept")
+    values: str = _key("_v", "popup values: one index into the page's strings per popup field of the layer")
+    sources: str = _key("_s", "indexes into the page's sources table")
+    rows: str = _key("_p", "popup rows [label, text] of a stack of claims merged at one place")
+    count: str = _key("_k", "how many claims a stack holds: the number on its badge")
+    style_class: str = _key("_c", "the value of the layer's style_by property")
+    emphasis: str = _key("_e", "1 when the feature is one of the layer's emphasis ids")
+    radius_m: str = _key("_m", "radius in metres of a position-uncertainty circle")
+    highlight: str = _key("_h", "1 for the province the locator inset highlights")
+    offset: str = _key("_o", "[dx, dy] px a point is drawn from a place an earlier layer already marks")
+
+
+KEY = PageKeys()
+
+
+def page_keys() -> dict[str, str]:
+    """{name: short key} as the page's script receives it."""
+    return {f.name: getattr(KEY, f.name) for f in dataclass_fields(PageKeys)}
+
+
+def key_meanings() -> dict[str, str]:
+    """{short key: meaning}, for docs/architecture.md and the tests."""
+    return {getattr(KEY, f.name): f.metadata["meaning"] for f in dataclass_fields(PageKeys)}
 
 
 class PageData:
@@ -54,21 +97,27 @@ class PageData:
             ids.append(self._source_index[key])
         return ids
 
-    def register_layer(self, key: str, spec: dict) -> list[str]:
-        """Record a layer's popup labels; return the popup fields (sources excluded)."""
+    def register_layer(self, key: str, spec: dict, points: bool = False) -> list[str]:
+        """Record a layer's popup labels; return the popup fields (sources excluded).
+
+        `focusable`: its features are tab stops (places; claims are reached through the list).
+        `target`: its points answer a 44 px tap (`on_top` layers: the attack site).
+        """
         popup = [f for f in spec.get("popup", []) if f != "sources"]
         self.layers[key] = {"fields": popup, "labels": [fields.label(f) for f in popup],
-                            "tooltip": bool(spec.get("tooltip"))}
+                            "tooltip": bool(spec.get("tooltip")),
+                            "focusable": points and not spec.get("timeline") and not spec.get("stack"),
+                            "target": points and bool(spec.get("on_top"))}
         return popup
 
     def script(self) -> str:
-        """`GeoMap.define(layers, texts)`; texts (sources and strings) travel compressed when large."""
+        """`GeoMap.define(keys, layers, texts)`; texts (sources and strings) travel compressed when large."""
         layers = script_json(self.layers)
         texts = script_json({"sources": self.sources, "strings": self.strings})
         if len(texts) > PACK_ABOVE_BYTES:  # a year of claims: inflated by the browser
             packed = base64.b64encode(gzip.compress(texts.encode(), compresslevel=6, mtime=0)).decode()
             texts = f'GeoMap.inflate("{packed}")'
-        return f"GeoMap.define({layers}, {texts});"
+        return f"GeoMap.define({script_json(page_keys())}, {layers}, {texts});"
 
 
 def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:
@@ -96,7 +145,7 @@ def display_geometries(features: list[dict], spec: dict) -> list[dict]:
 
 def page_features(features: list[dict], spec: dict, key: str, page: PageData) -> list[dict]:
     """The features of one layer as the page carries them."""
-    popup = page.register_layer(key, spec)
+    popup = page.register_layer(key, spec, points=all(f["geometry"]["type"] == "Point" for f in features))
     geometries = display_geometries(features, spec)
     return [page_feature(f, g, spec, popup, page) for f, g in zip(features, geometries)]
 
@@ -111,22 +160,51 @@ def joined(props: dict, names: list[str]) -> str | None:
 def page_feature(feature: dict, geometry: dict, spec: dict, popup: list[str], page: PageData) -> dict:
     props = feature["properties"]
     name = props.get("name", props["id"])
-    out: dict[str, Any] = {"id": props["id"], "_n": name}
+    out: dict[str, Any] = {"id": props["id"], KEY.name: name}
     tooltip = joined(props, spec.get("tooltip", []))
     if tooltip and tooltip != name:
-        out["_t"] = tooltip
-    label = joined(props, spec.get("label", []))
+        out[KEY.tooltip] = tooltip
+    label_ids = spec.get("label_ids")
+    label = joined(props, spec.get("label", [])) if label_ids is None or props["id"] in label_ids else None
     if label:
-        out["_l"] = label
+        out[KEY.label] = label
+        if label != name:
+            out[KEY.label_short] = name
+        # Earlier in label_ids is kept first; otherwise the layer's own rank.
+        rank = spec.get("label_rank", 0)
+        out[KEY.label_rank] = rank + (len(label_ids) - label_ids.index(props["id"])) / 100 if label_ids else rank
+    elif tooltip is None and spec.get("label") and name:
+        out[KEY.tooltip] = name  # unlabelled features of a labelled layer still name themselves on hover
     if popup:
-        out["_v"] = [page.text(fields.format_value(f, props)) for f in popup]
+        out[KEY.values] = [page.text(fields.format_value(f, props)) for f in popup]
     if "sources" in spec.get("popup", []):
-        out["_s"] = page.source_ids(props)
+        out[KEY.sources] = page.source_ids(props)
     if "style_by" in spec:
-        out["_c"] = str(props.get(spec["style_by"]["property"]))
+        out[KEY.style_class] = str(props.get(spec["style_by"]["property"]))
     if props["id"] in spec.get("emphasis", {}).get("ids", []):
-        out["_e"] = 1
+        out[KEY.emphasis] = 1
     return {"type": "Feature", "properties": out, "geometry": geometry}
+
+
+OFFSETS = ((9, -9), (9, 9), (-9, 9), (-9, -9), (13, 0), (-13, 0))  # px, around a shared place
+
+
+def offset_shared(items: list[dict], occupied: set) -> None:
+    """Points at a place an earlier layer marks are drawn a few pixels away from it, each its own way.
+
+    Rescue staging points share their coordinates with stations; drawn on top they hide them.
+    """
+    seen: dict[tuple, int] = {}
+    for item in items:
+        if item["geometry"]["type"] != "Point":
+            continue
+        at = tuple(item["geometry"]["coordinates"])
+        if at in occupied or at in seen:
+            n = seen.get(at, 0)
+            item["properties"][KEY.offset] = list(OFFSETS[n % len(OFFSETS)])
+            seen[at] = n + 1
+        else:
+            seen[at] = 0
 
 
 def stacked(items: list[dict], originals: list[dict], page: PageData) -> list[dict]:
@@ -154,6 +232,6 @@ def stacked(items: list[dict], originals: list[dict], page: PageData) -> list[di
         first = members[0][0]
         title = f"{len(members)} claims at this place"
         merged.append({"type": "Feature", "geometry": first["geometry"], "properties": {
-            "id": f"{first['properties']['id']}-and-{len(members) - 1}-more", "_n": title, "_r": rows,
-            "_s": source_ids, "_k": len(members)}})
+            "id": f"{first['properties']['id']}-and-{len(members) - 1}-more", KEY.name: title, KEY.rows: rows,
+            KEY.sources: source_ids, KEY.count: len(members)}})
     return merged

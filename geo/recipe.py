@@ -53,7 +53,8 @@ STYLE_KEYS = {"color": "color", "weight": "weight", "opacity": "fraction", "fill
 SCHEMA: dict[str, dict[str, str]] = {
     "recipe": {"title": "text", "description": "text", "attribution": "text", "alt_text": "text",
                "view": "table:view", "basemap": "tables:basemap", "controls": "table:controls",
-               "layer": "tables:layer", "timeline": "table:timeline"},
+               "layer": "tables:layer", "timeline": "table:timeline", "area_label": "tables:area_label"},
+    "area_label": {"text": "text", "at": "latlon", "rank": "number"},
     "view": {"fit": "layer_name", "bounds": "bounds", "center": "latlon", "zoom": "zoom",
              "min_zoom": "zoom", "max_zoom": "zoom", "padding": "padding"},
     "basemap": {"provider": "provider", "name": "text", "show": "bool"},
@@ -62,13 +63,14 @@ SCHEMA: dict[str, dict[str, str]] = {
     "layer": {"source": "layer_kind", "name": "text", "legend": "text", "show": "bool", "where": "where",
               "range": "range", "style": "style", "style_by": "table:style_by", "emphasis": "table:emphasis",
               "tooltip": "fields", "popup": "fields", "label": "fields", "accuracy_circles": "bool",
-              "timeline": "bool", "stack": "bool", "simplify_m": "simplify_m", "decimals": "decimals"},
+              "timeline": "bool", "stack": "bool", "simplify_m": "simplify_m", "decimals": "decimals",
+              "label_ids": "text_list", "label_rank": "number", "on_top": "bool", "offset_shared": "bool"},
     "style_by": {"property": "field", "class": "tables:style_class", "default": "color", "default_label": "text"},
     "style_class": {"label": "text", "color": "color", "values": "text_list"},
     "emphasis": {"ids": "text_list", "style": "style", "legend": "text"},
     "timeline": {"layer": "text", "list": "bool", "disputed": "disputed", "window_hours": "window_hours"},
 }
-REQUIRED = {"recipe": ("title", "description", "layer"), "basemap": ("provider", "name"),
+REQUIRED = {"recipe": ("title", "description", "layer"), "area_label": ("text", "at"), "basemap": ("provider", "name"),
             "layer": ("source", "name"), "style_by": ("property", "class"), "style_class": ("label", "color", "values")}
 
 

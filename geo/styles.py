@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.pagedata import KEY
+
 LEAFLET_STYLE = {"color": "color", "weight": "weight", "opacity": "opacity", "fill_color": "fillColor",
                  "fill_opacity": "fillOpacity", "radius": "radius", "dash_array": "dashArray"}
 DEFAULT_STYLE = {"color": "#333333", "weight": 2, "opacity": 1, "fill_color": "#999999", "fill_opacity": 0.6,
@@ -41,11 +43,15 @@ def style_for(page_props: dict, spec: dict, kind: str = "point") -> dict:
     style = {**DEFAULT_STYLE, **spec.get("style", {})}
     style_by = spec.get("style_by")
     if style_by:
-        style.update(color="#333333", fill_color=class_of(page_props.get("_c"), style_by)[1])
-    if page_props.get("_e"):
+        style.update(color="#333333", fill_color=class_of(page_props.get(KEY.style_class), style_by)[1])
+    if page_props.get(KEY.emphasis):
         style.update(spec["emphasis"].get("style", {}))
     leaflet = {LEAFLET_STYLE[k]: v for k, v in style.items()}
     leaflet["fill"] = kind != "line" and style["fill_opacity"] > 0  # folium's CircleMarker defaults to no fill
+    if spec.get("on_top") and kind == "point":
+        leaflet["pane"] = "geo-top"  # created by GeoMap.setup: above claims and stations
+    if page_props.get(KEY.count):
+        leaflet["radius"] = 3  # a stack marks its place with a dot; its numbered badge sits beside it
     return leaflet
 
 
@@ -64,6 +70,8 @@ def legend_entries(features: list[dict], spec: dict) -> list[LegendEntry]:
         order.append((style_by.get("default_label", "Other"), style_by.get("default", "#999999")))
         entries += [LegendEntry(f"{name}: {label}", "#333333", color, kind)
                     for label, color in order if (label, color) in present]
+    elif spec.get("stack"):  # numbered badges beside the places (geomap.js)
+        entries.append(LegendEntry(name, "#ffffff", fill, "badge"))
     else:
         entries.append(LegendEntry(name, style["color"], fill, kind, dashed="dash_array" in style))
     emphasis = spec.get("emphasis")

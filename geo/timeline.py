@@ -15,9 +15,9 @@ from folium.utilities import JsCode
 
 from geo import fields, timefmt
 from geo.assets import links
-from geo.elements import EventPanel, InlineStyle, PktTimelineSlider, render_panel, static_text
+from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel, static_text
 from geo.jsonscript import script_json
-from geo.pagedata import PageData, page_features
+from geo.pagedata import KEY, PageData, page_features
 from geo.styles import style_for
 
 HOUR_MS = 3_600_000
@@ -84,14 +84,14 @@ def add_timeline_layer(m: folium.Map, features: list[dict], spec: dict, key: str
         item["properties"].update(start=start, end=end)
     styles: dict[str, dict] = {}
     for item in items:  # one style per class, not per event
-        cls = item["properties"].get("_c", "")
+        cls = item["properties"].get(KEY.style_class, "")
         if cls not in styles:
             styles[cls] = style_for(item["properties"], spec)
     renderer = "L.canvas({padding: 0.5})" if len(items) > CANVAS_ABOVE else "null"
     point_to_layer = JsCode(
         "(function () { var styles = " + script_json(styles, sort_keys=True) +
         "; var renderer = " + renderer + "; return function (feature, latlng) { "
-        "var options = Object.assign({}, styles[feature.properties._c || ''] || {}); "
+        "var options = Object.assign({}, styles[feature.properties[" + json.dumps(KEY.style_class) + "] || ''] || {}); "
         "if (renderer) options.renderer = renderer; return L.circleMarker(latlng, options); }; })()")
     timeline = DataTimeline(collection(items), point_to_layer=point_to_layer,
                             on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {script_json(key)}); }}"))
@@ -115,6 +115,8 @@ def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: di
     if settings.get("list", True):
         html = render_panel("events.html", disputed=disputed_rows(events, settings.get("disputed", {})))
         InlineStyle(static_text("timeline.css")).add_to(m)
+        # The current claim captioned on the map, and announced (a polite live region).
+        HtmlControl('<div class="geo-caption" role="status" aria-live="polite"></div>', "bottomleft").add_to(m)
         EventPanel(html, timeline, slider, key).add_to(m)
 
 
@@ -129,7 +131,7 @@ def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[di
                 if key in props.get("figures", {}):
                     figure = fields.figure_label(key)
                     claims.append((appears_at(props), props["id"], key, {
-                        "figure": "" if figure == label.lower() else figure,
+                        "figure": figure,
                         "value": fields.figure_value(key, props["figures"][key]),
                         "claimed_by": props["claimed_by"],
                         "when": timefmt.display(props["time"], props["time_precision"])}))

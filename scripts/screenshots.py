@@ -1,8 +1,8 @@
-"""The README's pictures: each offline map rendered by headless Chromium.
+"""The README's pictures: each offline map on a desktop (1280 x 800) and on a phone (390 x 844),
+rendered by headless Chromium with the network blocked, as a reader without tiles sees them.
 
 Run after `make maps`: ``python scripts/screenshots.py [DIST] [OUT_DIR]``
-(`make screenshots` does both).  Tiles appear only where the network is
-reachable; the vector layers are always drawn.
+(`make screenshots` does both).
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ sys.path.insert(0, str(ROOT))
 
 from geo.browser import screenshot  # noqa: E402
 
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
 
 def main(dist: str = "dist", out: str = "docs") -> None:
     for page in sorted((Path(dist) / "offline").glob("*.html")):
-        png = Path(out) / f"{page.stem}.png"
-        screenshot(page, png, width=1200, height=800)
-        print(f"{png}")
+        for device, (width, height) in SIZES.items():
+            png = Path(out) / f"{page.stem}-{device}.png"
+            screenshot(page, png, width=width, height=height)
+            print(f"{png}")
 
 
 if __name__ == "__main__":

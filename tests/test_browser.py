@@ -100,7 +100,7 @@ def test_event_list_in_time_order_and_click_opens_the_right_popup(chromium, dist
     button = page.locator('button[data-event-id="ispr-operation-concluded"]')
     name = button.inner_text()
     button.click()
-    popup = page.locator(".leaflet-popup-content .geo-popup h3")
+    popup = page.locator(".leaflet-popup-content .geo-popup h2")
     popup.wait_for()
     assert popup.inner_text() == name
     assert "ISPR" in page.locator(".leaflet-popup-content").inner_text()

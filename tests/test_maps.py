@@ -32,7 +32,10 @@ def test_titles_descriptions_and_credits(dist):
         html = (dist / f"{name}.html").read_text(encoding="utf-8")
         header = re.search(r"<header class=\"?geo-header\"?>\s*<h1>([^<]+)</h1>\s*<p>([^<]+)", html)
         assert header and len(header.group(2)) > 40
-        assert "Natural Earth" in html and "addAttribution" in html
+        # The source line sits below the map (never over the scale bar), as text.
+        credits = re.search(r"<footer class=\"?geo-credits\"?[^>]*>(.*?)</footer>", html, re.S)
+        assert credits and "Natural Earth" in credits.group(1) and "Tiles" in credits.group(1)
+        assert re.search(r"<html lang=\"?en\"?>", html) and "user-scalable=no" not in html
 
 
 def test_timeline_page_has_the_disputed_figures_table(dist):

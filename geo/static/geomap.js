@@ -1,16 +1,25 @@
 /* The maps' own behaviour, inlined into every page:
  * - popups, tooltips and labels built as text (textContent), never markup;
  * - only http(s) source URLs become links;
- * - a registry of drawn features, for the event list and for tests;
- * - the event list beside the timeline map, built from the timeline's data
- *   and following the time control. */
+ * - popups that fit the screen (a bottom sheet on phones), close with Escape
+ *   and give the view and the focus back;
+ * - permanent labels that drop rather than collide or run off the map;
+ * - the event list beside the timeline map, following the time control.
+ * Feature properties are read through K, the key table geo/pagedata.py
+ * declares (PageKeys) and sends with GeoMap.define. */
 (function () {
   "use strict";
   var HTTP = /^https?:\/\//i;
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
+  var PHONE = "(max-width: 600px)";
+  var PLAY_STEP_MS = 1500;  // playback: one claim every this long
+  var HOUR = 3600000;
+  var PKT_OFFSET_MS = 5 * HOUR;
+  var K = {};
   var page = { sources: [], strings: [], layers: {}, ready: Promise.resolve() };
-  var registry = { byKey: {}, features: {}, timeline: null, slider: null, map: null };
+  var registry = { byKey: {}, timeline: null, slider: null, map: null, labels: [], badges: [] };
+  var current = null;  // the open popup or sheet: {view, returnTo, popup}
 
   function el(tag, text, className) {
     var node = document.createElement(tag);
@@ -18,6 +27,8 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+
+  function isPhone() { return window.matchMedia && window.matchMedia(PHONE).matches; }
 
   function sourceList(ids) {
     var list = el("ul", null, "geo-sources");
@@ -39,11 +50,12 @@
     return list;
   }
 
+  /* [label, text] rows of a popup: a stack's own rows, or the layer's fields. */
   function rows(props, key) {
-    if (props._r) return props._r;
+    if (props[K.rows]) return props[K.rows];
     var meta = page.layers[key] || { labels: [] };
     var out = [];
-    (props._v || []).forEach(function (index, i) {
+    (props[K.values] || []).forEach(function (index, i) {
       if (index !== null && index !== undefined) out.push([meta.labels[i], page.strings[index]]);
     });
     return out;
@@ -52,36 +64,123 @@
   function value(props, key, field) {
     var meta = page.layers[key];
     var i = meta ? meta.fields.indexOf(field) : -1;
-    var index = i >= 0 && props._v ? props._v[i] : null;
+    var index = i >= 0 && props[K.values] ? props[K.values][i] : null;
     return index === null || index === undefined ? null : page.strings[index];
   }
 
   function popup(props, key) {
     var box = el("div", null, "geo-popup");
-    box.appendChild(el("h3", props._n));
+    var heading = el("h2", props[K.name]);
+    heading.tabIndex = -1;  // where the focus goes when the popup opens
+    box.appendChild(heading);
     var list = el("dl");
     rows(props, key).forEach(function (row) {
       list.appendChild(el("dt", row[0]));
       list.appendChild(el("dd", row[1]));
     });
     box.appendChild(list);
-    if (props._s && props._s.length) {
-      box.appendChild(el("h4", "Sources"));
-      box.appendChild(sourceList(props._s));
+    if (props[K.sources] && props[K.sources].length) {
+      box.appendChild(el("h3", "Sources"));
+      box.appendChild(sourceList(props[K.sources]));
     }
     return box;
   }
+
+  /* ---- popups: capped, restoring the view and the focus --------------------------------- */
+
+  function controlsBox(map, corners) {
+    /* How far the controls in the given corners reach into the map: [top, bottom] in px. */
+    var box = map.getContainer().getBoundingClientRect();
+    var top = 0, bottom = 0;
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      if (r.top - box.top < box.height / 2) top = Math.max(top, r.bottom - box.top);
+      else bottom = Math.max(bottom, box.bottom - r.top);
+    });
+    return [top, bottom];
+  }
+
+  function anchorOf(layer) {
+    if (layer.getLatLng) return layer.getLatLng();
+    return layer.getCenter ? layer.getCenter() : layer.getBounds().getCenter();
+  }
+
+  /* Open a feature's popup (a sheet on phones); `from` gets the focus back on closing. */
+  function openFeature(layer, latlng, from) {
+    var map = registry.map;
+    var view = current ? current.view : { center: map.getCenter(), zoom: map.getZoom() };
+    closeCurrent(false);
+    var content = popup(layer.feature.properties, layer.geoKey);
+    var node = layer.getElement && layer.getElement();
+    current = { view: view, returnTo: from || (node && node.getAttribute("tabindex") ? node : null) };
+    if (isPhone()) {
+      showSheet(map, content, latlng || anchorOf(layer));
+    } else {
+      var size = map.getSize(), reach = controlsBox(map);
+      current.popup = L.popup({
+        maxWidth: Math.min(320, size.x - 40), minWidth: Math.min(200, size.x - 60),
+        maxHeight: Math.max(120, size.y - reach[0] - 90), className: "geo-leaflet-popup",
+        autoPanPaddingTopLeft: L.point(12, reach[0] + 8), autoPanPaddingBottomRight: L.point(12, reach[1] + 8),
+      }).setLatLng(latlng || anchorOf(layer)).setContent(content);
+      current.popup.openOn(map);
+    }
+    content.querySelector("h2").focus({ preventScroll: true });
+  }
+
+  function closeCurrent(restore) {
+    if (!current) return;
+    var closing = current;
+    current = null;  // popupclose below must not restore a second time
+    if (closing.popup) registry.map.closePopup(closing.popup);
+    if (closing.sheet) closing.sheet.remove();
+    if (restore) {
+      registry.map.setView(closing.view.center, closing.view.zoom, { animate: false });
+      if (closing.returnTo && document.contains(closing.returnTo)) closing.returnTo.focus({ preventScroll: true });
+    }
+  }
+
+  function showSheet(map, content, latlng) {
+    var sheet = L.DomUtil.create("div", "geo-sheet", map.getContainer());
+    sheet.setAttribute("role", "dialog");
+    sheet.setAttribute("aria-label", content.querySelector("h2").textContent);
+    var close = el("button", "Close", "geo-sheet-close");
+    close.type = "button";
+    close.addEventListener("click", function () { closeCurrent(true); });
+    sheet.appendChild(close);
+    var body = el("div", null, "geo-sheet-body");
+    body.appendChild(content);
+    sheet.appendChild(body);
+    L.DomEvent.disableClickPropagation(sheet);
+    L.DomEvent.disableScrollPropagation(sheet);
+    current.sheet = sheet;
+    // The place stays in sight above the sheet.
+    map.panInside(latlng, { paddingTopLeft: [20, 20], paddingBottomRight: [20, sheet.offsetHeight + 20],
+                            animate: false });
+  }
+
+  /* ---- features ------------------------------------------------------------------------------ */
 
   /* Called for every feature of every layer (folium's onEachFeature). */
   function bind(feature, layer, key) {
     var props = feature.properties;
     var meta = page.layers[key] || {};
-    if (props._l) {
-      layer.bindTooltip(el("span", props._l), { permanent: true, direction: "right", className: "geo-label" });
-    } else if (props._t || meta.tooltip) {
-      layer.bindTooltip(el("span", props._t || props._n));
+    layer.geoKey = key;
+    if (props[K.label]) {
+      layer.bindTooltip(el("span", props[K.label]), { permanent: true, direction: "right", offset: [6, 0],
+                                                      className: "geo-label", opacity: 1 });
+      registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
+                             texts: [props[K.label], props[K.label_short]].filter(Boolean) });
+    } else if (props[K.tooltip] || meta.tooltip) {
+      layer.bindTooltip(el("span", props[K.tooltip] || props[K.name]));
     }
-    if (props._v || props._r || props._s) layer.bindPopup(function () { return popup(props, key); }, { maxWidth: 320 });
+    var opens = props[K.values] || props[K.rows] || props[K.sources];
+    if (opens) {
+      layer.on("click", function (event) {
+        L.DomEvent.stop(event);
+        openFeature(layer, layer.getLatLng ? null : event.latlng);
+      });
+    }
     var drawn = registry.byKey[key] = registry.byKey[key] || new Set();
     layer.on("add", function () {
       drawn.add(layer);
@@ -89,17 +188,57 @@
       if (!node) return;  // drawn on a canvas
       node.classList.add("geo-f", "geo-f-" + key);
       node.setAttribute("data-feature-id", props.id);
-      if (layer.getPopup()) {
-        node.setAttribute("tabindex", "0");
-        node.setAttribute("role", "button");
-        node.setAttribute("aria-label", props._n || props.id);
-        node.addEventListener("keydown", function (event) {
-          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); layer.openPopup(); }
-        });
-      }
+      if (props[K.offset]) node.style.transform = "translate(" + props[K.offset][0] + "px," + props[K.offset][1] + "px)";
+      // Only places are tab stops: lines and areas are not, and claims are reached through the list.
+      if (opens && meta.focusable) focusable(node, layer, props[K.name] || props.id);
+      if (props[K.count]) addBadge(layer, props);
+      if (meta.target) addTarget(layer);
     });
-    layer.on("remove", function () { drawn.delete(layer); });
-    registry.features[props.id] = layer;
+    layer.on("remove", function () {
+      drawn.delete(layer);
+      if (layer.geoExtra) layer.geoExtra.forEach(function (extra) { extra.remove(); });
+    });
+  }
+
+  function focusable(node, layer, name) {
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", name);
+    node.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); openFeature(layer, null, node); }
+    });
+  }
+
+  function extra(layer, added) {
+    (layer.geoExtra = layer.geoExtra || []).push(added);
+    added.addTo(layer._map);
+    return added;
+  }
+
+  /* A stack of claims: a numbered badge beside the place (the place itself keeps a small dot). */
+  function addBadge(layer, props) {
+    var icon = L.divIcon({ className: "geo-badge", html: "", iconSize: [28, 28], iconAnchor: [36, 36] });
+    var badge = extra(layer, L.marker(layer.getLatLng(), { icon: icon, keyboard: true, pane: "geo-badges",
+                                                          title: props[K.name], alt: props[K.name] }));
+    var node = badge.getElement();
+    registry.badges.push(node);
+    badge.on("remove", function () { registry.badges.splice(registry.badges.indexOf(node), 1); });
+    node.textContent = String(props[K.count]);
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", props[K.name]);
+    node.setAttribute("data-badge-for", props.id);
+    badge.on("click", function () { openFeature(layer, null, node); });
+    node.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); openFeature(layer, null, node); }
+    });
+  }
+
+  /* The attack site answers a tap anywhere within 22 px of its centre (a 44 px target). */
+  function addTarget(layer) {
+    var target = extra(layer, L.circleMarker(layer.getLatLng(), { radius: 22, stroke: false, fillOpacity: 0,
+                                                                  pane: layer.options.pane }));
+    target.getElement().setAttribute("aria-hidden", "true");
+    target.on("click", function (event) { L.DomEvent.stop(event); openFeature(layer); });
   }
 
   /* How many features of a layer are on the map now. */
@@ -107,8 +246,157 @@
     return registry.byKey[key] ? registry.byKey[key].size : 0;
   }
 
+  /* ---- labels: kept by rank, dropped when they collide or run off the map -------------------- */
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* Badges go beside their place, on the first side free of other badges and of the attack site. */
+  var BADGE_SPOTS = [[-36, -36], [-36, 8], [8, -36], [8, 8], [-14, -46], [-14, 18]];
+
+  function placeBadges(map) {
+    var taken = [];
+    map.getContainer().querySelectorAll(".leaflet-geo-top-pane .geo-f").forEach(function (node) {
+      taken.push(node.getBoundingClientRect());
+    });
+    registry.badges.forEach(function (node) {
+      var fits = BADGE_SPOTS.some(function (spot) {
+        node.style.marginLeft = spot[0] + "px";
+        node.style.marginTop = spot[1] + "px";
+        var r = node.getBoundingClientRect();
+        return !taken.some(function (t) { return overlaps(r, t); });
+      });
+      if (!fits) { node.style.marginLeft = BADGE_SPOTS[0][0] + "px"; node.style.marginTop = BADGE_SPOTS[0][1] + "px"; }
+      taken.push(node.getBoundingClientRect());
+    });
+  }
+
+  function placeLabels() {
+    var map = registry.map;
+    if (!map) return;
+    placeBadges(map);
+    var box = map.getContainer().getBoundingClientRect();
+    var taken = [];
+    // Controls, badges and the attack site are never covered by a label.
+    map.getContainer().querySelectorAll(".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f")
+      .forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (r.width && r.height) taken.push(r);
+    });
+    var labels = registry.labels.filter(function (l) { return l.layer.getTooltip() && l.layer.getTooltip().getElement(); })
+      .sort(function (a, b) { return b.rank - a.rank || a.order - b.order; });
+    labels.forEach(function (label) {
+      var tooltip = label.layer.getTooltip(), node = tooltip.getElement();
+      var tries = label.fixed ? [[null, tooltip.options.direction]] : [];
+      (label.texts || []).forEach(function (text) { tries.push([text, "right"], [text, "left"]); });
+      var placed = tries.some(function (attempt) {
+        if (!label.fixed) {
+          node.firstChild.textContent = attempt[0];  // the full label, then the name alone
+          tooltip.options.direction = attempt[1];
+          tooltip.options.offset = attempt[1] === "left" ? [-6, 0] : [6, 0];
+          tooltip.update();
+        }
+        var r = node.getBoundingClientRect();
+        var inside = r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 &&
+                     r.bottom <= box.bottom - 2;
+        return inside && !taken.some(function (t) { return overlaps(r, t); });
+      });
+      node.classList.toggle("geo-label-hidden", !placed);
+      node.setAttribute("aria-hidden", placed ? "false" : "true");
+      if (placed) taken.push(node.getBoundingClientRect());
+    });
+  }
+
+  var labelsPending = false;
+  function scheduleLabels() {
+    if (labelsPending) return;
+    labelsPending = true;
+    window.requestAnimationFrame(function () { labelsPending = false; placeLabels(); });
+  }
+
+  /* ---- the map: set up before any layer is drawn ----------------------------------------------- */
+
+  /* Called once the Leaflet map exists (geo.elements.MapSetup). */
+  function setup(map, options) {
+    registry.map = map;
+    var top = map.createPane("geo-top");
+    top.style.zIndex = 640;  // the attack site above claims and stations
+    map.getPane("mapPane").insertBefore(top, map.getPane("mapPane").firstChild);  // and first in the Tab order
+    map.createPane("geo-badges").style.zIndex = 645;  // claim badges beside it, never under its tap area
+    map.on("popupclose", function (event) {
+      if (current && current.popup === event.popup) closeCurrent(true);
+    });
+    map.on("zoomend moveend resize overlayadd overlayremove layeradd", scheduleLabels);
+    map.on("baselayerchange", function (event) {
+      document.querySelectorAll("[data-basemap]").forEach(function (credit) {
+        credit.hidden = credit.getAttribute("data-basemap") !== event.name;
+      });
+    });
+    (options.areaLabels || []).forEach(function (area) {
+      var tooltip = L.tooltip({ permanent: true, direction: "center", className: "geo-label geo-area-label",
+                                interactive: false, opacity: 1 }).setLatLng(area.at).setContent(el("span", area.text));
+      tooltip.addTo(map);
+      registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: area.rank || 0,
+                             order: registry.labels.length, fixed: true });
+    });
+    addResetControl(map);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && current) { event.preventDefault(); closeCurrent(true); }
+    });
+    var moved = false;  // by the reader: then a change of frame size keeps their view
+    map.on("dragstart", function () { moved = true; });
+    map.getContainer().addEventListener("wheel", function () { moved = true; }, { passive: true });
+    registry.home = function () { fitHome(map, options.fit); };
+    window.setTimeout(function () { fitHome(map, options.fit); placeLabels(); }, 0);  // once every control is in
+    if (window.ResizeObserver) {  // the page's grid can resize the map without a window resize
+      new ResizeObserver(function () {
+        map.invalidateSize();
+        if (!moved && !current) fitHome(map, options.fit);
+        scheduleLabels();
+      }).observe(map.getContainer());
+    }
+  }
+
+  /* The opening view: the recipe's bounds, clear of the time control along the bottom. */
+  function fitHome(map, fit) {
+    if (!fit) return;
+    var pad = fit.padding, timeControl = map.getContainer().querySelector(".leaflet-timeline-control");
+    var bottom = pad[2];
+    if (timeControl) {
+      var box = map.getContainer().getBoundingClientRect();
+      bottom = Math.max(bottom, box.bottom - timeControl.getBoundingClientRect().top + 10);
+      var caption = map.getContainer().querySelector(".geo-caption");
+      if (caption) bottom += 60;  // the caption above it, whatever claim it shows
+    }
+    // Nothing the opening view shows sits under the zoom buttons down the left side.
+    var left = Math.max(pad[3], map.getContainer().querySelector(".leaflet-top.leaflet-left").offsetWidth + 6);
+    map.fitBounds(fit.bounds, { paddingTopLeft: [left, pad[0]], paddingBottomRight: [pad[1], bottom], animate: false });
+  }
+
+  /* A control that puts the map back to its opening view. */
+  function addResetControl(map) {
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar geo-reset");
+      var button = el("button", "⟲", "geo-reset-button");
+      button.type = "button";
+      button.title = "Back to the opening view";
+      button.setAttribute("aria-label", "Back to the opening view");
+      button.addEventListener("click", function () {
+        closeCurrent(false);
+        registry.home();
+      });
+      bar.appendChild(button);
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    };
+    control.addTo(map);
+  }
+
   /* The page's shared texts: given directly, or as a promise when they travel compressed. */
-  function define(layers, texts) {
+  function define(keys, layers, texts) {
+    K = keys;
     page.layers = layers;
     function use(value) { page.sources = value.sources; page.strings = value.strings; }
     if (texts instanceof Promise) page.ready = texts.then(use);
@@ -124,42 +412,111 @@
     return new Response(stream).text().then(JSON.parse);
   }
 
-  /* The event list beside the timeline map, once the timeline's data is ready. */
+  /* ---- the timeline: the list, the slider stepping claim by claim, the caption ----------------- */
+
+  var story = { times: [], byStart: [], key: null, spansYears: false, now: null };
+
+  function yearOf(ms) { return new Date(ms + PKT_OFFSET_MS).getUTCFullYear(); }
+
+  /* The claim the time control is at: the last to appear at or before `time`. */
+  function claimAt(time) {
+    var found = null;
+    for (var i = 0; i < story.byStart.length && story.byStart[i].properties.start <= time; i++) {
+      found = story.byStart[i];
+    }
+    return found;
+  }
+
+  function whenText(props) {
+    var when = value(props, story.key, "time") || "";
+    return story.spansYears ? when + " " + yearOf(props.start) : when;
+  }
+
+  /* The slider's readout (leaflet.timeline writes it as HTML: escaped here). */
+  function readout(time) {
+    var claim = claimAt(time);
+    var holder = el("span", claim ? whenText(claim.properties) : "");
+    return holder.innerHTML;
+  }
+
   function registerTimeline(map, timeline, slider, key, ready) {
-    registry.map = map;
     registry.timeline = timeline;
     registry.slider = slider;
+    story.key = key;
     registry.ready = Promise.all([ready, page.ready]).then(function (values) {
-      var data = values[0];
-      listEvents(timeline, slider, key, data.features);
+      var features = values[0].features;
+      story.byStart = features.slice().sort(function (a, b) { return a.properties.start - b.properties.start; });
+      story.times = story.byStart.map(function (f) { return f.properties.start; })
+        .filter(function (t, i, all) { return i === 0 || all[i - 1] !== t; });
+      story.spansYears = story.times.length > 0 && yearOf(story.times[0]) !== yearOf(story.times[story.times.length - 1]);
+      stepByClaim(slider);
+      listEvents(timeline, slider, key, features);
       slider.setTime(slider.time === undefined ? slider.start : slider.time);
       registry.loaded = true;
     });
   }
 
+  function nextTime(time, direction) {
+    var times = story.times;
+    if (direction > 0) return times.find(function (t) { return t > time; });
+    for (var i = times.length - 1; i >= 0; i--) if (times[i] < time) return times[i];
+    return undefined;
+  }
+
+  /* Playback, arrow keys and dragging move from claim to claim: no time no source gives. */
+  function stepByClaim(slider) {
+    var input = slider._timeSlider;
+    input.setAttribute("aria-label", "Time of the claims shown");
+    slider.play = function () {
+      window.clearTimeout(slider._timer);
+      if (slider.time >= story.times[story.times.length - 1]) slider.setTime(story.times[0]);
+      slider._playing = true;
+      slider.container.classList.add("playing");
+      (function tick() {
+        var next = nextTime(slider.time, 1);
+        if (next === undefined) { slider.pause(); return; }
+        slider.setTime(next);
+        slider._timer = window.setTimeout(tick, PLAY_STEP_MS);
+      })();
+    };
+    input.addEventListener("keydown", function (event) {
+      var target = { ArrowRight: 1, ArrowUp: 1, PageUp: 1, ArrowLeft: -1, ArrowDown: -1, PageDown: -1 }[event.key];
+      var time = event.key === "Home" ? story.times[0] : event.key === "End" ? story.times[story.times.length - 1]
+        : target ? nextTime(slider.time, target) : undefined;
+      if (!target && event.key !== "Home" && event.key !== "End") return;
+      event.preventDefault();
+      if (time !== undefined) { slider.pause(); slider.setTime(time); }
+    });
+    input.addEventListener("change", function () {
+      var claim = claimAt(Number(input.value));
+      var snapped = claim ? claim.properties.start : story.times[0];
+      if (snapped !== Number(input.value)) slider.setTime(snapped);
+    });
+  }
+
   function listEvents(timeline, slider, key, events) {
     var list = document.querySelector(".geo-event-list");
+    var caption = document.querySelector(".geo-caption");
     var entries = [];
 
     function entry(feature) {
       var props = feature.properties;
       var item = el("li");
       item.setAttribute("data-event-start", props.start);
-      var button = el("button", props._n);
+      var button = el("button", props[K.name]);
       button.type = "button";
       button.setAttribute("data-event-id", props.id);
-      button.addEventListener("click", function () { focusEvent(props.id); });
+      button.addEventListener("click", function () { focusEvent(props.id, button); });
       item.appendChild(button);
-      var when = value(props, key, "time");
-      if (when) item.appendChild(el("span", when, "when"));
+      item.appendChild(el("span", whenText(props), "when"));
       var who = value(props, key, "claimed_by_detail") || value(props, key, "claimed_by");
       if (who) item.appendChild(el("span", "Claimed by: " + who, "who"));
       var figures = value(props, key, "figures");
       if (figures) item.appendChild(el("div", figures, "figures"));
-      if (props._s && props._s.length) {
+      if (props[K.sources] && props[K.sources].length) {
         var details = el("details");
         details.appendChild(el("summary", "Sources"));
-        details.appendChild(sourceList(props._s));
+        details.appendChild(sourceList(props[K.sources]));
         item.appendChild(details);
       }
       item.feature = feature;
@@ -169,20 +526,43 @@
     function render(now) {
       if (events.length <= LIST_ALL_UP_TO) {
         if (!entries.length) {
-          events.forEach(function (feature) { var item = entry(feature); entries.push(item); list.appendChild(item); });
+          story.byStart.forEach(function (feature) { var item = entry(feature); entries.push(item); list.appendChild(item); });
         }
       } else {
         /* A window: the LIST_WINDOW events up to the slider's time, built anew. */
         var end = 0;
-        while (end < events.length && events[end].properties.start <= now) end += 1;
+        while (end < story.byStart.length && story.byStart[end].properties.start <= now) end += 1;
         var start = Math.max(0, end - LIST_WINDOW);
         list.textContent = "";
-        entries = events.slice(start, Math.max(end, Math.min(events.length, LIST_WINDOW))).map(entry);
+        entries = story.byStart.slice(start, Math.max(end, Math.min(events.length, LIST_WINDOW))).map(entry);
         entries.forEach(function (item) { list.appendChild(item); });
       }
+      var claim = claimAt(now);
+      var currentItem = null;
       entries.forEach(function (item) {
-        item.classList.toggle("is-shown", item.feature.properties.start <= now);
+        var props = item.feature.properties;
+        item.classList.toggle("is-shown", props.start <= now);
+        var isCurrent = claim !== null && props.start === claim.properties.start;
+        item.classList.toggle("is-current", isCurrent);
+        if (isCurrent) { item.setAttribute("aria-current", "true"); currentItem = currentItem || item; }
+        else item.removeAttribute("aria-current");
       });
+      if (currentItem && list.parentNode.scrollHeight > list.parentNode.clientHeight + 1) {
+        // Scroll the list, never the page: on phones the list sits below the map.
+        var panel = list.parentNode;
+        var top = currentItem.offsetTop - panel.offsetTop;
+        if (top < panel.scrollTop || top + currentItem.offsetHeight > panel.scrollTop + panel.clientHeight) {
+          panel.scrollTop = Math.max(0, top - 40);
+        }
+      }
+      if (caption && claim && story.now !== claim.properties.id) {
+        story.now = claim.properties.id;
+        caption.textContent = "";
+        caption.appendChild(el("span", whenText(claim.properties), "geo-caption-when"));
+        caption.appendChild(el("span", claim.properties[K.name], "geo-caption-what"));
+      }
+      var input = slider._timeSlider;
+      if (claim) input.setAttribute("aria-valuetext", whenText(claim.properties) + ": " + claim.properties[K.name]);
     }
 
     var pending = false;
@@ -194,34 +574,36 @@
     render(slider.time);
   }
 
-  function focusEvent(id) {
-    var data = registry.timeline;
-    var start = null;
-    document.querySelectorAll("[data-event-start]").forEach(function (item) {
-      if (item.feature && item.feature.properties.id === id) start = item.feature.properties.start;
-    });
-    if (start !== null && (registry.slider.time < start || !shownAt(id))) registry.slider.setTime(start);
+  /* A claim picked from the list: the time control moves to it and its popup opens. */
+  function focusEvent(id, from) {
+    var feature = story.byStart.find(function (f) { return f.properties.id === id; });
+    if (!feature) return false;
+    registry.slider.pause();
+    registry.slider.setTime(feature.properties.start);
     var layer = null;
-    data.getLayers().forEach(function (candidate) {
+    registry.timeline.getLayers().forEach(function (candidate) {
       if (candidate.feature.properties.id === id) layer = candidate;
     });
     if (!layer) return false;
-    registry.map.panTo(layer.getLatLng());
-    layer.openPopup();
+    var container = registry.map.getContainer().getBoundingClientRect();
+    if (container.top < 0 || container.bottom > window.innerHeight) {
+      registry.map.getContainer().scrollIntoView({ block: "start" });  // phones: the map is above the list
+    }
+    openFeature(layer, null, from);
     return true;
-  }
-
-  function shownAt(id) {
-    return registry.timeline.getLayers().some(function (layer) { return layer.feature.properties.id === id; });
   }
 
   /* On a phone the legend starts folded, leaving the map visible; it opens with a tap or the keyboard. */
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    if (isPhone()) {
       document.querySelectorAll("details.geo-legend").forEach(function (details) { details.open = false; });
     }
+    document.querySelectorAll("details.geo-legend").forEach(function (details) {
+      details.addEventListener("toggle", scheduleLabels);
+    });
   });
 
   window.GeoMap = { bind: bind, define: define, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
-                    focusEvent: focusEvent, registry: registry, page: page };
+                    focusEvent: focusEvent, setup: setup, readout: readout, placeLabels: placeLabels,
+                    registry: registry, page: page };
 })();

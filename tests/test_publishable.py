@@ -1,0 +1,200 @@
+"""What an editor and an accessibility tester check, at three screen sizes, on the offline pages
+with the network blocked: axe-core (WCAG 2.2 AA), labels, controls, phone targets, popups, keyboard."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from geo.browser import browser, offline_page, wait_for_vectors
+from tests.conftest import LAYERS, ROOT
+
+MAPS = ("corridor", "attack-site", "timeline")
+SIZES = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance
+
+
+def open_map(chromium, dist: Path, name: str, size: str):
+    page = offline_page(chromium, *SIZES[size])
+    page.goto((dist / "offline" / f"{name}.html").resolve().as_uri())
+    wait_for_vectors(page)
+    page.wait_for_function("() => !GeoMap.registry.timeline || GeoMap.registry.loaded")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page
+
+
+def overlapping(boxes: list[dict]) -> list[tuple]:
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = (a["r"] - 0.5 <= b["l"] or b["r"] - 0.5 <= a["l"]
+                     or a["b"] - 0.5 <= b["t"] or b["b"] - 0.5 <= a["t"])
+            if not apart:
+                pairs.append((a["name"], b["name"]))
+    return pairs
+
+
+BOXES = """selector => [...document.querySelectorAll(selector)].filter(e => {
+    const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+    return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
+  }).map(e => { const r = e.getBoundingClientRect();
+    return {name: (e.textContent || e.className).trim().slice(0, 40),
+            l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", MAPS)
+def test_publishable_at_every_size(chromium, dist, name, size):
+    page = open_map(chromium, dist, name, size)
+    # axe-core, pinned from npm: no serious or critical WCAG 2.2 AA violation.
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                               ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+                               ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+                               AXE_TAGS)
+    assert violations == []
+    # Labels: none overlaps another, none is cut at the map's edge.
+    labels = page.evaluate(BOXES, ".geo-label:not(.geo-label-hidden)")
+    assert labels and overlapping(labels) == []
+    frame = page.evaluate("() => { const r = document.querySelector('.folium-map').getBoundingClientRect();"
+                          " return {l: r.left, r: r.right, t: r.top, b: r.bottom}; }")
+    cut = [b["name"] for b in labels if b["l"] < frame["l"] or b["r"] > frame["r"] or b["t"] < frame["t"]
+           or b["b"] > frame["b"]]
+    assert cut == []
+    # Controls do not overlap each other, nor the source line below the map.
+    controls = page.evaluate(BOXES, ".leaflet-control-container .leaflet-control, .geo-credits")
+    assert overlapping(controls) == []
+    if size == "phone":  # every control a finger can hit is at least 44 x 44 px
+        targets = page.evaluate(BOXES, ".leaflet-control a, .leaflet-control button, .leaflet-control summary, "
+                                       ".leaflet-control input")
+        small = [(t["name"], round(t["r"] - t["l"]), round(t["b"] - t["t"])) for t in targets
+                 if t["r"] - t["l"] < 44 or t["b"] - t["t"] < 44]
+        assert small == []
+    assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_attack_site_popup_fits_closes_with_escape_and_gives_the_view_back(chromium, dist, size):
+    page = open_map(chromium, dist, "attack-site", size)
+    view = "() => { const m = GeoMap.registry.map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+    before = page.evaluate(view)
+    box = page.locator('[data-feature-id="tunnel-8"]').first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    opened = page.locator(".geo-sheet" if size == "phone" else ".leaflet-popup")
+    opened.wait_for()
+    page.wait_for_timeout(400)  # the pan that brings it into view
+    shown = opened.bounding_box()
+    width, height = SIZES[size]
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= height and shown["x"] >= 0
+    assert shown["x"] + shown["width"] <= width
+    assert "Tunnel No. 8" in page.evaluate("() => document.activeElement.textContent")
+    close = page.locator(".geo-sheet-close" if size == "phone" else ".leaflet-popup-close-button")
+    close_box = close.bounding_box()
+    controls = page.evaluate(BOXES, ".leaflet-control-container .leaflet-control")
+    assert overlapping([{"name": "close", "l": close_box["x"], "r": close_box["x"] + close_box["width"],
+                         "t": close_box["y"], "b": close_box["y"] + close_box["height"]}, *controls]) == [] \
+        or size == "phone"  # the sheet lies over the map's controls, so its button is never under one
+    page.keyboard.press("Escape")
+    opened.wait_for(state="detached")
+    # The same zoom, and the opening centre back at the map's centre (to the pixel Leaflet rounds to).
+    after = page.evaluate(view)
+    drift = page.evaluate("c => { const m = GeoMap.registry.map; const p = m.latLngToContainerPoint(c);"
+                          " const s = m.getSize(); return Math.hypot(p.x - s.x / 2, p.y - s.y / 2); }", before[:2])
+    assert after[2] == before[2] and drift <= 1.5
+    assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_clicking_every_feature_raises_no_error(chromium, dist, name):
+    page = open_map(chromium, dist, name, "desktop")
+    if name == "timeline":
+        page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
+    count = page.evaluate("""() => { const all = [...document.querySelectorAll('.geo-f, .geo-badge')];
+        all.forEach(e => { e.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+                           document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); });
+        return all.length; }""")
+    assert count > 0 and page.errors == []
+    page.close()
+
+
+def test_keyboard_reaches_the_attack_site_in_a_few_tab_presses(chromium, dist):
+    page = open_map(chromium, dist, "attack-site", "desktop")
+    presses = 0
+    while presses < 40 and page.evaluate("() => document.activeElement.getAttribute('data-feature-id')") != "tunnel-8":
+        page.keyboard.press("Tab")
+        presses += 1
+    assert presses < 10
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup").wait_for()
+    page.keyboard.press("Escape")
+    page.locator(".leaflet-popup").wait_for(state="detached")
+    assert page.evaluate("() => document.activeElement.getAttribute('data-feature-id')") == "tunnel-8"
+    page.close()
+
+
+def claim_times() -> list[int]:
+    """Each distinct time a claim appears at, epoch ms, from the layer itself."""
+    events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
+    return sorted({int(datetime.fromisoformat(f["properties"]["time"]).timestamp() * 1000) for f in events})
+
+
+def test_the_slider_steps_claim_by_claim_and_says_when(chromium, dist):
+    page = open_map(chromium, dist, "timeline", "desktop")
+    times = claim_times()
+    slider = page.locator("input.time-slider")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => GeoMap.registry.slider.time") == times[1]
+    page.keyboard.press("End")
+    assert page.evaluate("() => GeoMap.registry.slider.time") == times[-1]
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("() => GeoMap.registry.slider.time") == times[-2]
+    page.wait_for_function("() => (document.querySelector('input.time-slider').getAttribute('aria-valuetext') || '')"
+                           ".match(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /)")
+    # The readout is one line and names no time that no source gives.
+    readout = page.locator(".time-text")
+    assert readout.bounding_box()["height"] < 30
+    page.close()
+
+
+def test_an_entry_moves_the_time_control_and_is_marked_current(chromium, dist):
+    page = open_map(chromium, dist, "timeline", "phone")
+    button = page.locator('button[data-event-id="ispr-operation-concluded"]')
+    button.scroll_into_view_if_needed()
+    button.click()
+    start = int(page.locator('li:has(button[data-event-id="ispr-operation-concluded"])').get_attribute(
+        "data-event-start"))
+    assert page.evaluate("() => GeoMap.registry.slider.time") == start
+    page.wait_for_function("() => document.querySelector('li[aria-current] button[data-event-id="
+                           "\"ispr-operation-concluded\"]')")
+    # On a phone the map comes into view and the claim opens in the sheet.
+    page.locator(".geo-sheet").wait_for()
+    top = page.evaluate("() => document.querySelector('.folium-map').getBoundingClientRect().top")
+    assert -5 <= top <= 5
+    page.close()
+
+
+def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
+    page = open_map(chromium, dist, "timeline", "desktop")
+    from geo.browser import PRINT_MODE
+
+    page.evaluate(PRINT_MODE, None)
+    hidden = page.evaluate(BOXES, ".leaflet-control-zoom, .leaflet-control-layers-toggle, .geo-reset, "
+                                  ".time-slider, .button-container button")
+    assert hidden == []
+    assert page.locator("details.geo-legend[open]").count() == 1 and page.locator(".geo-credits").is_visible()
+    events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
+    assert page.evaluate("() => GeoMap.drawn('timeline-3')") == len(events)
+    page.close()
