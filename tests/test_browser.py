@@ -66,14 +66,14 @@ def test_loads_offline_without_errors_and_draws_every_feature(chromium, dist, na
 
 def test_layer_control_turns_a_layer_off_and_on(chromium, dist):
     page = open_map(chromium, dist / "offline" / "attack-site.html")
-    before = drawn(page, "attack-site-1")
+    before = drawn(page, "attack-site-2")
     assert before > 0
     page.hover(".leaflet-control-layers")
     checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="Stations").locator("input")
     checkbox.click()
-    assert drawn(page, "attack-site-1") == 0
+    assert drawn(page, "attack-site-2") == 0
     checkbox.click()
-    assert drawn(page, "attack-site-1") == before
+    assert drawn(page, "attack-site-2") == before
     page.close()
 
 
