@@ -61,21 +61,21 @@ def explore_pages(layers_dir: Path, maps_dir: Path, out: Path) -> dict[str, Path
     frames: dict[str, object] = {}
     for recipe in load_recipes(maps_dir):
         m = None
-        for spec in recipe["layer"]:
-            if spec["source"] not in frames:
-                frames[spec["source"]] = gpd.read_file(out.parent / "explore-input" / f"{spec['source']}.geojson")
-            frame = frames[spec["source"]]
+        for spec in recipe.layer:
+            if spec.source not in frames:
+                frames[spec.source] = gpd.read_file(out.parent / "explore-input" / f"{spec.source}.geojson")
+            frame = frames[spec.source]
             mask = [True] * len(frame)
-            for key, allowed in spec.get("where", {}).items():
+            for key, allowed in spec.where.items():
                 mask = [a and v in allowed for a, v in zip(mask, frame[key])]
-            for key, (lo, hi) in spec.get("range", {}).items():
+            for key, (lo, hi) in spec.range.items():
                 mask = [a and v is not None and lo <= v <= hi for a, v in zip(mask, frame[key])]
             chosen = frame[mask]
             if len(chosen):
-                m = chosen.explore(m=m, name=spec["name"]) if m is not None else chosen.explore(name=spec["name"])
+                m = chosen.explore(m=m, name=spec.name) if m is not None else chosen.explore(name=spec.name)
         folium.LayerControl().add_to(m)
-        pages[recipe["_slug"]] = out / f"{recipe['_slug']}.html"
-        m.save(pages[recipe["_slug"]])
+        pages[recipe.slug] = out / f"{recipe.slug}.html"
+        m.save(pages[recipe.slug])
     return pages
 
 
@@ -148,13 +148,13 @@ def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int) -
             for _ in range(repeat):
                 page = offline_page(instance, 1200, 800)
                 page.add_init_script(f"({WATCH})({json.dumps(expected)})")
-                page.goto((dist / "offline" / f"{recipe['_slug']}.html").as_uri())
+                page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
                 page.wait_for_function("() => window.__drawnAt !== null", timeout=60_000)
                 samples.append(page.evaluate("() => window.__drawnAt"))
                 errors += page.errors
                 drawn = page.evaluate(DRAWN)
                 page.close()
-            results[recipe["_slug"]] = {"render_ms": statistics.median(samples), "errors": errors, "drawn": drawn}
+            results[recipe.slug] = {"render_ms": statistics.median(samples), "errors": errors, "drawn": drawn}
     return results
 
 
@@ -195,7 +195,7 @@ def compare(work: Path, repeat: int, render_repeat: int) -> dict:
     renders = render_times(dist, recipes, enriched, render_repeat)
     pages = {}
     for recipe in recipes:
-        slug = recipe["_slug"]
+        slug = recipe.slug
         html = (dist / f"{slug}.html").read_text(encoding="utf-8")
         ours, theirs = len(html.encode()), (work / "explore" / f"{slug}.html").stat().st_size
         drawn = renders[slug].pop("drawn")
@@ -221,7 +221,7 @@ def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
                "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size}
         if render:
             enriched = load_enriched(layers_dir)
-            recipe = next(r for r in load_recipes(maps_dir) if r["_slug"] == "timeline")
+            recipe = next(r for r in load_recipes(maps_dir) if r.slug == "timeline")
             timing = render_times(folder / "dist", [recipe], enriched, 1)["timeline"]
             row.update(load_ms=timing["render_ms"], load_errors=timing["errors"])
             row.update(scrub_times(folder / "dist" / "offline" / "timeline.html"))

@@ -27,13 +27,13 @@ import minify_html
 
 from geo import describe, timefmt
 from geo.chainage import Route
-from geo.compose import compose
+from geo.compose import compose, shown_first
 from geo.embed import embed_snippet
 from geo.errors import GeoError
 from geo.export import export_all
 from geo.layers import Layers, load_layers
 from geo.offline import render_pages
-from geo.recipe import load_recipe, tile_provider
+from geo.recipe import Recipe, load_recipe, tile_provider
 from geo.shapes import forget_shapes
 
 PNG_SIZE = (1200, 800)
@@ -191,7 +191,7 @@ def _call_forked():
     return _FORKED_CALL()
 
 
-def load_recipes(maps_dir: str | Path) -> list[dict]:
+def load_recipes(maps_dir: str | Path) -> list[Recipe]:
     """Every recipe in the maps directory, checked, in file-name order."""
     paths = sorted(Path(maps_dir).glob("*.toml"))
     if not paths:
@@ -199,33 +199,33 @@ def load_recipes(maps_dir: str | Path) -> list[dict]:
     return [load_recipe(path) for path in paths]
 
 
-def render_maps(recipes: list[dict], layers: Layers) -> dict[str, str]:
+def render_maps(recipes: list[Recipe], layers: Layers) -> dict[str, str]:
     """{relative output path: HTML} for the web and offline build of each map."""
     pages = {}
     for recipe in recipes:
         web, offline = render_pages(compose(recipe, layers))
-        pages[f"{recipe['_slug']}.html"] = minify(web)
-        pages[f"offline/{recipe['_slug']}.html"] = offline  # its assets come minified; the rest as rendered
+        pages[f"{recipe.slug}.html"] = minify(web)
+        pages[f"offline/{recipe.slug}.html"] = offline  # its assets come minified; the rest as rendered
     return pages
 
 
-def credits(recipe: dict, with_tiles: bool = True) -> str:
+def credits(recipe: Recipe, with_tiles: bool = True) -> str:
     """Plain-text credits: the data, and the tiles where they are shown."""
-    parts = [recipe.get("attribution", "Data: see sources in each popup")]
+    parts = [recipe.attribution or "Data: see sources in each popup"]
     if with_tiles:
-        for basemap in recipe.get("basemap", []):
-            if basemap.get("show", basemap is recipe["basemap"][0]):
-                parts.append("Tiles: " + tile_provider(basemap["provider"]).attribution)
+        for index, basemap in enumerate(recipe.basemap):
+            if shown_first(basemap, index):
+                parts.append("Tiles: " + tile_provider(basemap.provider).attribution)
     else:
         parts.append("Background tiles not included (rendered offline)")
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def article_files(recipes: list[dict], layers: Layers) -> dict[str, str]:
+def article_files(recipes: list[Recipe], layers: Layers) -> dict[str, str]:
     """{relative path: text} of the embeds and the screen-reader descriptions."""
     files = {}
     for recipe in recipes:
-        slug = recipe["_slug"]
+        slug = recipe.slug
         text = describe.description(recipe, layers)
         files[f"embed/{slug}.html"] = embed_snippet(recipe, describe.alt_text(recipe, layers), text,
                                                     credits(recipe))
@@ -306,13 +306,13 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
     written = []
     with atomic_directory(dist / "png", marker=None) as staging:
         for recipe in recipes:
-            page = dist / "offline" / f"{recipe['_slug']}.html"
+            page = dist / "offline" / f"{recipe.slug}.html"
             if not page.is_file():
                 raise GeoError(f"{page}: not built; run `geo build` first")
             for suffix, scale in (("", 1), ("@2x", 2)):
-                png = staging / f"{recipe['_slug']}{suffix}.png"
+                png = staging / f"{recipe.slug}{suffix}.png"
                 screenshot(page, png, *PNG_SIZE, scale=scale, allow_network=tiles, print_mode=True, at_ms=at_ms)
                 written.append(dist / "png" / png.name)
-            (staging / f"{recipe['_slug']}.txt").write_text(credits(recipe, with_tiles=tiles) + "\n",
+            (staging / f"{recipe.slug}.txt").write_text(credits(recipe, with_tiles=tiles) + "\n",
                                                              encoding="utf-8")
     return written

@@ -29,7 +29,7 @@ from geo.jsonscript import script_json
 from geo.layers import Layers
 from geo.offline import pin_assets
 from geo.pagedata import KEY, PageData, display_geometries, offset_shared, page_features, round_coordinates, stacked
-from geo.recipe import RecipeError, tile_provider
+from geo.recipe import Basemap, Layer, Recipe, RecipeError, View, tile_provider
 from geo.shapes import shape_of
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
 from geo.timeline import add_time_control, add_timeline_layer
@@ -49,56 +49,60 @@ class LeanMap(folium.Map):
     default_css = links("css", "leaflet_css")
 
 
-def compose(recipe: dict, layers: Layers) -> folium.Figure:
+def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     """The figure for one recipe (see geo.recipe for the keys)."""
-    view, controls = recipe.get("view", {}), recipe.get("controls", {})
-    m = LeanMap(location=view.get("center", PAKISTAN_CENTER), zoom_start=view.get("zoom", 6), tiles=None,
-                control_scale=controls.get("scale", True), min_zoom=view.get("min_zoom", 3),
-                max_zoom=view.get("max_zoom", 17), width="100%", height="100%",
+    view, controls = recipe.view, recipe.controls
+    m = LeanMap(location=default(view.center, PAKISTAN_CENTER), zoom_start=default(view.zoom, 6), tiles=None,
+                control_scale=controls.scale, min_zoom=default(view.min_zoom, 3),
+                max_zoom=default(view.max_zoom, 17), width="100%", height="100%",
                 attribution_control=False)  # the credits sit below the map, clear of the scale bar
-    timeline_list = bool(recipe.get("timeline")) and recipe["timeline"].get("list", True)
-    PageFigure(render_panel("credits.html", data=recipe.get("attribution"), basemaps=basemap_credits(recipe)),
+    timeline_list = recipe.timeline is not None and recipe.timeline.list
+    PageFigure(render_panel("credits.html", data=recipe.attribution, basemaps=basemap_credits(recipe)),
                skip_to="geo-events" if timeline_list else "geo-credits").add_child(m)
     InlineStyle(static_text("geomap.css")).add_to(m)
     InlineScript(static_text("geomap.js")).add_to(m)
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
-    setup = MapSetup({"areaLabels": [{"text": a["text"], "at": a["at"], "rank": a.get("rank", 0)}
-                                     for a in recipe.get("area_label", [])]})
+    setup = MapSetup({"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label]})
     setup.add_to(m)
-    add_basemaps(m, recipe.get("basemap", []))
+    add_basemaps(m, recipe.basemap)
 
     legend: list[LegendEntry] = []
     bounds = {}
     occupied: set[tuple] = set()  # places earlier point layers mark
-    for index, spec in enumerate(recipe["layer"]):
+    for index, spec in enumerate(recipe.layer):
         features = selected(recipe, index, layers)
-        key = f"{recipe['_slug']}-{index}"
-        bounds[spec["name"]] = features_bounds(features)
-        if spec.get("accuracy_circles"):
+        key = f"{recipe.slug}-{index}"
+        bounds[spec.name] = features_bounds(features)
+        if spec.accuracy_circles:
             legend += add_accuracy_circles(m, features, spec, key)
-        if spec.get("timeline"):
-            timeline = add_timeline_layer(m, features, spec, key, page, recipe.get("timeline", {}).get("window_hours"))
+        if spec.timeline:
+            window = recipe.timeline.window_hours if recipe.timeline else None
+            timeline = add_timeline_layer(m, features, spec, key, page, window)
             add_time_control(m, timeline, key, recipe, features)
         else:
             add_geojson_layer(m, features, spec, key, page, occupied)
         legend += legend_entries(features, spec)
 
-    HtmlControl(render_panel("legend.html", entries=legend), controls.get("legend_position", "bottomright")).add_to(m)
-    if controls.get("locator"):
+    HtmlControl(render_panel("legend.html", entries=legend), controls.legend_position).add_to(m)
+    if controls.locator:
         LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3).add_to(m)
-    if controls.get("layer_control", True):
-        folium.LayerControl(collapsed=controls.get("layer_control_collapsed", True)).add_to(m)
+    if controls.layer_control:
+        folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
     setup.options["fit"] = fit_target(view, bounds)
 
     figure = m.get_root()
-    figure.header.add_child(folium.Element(f"<title>{markupsafe.escape(recipe['title'])}</title>"), name="title")
+    figure.header.add_child(folium.Element(f"<title>{markupsafe.escape(recipe.title)}</title>"), name="title")
     # Title and description above the map, as in a news graphic, not over it.
-    header = render_panel("title.html", title=recipe["title"], description=recipe["description"])
+    header = render_panel("title.html", title=recipe.title, description=recipe.description)
     figure.html.add_child(folium.Element(header), name="geo_header", index=0)
     pin_assets(figure)
     stabilise_ids(figure)
     return figure
+
+
+def default(value, fallback):
+    return fallback if value is None else value
 
 
 def control_label(text: str) -> str:
@@ -106,43 +110,47 @@ def control_label(text: str) -> str:
     return str(markupsafe.escape(text))
 
 
-def basemap_credits(recipe: dict) -> list[dict]:
+def basemap_credits(recipe: Recipe) -> list[dict]:
     """Plain-text tile credits per basemap, for the source line below the map."""
-    basemaps = recipe.get("basemap", [])
-    return [{"name": b["name"], "attribution": tile_provider(b["provider"]).attribution,
-             "show": b.get("show", i == 0)} for i, b in enumerate(basemaps)]
+    return [{"name": b.name, "attribution": tile_provider(b.provider).attribution, "show": shown_first(b, i)}
+            for i, b in enumerate(recipe.basemap)]
 
 
-def add_basemaps(m: folium.Map, basemaps: list[dict]) -> None:
+def shown_first(basemap: Basemap, index: int) -> bool:
+    """A basemap is shown when the map opens if the recipe says so, else if it is the first."""
+    return basemap.show if basemap.show is not None else index == 0
+
+
+def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
     for index, basemap in enumerate(basemaps):
-        provider = tile_provider(basemap["provider"])
-        folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=control_label(basemap["name"]),
+        provider = tile_provider(basemap.provider)
+        folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=control_label(basemap.name),
                          max_zoom=provider.get("max_zoom", 18), overlay=False, control=True,
-                         show=basemap.get("show", index == 0)).add_to(m)
+                         show=shown_first(basemap, index)).add_to(m)
 
 
-def select(features: list[dict], spec: dict) -> list[dict]:
+def select(features: list[dict], spec: Layer) -> list[dict]:
     """The features a layer shows: `where` (allowed values) and `range` ([min, max]) filters."""
     chosen = []
     for feature in features:
         props = feature["properties"]
-        if any(props.get(k) not in allowed for k, allowed in spec.get("where", {}).items()):
+        if any(props.get(k) not in allowed for k, allowed in spec.where.items()):
             continue
         if any(not (isinstance(props.get(k), (int, float)) and lo <= props[k] <= hi)
-               for k, (lo, hi) in spec.get("range", {}).items()):
+               for k, (lo, hi) in spec.range.items()):
             continue
         chosen.append(feature)
     return chosen
 
 
-def selected(recipe: dict, index: int, layers: Layers) -> list[dict]:
+def selected(recipe: Recipe, index: int, layers: Layers) -> list[dict]:
     """The features of the recipe's `index`th layer; a filter that keeps none is a recipe error."""
-    spec = recipe["layer"][index]
-    features = select(layers[spec["source"]]["features"], spec)
+    spec = recipe.layer[index]
+    features = select(layers[spec.source]["features"], spec)
     if not features:
-        raise RecipeError(f"{recipe['_path']}: [[layer]] {index + 1} ({spec['name']!r}): its where/range filter "
-                          f"selects none of the {len(layers[spec['source']]['features'])} features of "
-                          f"{spec['source']}; check the property names and values")
+        raise RecipeError(f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r}): its where/range filter "
+                          f"selects none of the {len(layers[spec.source]['features'])} features of "
+                          f"{spec.source}; check the property names and values")
     return features
 
 
@@ -161,24 +169,23 @@ def on_each_feature(key: str) -> JsCode:
     return JsCode(f"function (feature, layer) {{ GeoMap.bind(feature, layer, {script_json(key)}); }}")
 
 
-def add_geojson_layer(m: folium.Map, features: list[dict], spec: dict, key: str, page: PageData,
+def add_geojson_layer(m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData,
                       occupied: set) -> None:
     items = page_features(features, spec, key, page)
-    if spec.get("stack"):
+    if spec.stack:
         items = stacked(items, features, page)
-    if spec.get("offset_shared"):
+    if spec.offset_shared:
         offset_shared(items, occupied)
     occupied.update(tuple(i["geometry"]["coordinates"]) for i in items if i["geometry"]["type"] == "Point")
     kind = geometry_shape(features) if features else "point"
-    marker = folium.CircleMarker(radius=spec.get("style", {}).get("radius", DEFAULT_STYLE["radius"])) \
-        if kind == "point" else None
-    folium.GeoJson({"type": "FeatureCollection", "features": items}, name=control_label(spec["name"]),
-                   show=spec.get("show", True), marker=marker,
+    marker = folium.CircleMarker(radius=spec.style.radius or DEFAULT_STYLE["radius"]) if kind == "point" else None
+    folium.GeoJson({"type": "FeatureCollection", "features": items}, name=control_label(spec.name),
+                   show=spec.show, marker=marker,
                    style_function=lambda f: style_for(f["properties"], spec, kind),
                    on_each_feature=on_each_feature(key)).add_to(m)
 
 
-def add_accuracy_circles(m: folium.Map, features: list[dict], spec: dict, key: str) -> list[LegendEntry]:
+def add_accuracy_circles(m: folium.Map, features: list[dict], spec: Layer, key: str) -> list[LegendEntry]:
     """A circle of each point's stated position accuracy, as its own switchable layer."""
     located = [f for f in features if f["geometry"]["type"] == "Point" and f["properties"].get("position_accuracy_m")]
     if not located:
@@ -190,35 +197,35 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: dict, key: s
                         KEY.radius_m: f["properties"]["position_accuracy_m"]}}
         for f in located]}
     # The marker's fill colour (its stroke is often white, invisible on a pale map): >= 3:1 on the background.
-    style = {**spec.get("style", {}), **spec.get("emphasis", {}).get("style", {})}
+    style = {**spec.style.given(), **(spec.emphasis.style.given() if spec.emphasis else {})}
     color = style.get("fill_color") or style.get("color", "#333333")
-    folium.GeoJson(data, name=control_label(f"{spec['name']}: position uncertainty"), show=spec.get("show", True),
+    folium.GeoJson(data, name=control_label(f"{spec.name}: position uncertainty"), show=spec.show,
                    marker=folium.Circle(radius=1000),
                    style_function=lambda f: {"radius": f["properties"][KEY.radius_m], "color": color, "weight": 2,
                                              "dashArray": "6 4", "fillColor": color, "fillOpacity": 0.1,
                                              "interactive": False},
                    on_each_feature=on_each_feature(f"{key}-accuracy")).add_to(m)
-    return [LegendEntry(f"{spec['name']}: stated position uncertainty", color, f"{color}1a", "point",
+    return [LegendEntry(f"{spec.name}: stated position uncertainty", color, f"{color}1a", "point",
                         dashed=True)]
 
 
-def fit_target(view: dict, bounds: dict) -> dict | None:
+def fit_target(view: View, bounds: dict) -> dict | None:
     """What the opening view fits, with its padding: the page fits it at its own size (geomap.js),
     again when the frame changes size before the reader has moved the map."""
-    target = view.get("bounds") or bounds.get(view.get("fit"))
-    return {"bounds": target, "padding": view.get("padding", DEFAULT_PADDING)} if target else None
+    target = view.bounds or bounds.get(view.fit)
+    return {"bounds": target, "padding": view.padding or DEFAULT_PADDING} if target else None
 
 
 def locator_data(layers: Layers) -> dict:
     """Provinces, simplified for a 130-pixel inset, Balochistan highlighted."""
     provinces = layers.get("provinces", {"features": []})["features"]
-    geometries = display_geometries(provinces, {"simplify_m": 15000, "decimals": 2})
+    geometries = display_geometries(provinces, simplify_m=15000, decimals=2)
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {KEY.highlight: int(f["properties"]["id"] == "balochistan")}, "geometry": g}
         for f, g in zip(provinces, geometries)]}
 
 
-def expected_drawn(recipe: dict, layers: Layers, at: str = "start") -> dict[str, int]:
+def expected_drawn(recipe: Recipe, layers: Layers, at: str = "start") -> dict[str, int]:
     """How many features each layer of a map draws: with the time control at its `start` or `end`.
 
     Used by the browser tests and the render benchmark to know when a page is done.
@@ -226,19 +233,19 @@ def expected_drawn(recipe: dict, layers: Layers, at: str = "start") -> dict[str,
     from geo.timeline import appears_at
 
     counts = {}
-    for index, spec in enumerate(recipe["layer"]):
-        features = select(layers[spec["source"]]["features"], spec)
-        key = f"{recipe['_slug']}-{index}"
-        if not spec.get("show", True):  # switched off until the reader turns it on
+    for index, spec in enumerate(recipe.layer):
+        features = select(layers[spec.source]["features"], spec)
+        key = f"{recipe.slug}-{index}"
+        if not spec.show:  # switched off until the reader turns it on
             counts[key] = 0
-        elif spec.get("stack"):
+        elif spec.stack:
             counts[key] = len({tuple(round_coordinates(f["geometry"]["coordinates"])) for f in features})
-        elif spec.get("timeline") and at == "start" and features:
+        elif spec.timeline and at == "start" and features:
             first = min(appears_at(f["properties"]) for f in features)
             counts[key] = sum(1 for f in features if appears_at(f["properties"]) <= first)
         else:
             counts[key] = len(features)
-        if spec.get("accuracy_circles"):
+        if spec.accuracy_circles:
             counts[f"{key}-accuracy"] = sum(1 for f in features if f["properties"].get("position_accuracy_m")
                                             and f["geometry"]["type"] == "Point")
     return counts

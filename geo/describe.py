@@ -9,6 +9,7 @@ from __future__ import annotations
 from geo import timefmt
 from geo.compose import select
 from geo.layers import Layers
+from geo.recipe import Recipe
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -39,27 +40,27 @@ def attack_sentence(layers: Layers) -> str | None:
     return text + "."
 
 
-def layer_sentence(recipe: dict, layers: Layers) -> str:
+def layer_sentence(recipe: Recipe, layers: Layers) -> str:
     parts = []
-    for spec in recipe["layer"]:
-        features = select(layers[spec["source"]]["features"], spec)
+    for spec in recipe.layer:
+        features = select(layers[spec.source]["features"], spec)
         if not features:
             continue
         kms = [f["properties"]["km_from_quetta"] for f in features
                if isinstance(f["properties"].get("km_from_quetta"), (int, float))]
-        name = spec.get("legend", spec["name"])
-        if spec["source"] == "stations" and kms:
+        name = spec.legend_name
+        if spec.source == "stations" and kms:
             first = min(features, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
             last = max(features, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
             parts.append(f"{len(features)} {name.lower()} from {first['name']} (km {first['km_from_quetta']:g}) "
                          f"to {last['name']} (km {last['km_from_quetta']:g})")
-        elif spec["source"] in ("staging", "events"):
+        elif spec.source in ("staging", "events"):
             parts.append(f"{len(features)} {name.lower()}")
     return ("The map shows " + ", ".join(parts) + ".") if parts else ""
 
 
-def time_sentence(recipe: dict, layers: Layers) -> str | None:
-    if not any(spec.get("timeline") for spec in recipe["layer"]):
+def time_sentence(recipe: Recipe, layers: Layers) -> str | None:
+    if not any(spec.timeline for spec in recipe.layer):
         return None
     times = sorted(layers["events"]["features"], key=lambda f: timefmt.parse(f["properties"]["time"]))
     first, last = times[0]["properties"], times[-1]["properties"]
@@ -68,15 +69,15 @@ def time_sentence(recipe: dict, layers: Layers) -> str | None:
             "it, and a table keeps disputed figures side by side.")
 
 
-def alt_text(recipe: dict, layers: Layers) -> str:
+def alt_text(recipe: Recipe, layers: Layers) -> str:
     """One short paragraph for an image's alt attribute."""
     attack = attack_sentence(layers)
-    return " ".join(p for p in (f"Map: {recipe['title']}.", attack) if p)
+    return " ".join(p for p in (f"Map: {recipe.title}.", attack) if p)
 
 
-def description(recipe: dict, layers: Layers) -> str:
+def description(recipe: Recipe, layers: Layers) -> str:
     """The full plain-text description for screen readers."""
-    parts = [f"Map: {recipe['title']}.", recipe["description"], attack_sentence(layers),
+    parts = [f"Map: {recipe.title}.", recipe.description, attack_sentence(layers),
              layer_sentence(recipe, layers), time_sentence(recipe, layers),
              "Positions marked approximate say how approximate; every feature lists its sources."]
     return " ".join(p for p in parts if p)

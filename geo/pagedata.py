@@ -20,6 +20,7 @@ import shapely
 
 from geo import fields
 from geo.jsonscript import script_json
+from geo.recipe import Layer
 from geo.shapes import shape_of
 
 PACK_ABOVE_BYTES = 1_000_000
@@ -97,17 +98,17 @@ class PageData:
             ids.append(self._source_index[key])
         return ids
 
-    def register_layer(self, key: str, spec: dict, points: bool = False) -> list[str]:
+    def register_layer(self, key: str, spec: Layer, points: bool = False) -> list[str]:
         """Record a layer's popup labels; return the popup fields (sources excluded).
 
         `focusable`: its features are tab stops (places; claims are reached through the list).
         `target`: its points answer a 44 px tap (`on_top` layers: the attack site).
         """
-        popup = [f for f in spec.get("popup", []) if f != "sources"]
+        popup = [f for f in spec.popup if f != "sources"]
         self.layers[key] = {"fields": popup, "labels": [fields.label(f) for f in popup],
-                            "tooltip": bool(spec.get("tooltip")),
-                            "focusable": points and not spec.get("timeline") and not spec.get("stack"),
-                            "target": points and bool(spec.get("on_top"))}
+                            "tooltip": bool(spec.tooltip),
+                            "focusable": points and not spec.timeline and not spec.stack,
+                            "target": points and spec.on_top}
         return popup
 
     def script(self) -> str:
@@ -126,14 +127,13 @@ def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:
     return [round_coordinates(c, decimals) for c in coords]
 
 
-def display_geometries(features: list[dict], spec: dict) -> list[dict]:
+def display_geometries(features: list[dict], simplify_m: float = 0, decimals: int = DEFAULT_DECIMALS) -> list[dict]:
     """Geometries simplified for display (`simplify_m`), shared edges kept, rounded (`decimals`)."""
-    decimals = spec.get("decimals", DEFAULT_DECIMALS)
     if all(f["geometry"]["type"] == "Point" for f in features):  # the common case, kept cheap
         return [{"type": "Point", "coordinates": [round(c, decimals) for c in f["geometry"]["coordinates"][:2]]}
                 for f in features]
     geoms = [shape_of(f) for f in features]
-    tolerance = spec.get("simplify_m", 0) / METRES_PER_DEGREE
+    tolerance = simplify_m / METRES_PER_DEGREE
     if tolerance and geoms:
         if all(g.geom_type in ("Polygon", "MultiPolygon") for g in geoms):
             geoms = list(shapely.coverage_simplify(geoms, tolerance))  # neighbours keep one shared edge
@@ -143,10 +143,10 @@ def display_geometries(features: list[dict], spec: dict) -> list[dict]:
     return [json.loads(text) for text in shapely.to_geojson(rounded)]
 
 
-def page_features(features: list[dict], spec: dict, key: str, page: PageData) -> list[dict]:
+def page_features(features: list[dict], spec: Layer, key: str, page: PageData) -> list[dict]:
     """The features of one layer as the page carries them."""
     popup = page.register_layer(key, spec, points=all(f["geometry"]["type"] == "Point" for f in features))
-    geometries = display_geometries(features, spec)
+    geometries = display_geometries(features, spec.simplify_m, spec.decimals)
     return [page_feature(f, g, spec, popup, page) for f, g in zip(features, geometries)]
 
 
@@ -157,31 +157,31 @@ def joined(props: dict, names: list[str]) -> str | None:
     return " · ".join(texts) if texts else None
 
 
-def page_feature(feature: dict, geometry: dict, spec: dict, popup: list[str], page: PageData) -> dict:
+def page_feature(feature: dict, geometry: dict, spec: Layer, popup: list[str], page: PageData) -> dict:
     props = feature["properties"]
     name = props.get("name", props["id"])
     out: dict[str, Any] = {"id": props["id"], KEY.name: name}
-    tooltip = joined(props, spec.get("tooltip", []))
+    tooltip = joined(props, spec.tooltip)
     if tooltip and tooltip != name:
         out[KEY.tooltip] = tooltip
-    label_ids = spec.get("label_ids")
-    label = joined(props, spec.get("label", [])) if label_ids is None or props["id"] in label_ids else None
+    label_ids = spec.label_ids
+    label = joined(props, spec.label) if label_ids is None or props["id"] in label_ids else None
     if label:
         out[KEY.label] = label
         if label != name:
             out[KEY.label_short] = name
         # Earlier in label_ids is kept first; otherwise the layer's own rank.
-        rank = spec.get("label_rank", 0)
+        rank = spec.label_rank
         out[KEY.label_rank] = rank + (len(label_ids) - label_ids.index(props["id"])) / 100 if label_ids else rank
-    elif tooltip is None and spec.get("label") and name:
+    elif tooltip is None and spec.label and name:
         out[KEY.tooltip] = name  # unlabelled features of a labelled layer still name themselves on hover
     if popup:
         out[KEY.values] = [page.text(fields.format_value(f, props)) for f in popup]
-    if "sources" in spec.get("popup", []):
+    if "sources" in spec.popup:
         out[KEY.sources] = page.source_ids(props)
-    if "style_by" in spec:
-        out[KEY.style_class] = str(props.get(spec["style_by"]["property"]))
-    if props["id"] in spec.get("emphasis", {}).get("ids", []):
+    if spec.style_by:
+        out[KEY.style_class] = str(props.get(spec.style_by.property))
+    if spec.emphasis and props["id"] in spec.emphasis.ids:
         out[KEY.emphasis] = 1
     return {"type": "Feature", "properties": out, "geometry": geometry}
 

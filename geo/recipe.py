@@ -1,16 +1,18 @@
-"""Map recipes: one TOML file per map (DESIGN.md "Layout": maps/).
+"""Map recipes: one TOML file per map in maps/, read into typed objects.
 
 A recipe says which layers a map shows, how, and with what text.  Adding a
-map, or a layer to a map, is a TOML edit.  Every key is checked against
-`SCHEMA`; an unknown key, layer, basemap or style is a `RecipeError` naming
-the file and the key.
+map, or a layer to a map, is a TOML edit.  The models below are the one
+declaration of every key: its type, its range and what it means (the
+`description` of each field, which docs/EDITING.md's table is generated
+from).  An unknown key, a value out of range, an unknown layer, basemap or
+style is a `RecipeError` naming the file and the key.
 
 Example (maps/attack-site.toml)::
 
     title = "Where the Jaffar Express was stopped"
     description = "The Bolan Pass between Sibi and Mach, 11-12 March 2025."
     [view]
-    fit = "stations"
+    fit = "Stations"
     [[basemap]]
     provider = "OpenTopoMap"
     name = "Terrain"
@@ -25,191 +27,61 @@ Example (maps/attack-site.toml)::
 
 from __future__ import annotations
 
-import math
+import builtins
 import re
 import tomllib
+import typing
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import pydantic
 import xyzservices
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
 from geo.inputs import RECIPE_MAX_BYTES, read_regular
 
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-MAP_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # file stems become CSS classes and URLs
-DASH_ARRAY = re.compile(r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$")
+MAP_NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # file stems become URLs and CSS classes
 
 
 class RecipeError(GeoError):
     """A recipe that cannot be built; the message names the file and the key."""
 
 
-# Allowed keys per table: key -> checker name.  Checkers are below.
-STYLE_KEYS = {"color": "color", "weight": "weight", "opacity": "fraction", "fill_color": "color",
-              "fill_opacity": "fraction", "radius": "radius", "dash_array": "dash_array"}
-SCHEMA: dict[str, dict[str, str]] = {
-    "recipe": {"title": "text", "description": "text", "attribution": "text", "alt_text": "text",
-               "view": "table:view", "basemap": "tables:basemap", "controls": "table:controls",
-               "layer": "tables:layer", "timeline": "table:timeline", "area_label": "tables:area_label"},
-    "area_label": {"text": "text", "at": "latlon", "rank": "number"},
-    "view": {"fit": "layer_name", "bounds": "bounds", "center": "latlon", "zoom": "zoom",
-             "min_zoom": "zoom", "max_zoom": "zoom", "padding": "padding"},
-    "basemap": {"provider": "provider", "name": "text", "show": "bool"},
-    "controls": {"layer_control": "bool", "layer_control_collapsed": "bool", "scale": "bool", "locator": "bool",
-                 "legend_position": "position"},
-    "layer": {"source": "layer_kind", "name": "text", "legend": "text", "show": "bool", "where": "where",
-              "range": "range", "style": "style", "style_by": "table:style_by", "emphasis": "table:emphasis",
-              "tooltip": "fields", "popup": "fields", "label": "fields", "accuracy_circles": "bool",
-              "timeline": "bool", "stack": "bool", "simplify_m": "simplify_m", "decimals": "decimals",
-              "label_ids": "text_list", "label_rank": "number", "on_top": "bool", "offset_shared": "bool"},
-    "style_by": {"property": "field", "class": "tables:style_class", "default": "color", "default_label": "text"},
-    "style_class": {"label": "text", "color": "color", "values": "text_list"},
-    "emphasis": {"ids": "text_list", "style": "style", "legend": "text"},
-    "timeline": {"layer": "text", "list": "bool", "disputed": "disputed", "window_hours": "window_hours"},
-}
-REQUIRED = {"recipe": ("title", "description", "layer"), "area_label": ("text", "at"), "basemap": ("provider", "name"),
-            "layer": ("source", "name"), "style_by": ("property", "class"), "style_class": ("label", "color", "values")}
+# --- value types -----------------------------------------------------------------
+# Each says in words what it takes: the messages are read by editors, not programmers.
+
+def _matching(pattern: str, expected: str):
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(f"must be {expected}")
+        return value
+    return AfterValidator(check)
 
 
-def load_recipe(path: str | Path) -> dict:
-    """Read and check one recipe; raise RecipeError naming the file and key."""
-    path = Path(path)
-    if not MAP_NAME.match(path.stem):
-        raise RecipeError(f"{path}: the map name {path.stem!r} (the file name) must be a slug of lower-case "
-                          "letters, digits and hyphens, such as 'attack-site': it becomes a URL and a CSS class")
-    recipe = _parse_toml(path)
-    _check_table(path, "recipe", recipe, "")
-    names = [layer["name"] for layer in recipe["layer"]]
-    for index, layer in enumerate(recipe["layer"]):
-        if names.count(layer["name"]) > 1:
-            raise RecipeError(f"{path}: [[layer]] {index + 1}: name {layer['name']!r} is used twice")
-    for index, layer in enumerate(recipe["layer"]):
-        _check_layer_kind(path, index, layer)
-    timeline = recipe.get("timeline")
-    if timeline and timeline.get("layer") not in names:
-        raise RecipeError(f"{path}: [timeline] layer {timeline.get('layer')!r} is not the name of a [[layer]]; "
-                          f"expected one of {', '.join(names)}")
-    fit = recipe.get("view", {}).get("fit")
-    if fit is not None and fit not in names:
-        raise RecipeError(f"{path}: [view] fit {fit!r} is not the name of a [[layer]]; expected one of "
-                          f"{', '.join(names)}")
-    recipe["_path"] = str(path)
-    recipe["_slug"] = path.stem
-    return recipe
+def real(**bounds: float) -> Any:
+    """A finite number within `bounds` (ge, le, gt)."""
+    return Annotated[float, Field(allow_inf_nan=False, **bounds)]
 
 
-def _check_layer_kind(path: Path, index: int, layer: dict) -> None:
-    """Options that only some layer kinds can take."""
-    kind = LAYER_KINDS[layer["source"]]
-    where = f"{path}: [[layer]] {index + 1} ({layer['source']})"
-    if layer.get("timeline") and "time" not in kind.required:
-        raise RecipeError(f"{where}: timeline = true needs a layer whose every feature has a time; "
-                          f"{layer['source']} does not")
-    if layer.get("stack") and kind.geometry_types != ("Point",):
-        raise RecipeError(f"{where}: stack = true merges points at one place; {layer['source']} is not a point layer")
-
-
-def _parse_toml(path: Path) -> dict:
-    try:
-        text = read_regular(path, RECIPE_MAX_BYTES).decode("utf-8-sig")
-        return tomllib.loads(text)
-    except FileNotFoundError:
-        raise RecipeError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise RecipeError(f"{path}: not UTF-8 text (byte {exc.start}); save the recipe as UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RecipeError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise RecipeError(f"{path}: not valid TOML: tables or arrays nested too deeply") from None
-
-
-def _check_table(path: Path, table: str, data: Any, where: str) -> None:
-    label = where or "top level"
-    if not isinstance(data, dict):
-        raise RecipeError(f"{path}: {label} must be a table")
-    allowed = SCHEMA[table]
-    for key in REQUIRED.get(table, ()):
-        if key not in data:
-            raise RecipeError(f"{path}: {label}: missing required key {key!r}")
-    for key, value in data.items():
-        if key not in allowed:
-            raise RecipeError(f"{path}: {label}: unknown key {key!r}; expected one of {', '.join(sorted(allowed))}")
-        _check_value(path, allowed[key], value, f"{where}.{key}" if where else key)
-
-
-def _check_value(path: Path, kind: str, value: Any, where: str) -> None:
-    if kind.startswith("table:"):
-        _check_table(path, kind[6:], value, f"[{where}]")
-        return
-    if kind.startswith("tables:"):
-        if not isinstance(value, list):
-            raise RecipeError(f"{path}: {where} must be an array of tables ([[{where}]])")
-        for i, item in enumerate(value):
-            _check_table(path, kind[7:], item, f"[[{where}]] {i + 1}")
-        return
-    message = CHECKS[kind](value)
-    if message:
-        raise RecipeError(f"{path}: {where}: {message}")
-
-
-def _text(v):
-    return None if isinstance(v, str) and v.strip() else f"must be non-empty text, got {v!r}"
-
-
-def _number(v):
-    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-    return None if ok else f"must be a finite number, got {v!r}"
-
-
-def _between(low: float, high: float, unit: str = ""):
-    def check(v):
-        return _number(v) or (None if low <= v <= high else f"must be from {low:g} to {high:g}{unit}, got {v!r}")
-    return check
-
-
-def _dash_array(v):
-    ok = isinstance(v, str) and DASH_ARRAY.match(v)
-    return None if ok else f"must be dash and gap lengths in pixels like '4 4' or '6, 3', got {v!r}"
-
-
-def _fraction(v):
-    return _number(v) or (None if 0 <= v <= 1 else f"must be between 0 and 1, got {v!r}")
-
-
-def _color(v):
-    return None if isinstance(v, str) and COLOR.match(v) else f"must be a colour like '#0072B2', got {v!r}"
-
-
-def _bool(v):
-    return None if isinstance(v, bool) else f"must be true or false, got {v!r}"
-
-
-def _decimals(v):
-    ok = isinstance(v, int) and not isinstance(v, bool) and 2 <= v <= 7
-    return None if ok else f"must be a whole number of decimals from 2 to 7, got {v!r}"
-
-
-def _padding(v):
-    ok = isinstance(v, list) and len(v) == 4 and all(isinstance(x, int) and x >= 0 for x in v)
-    return None if ok else f"must be [top, right, bottom, left] in pixels, got {v!r}"
-
-
-def _position(v):
-    options = ("topleft", "topright", "bottomleft", "bottomright")
-    return None if v in options else f"must be one of {', '.join(options)}, got {v!r}"
-
-
-def _latlon(v):
-    ok = isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v)
-    return None if ok and -90 <= v[0] <= 90 and -180 <= v[1] <= 180 else f"must be [lat, lon], got {v!r}"
-
-
-def _bounds(v):
-    ok = isinstance(v, list) and len(v) == 2 and not any(_latlon(c) for c in v)
-    return None if ok else f"must be [[south, west], [north, east]], got {v!r}"
+Text = Annotated[str, _matching(r"[\s\S]*\S", "non-empty text")]
+Color = Annotated[str, _matching(r"^#[0-9a-fA-F]{6}$", "a colour written like '#0072B2'")]
+Field_ = Annotated[str, _matching(r"^[a-z_][a-z0-9_]*$", "a property name like 'km_from_quetta'")]
+DashArray = Annotated[str, _matching(r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$",
+                                     "dash and gap lengths in pixels, like '4 4' or '6, 3'")]
+Fraction = real(ge=0, le=1)
+Zoom = real(ge=0, le=22)
+# TOML has arrays, not tuples: an array of the right length is read as a tuple, its items still strict.
+ArrayTuple = BeforeValidator(lambda value: tuple(value) if isinstance(value, list) else value)
+LatLon = Annotated[tuple[real(ge=-90, le=90), real(ge=-180, le=180)], ArrayTuple]
+Number = real()
+Pixels = Annotated[int, Field(ge=0, le=1000)]
+Position = Literal["topleft", "topright", "bottomleft", "bottomright"]
+FilterValue = str | float | bool
 
 
 @cache
@@ -218,74 +90,307 @@ def tile_provider(name: str) -> xyzservices.TileProvider:
     return xyzservices.providers.query_name(name)
 
 
-def _provider(v):
-    if not isinstance(v, str):
-        return f"must be the name of a tile provider as text, got {v!r}"
+def _known_provider(name: str) -> str:
     try:
-        tile_provider(v)
+        provider = tile_provider(name)
     except (ValueError, TypeError):
-        return f"unknown tile provider {v!r}; use an xyzservices name such as 'OpenTopoMap' or 'Esri.WorldGrayCanvas'"
-    if tile_provider(v).requires_token():
-        return f"tile provider {v!r} needs an API key; choose one that does not"
-    return None
+        raise ValueError(f"unknown tile provider {name!r}; use an xyzservices name such as 'OpenTopoMap' "
+                         "or 'Esri.WorldGrayCanvas'") from None
+    if provider.requires_token():
+        raise ValueError(f"tile provider {name!r} needs an API key; choose one that does not")
+    return name
 
 
-def _layer_kind(v):
-    return None if v in LAYER_KINDS else f"unknown layer {v!r}; expected one of {', '.join(LAYER_KINDS)}"
+def _known_layer(name: str) -> str:
+    if name not in LAYER_KINDS:
+        raise ValueError(f"unknown layer {name!r}; expected one of {', '.join(LAYER_KINDS)}")
+    return name
 
 
-def _field(v):
-    return None if isinstance(v, str) and re.match(r"^[a-z_][a-z0-9_]*$", v) else f"must be a property name, got {v!r}"
+Provider = Annotated[str, AfterValidator(_known_provider)]
+LayerKindName = Annotated[str, AfterValidator(_known_layer)]
 
 
-def _fields(v):
-    if not isinstance(v, list) or not v:
-        return f"must be a list of property names, got {v!r}"
-    return next((m for m in map(_field, v) if m), None)
+class Model(BaseModel):
+    """Every table: unknown keys refused, values checked as they are (no "3" for 3), read-only."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
 
-def _text_list(v):
-    return None if isinstance(v, list) and all(isinstance(x, str) for x in v) else f"must be a list of text, got {v!r}"
+# --- tables ----------------------------------------------------------------------
+
+class Style(Model):
+    """How a layer's features are drawn (Leaflet path options)."""
+
+    color: Color | None = Field(None, description="outline or line colour, like '#0072B2'")
+    weight: real(ge=0, le=20) | None = Field(
+        None, description="outline or line width in pixels, 0-20")
+    opacity: Fraction | None = Field(None, description="outline or line opacity, 0-1")
+    fill_color: Color | None = Field(None, description="fill colour of points and areas")
+    fill_opacity: Fraction | None = Field(None, description="fill opacity, 0-1")
+    radius: real(ge=0.5, le=100) | None = Field(
+        None, description="point radius in pixels, 0.5-100")
+    dash_array: DashArray | None = Field(None, description="dashes and gaps in pixels, like '4 4'")
+
+    def given(self) -> dict[str, Any]:
+        """The keys the recipe sets, to lay over the defaults (whole numbers as written: 4, not 4.0)."""
+        return {key: int(value) if isinstance(value, float) and value.is_integer() else value
+                for key, value in self.model_dump(exclude_none=True).items()}
 
 
-def _style(v):
-    if not isinstance(v, dict):
-        return f"must be a table of style keys ({', '.join(STYLE_KEYS)})"
-    for key, value in v.items():
-        if key not in STYLE_KEYS:
-            return f"unknown style {key!r}; expected one of {', '.join(STYLE_KEYS)}"
-        message = CHECKS[STYLE_KEYS[key]](value)
-        if message:
-            return f"style {key!r} {message}"
-    return None
+class View(Model):
+    """Where the map opens."""
+
+    fit: Text | None = Field(None, description="name of a [[layer]] whose features the opening view fits")
+    bounds: Annotated[tuple[LatLon, LatLon], ArrayTuple] | None = Field(
+        None, description="[[south, west], [north, east]] to fit")
+    center: LatLon | None = Field(None, description="[lat, lon] of the centre when nothing is fitted")
+    zoom: Zoom | None = Field(None, description="zoom level when nothing is fitted, 0-22")
+    min_zoom: Zoom | None = Field(None, description="the furthest a reader can zoom out, 0-22")
+    max_zoom: Zoom | None = Field(None, description="the closest a reader can zoom in, 0-22")
+    padding: Annotated[tuple[Pixels, Pixels, Pixels, Pixels], ArrayTuple] | None = Field(
+        None, description="[top, right, bottom, left] pixels kept clear around the fitted view")
 
 
-def _where(v):
-    if not isinstance(v, dict) or not all(isinstance(x, list) for x in v.values()):
-        return "must be a table of property = [allowed values]"
-    return next((f"bad property name {k!r}" for k in v if _field(k)), None)
+class Basemap(Model):
+    """A background tile layer (needs the network; the offline pages draw without it)."""
+
+    provider: Provider = Field(description="xyzservices provider name, such as 'OpenTopoMap'")
+    name: Text = Field(description="its name in the layer control")
+    show: bool | None = Field(None, description="shown first (default: the first basemap)")
 
 
-def _range(v):
-    if not isinstance(v, dict):
-        return "must be a table of property = [min, max]"
-    for key, bounds in v.items():
-        if _field(key) or not (isinstance(bounds, list) and len(bounds) == 2 and not any(map(_number, bounds))):
-            return f"{key!r} must be [min, max], got {bounds!r}"
-    return None
+class Controls(Model):
+    """The map's controls."""
+
+    layer_control: bool = Field(True, description="a control to switch layers on and off")
+    layer_control_collapsed: bool = Field(True, description="that control starts folded")
+    scale: bool = Field(True, description="a scale bar")
+    locator: bool = Field(False, description="a locator inset of Pakistan")
+    legend_position: Position = Field("bottomright", description="corner of the legend")
 
 
-def _disputed(v):
-    if not isinstance(v, dict) or not v:
-        return "must be a table of row label = [figure names]"
-    return next((f"{k!r}: {m}" for k, f in v.items() if (m := _fields(f))), None)
+class AreaLabel(Model):
+    """A name written across an area (a pass, a range), not tied to a feature."""
+
+    text: Text = Field(description="the label")
+    at: LatLon = Field(description="[lat, lon] of its centre")
+    rank: Number = Field(0, description="kept before lower ranks when labels collide")
 
 
-CHECKS = {"zoom": _between(0, 22), "radius": _between(0.5, 100, " pixels"), "weight": _between(0, 20, " pixels"),
-          "window_hours": _between(0.01, 24 * 366 * 10, " hours"), "simplify_m": _between(0, 100_000, " metres"),
-          "dash_array": _dash_array,
-          "decimals": _decimals, "padding": _padding, "position": _position, "text": _text, "number": _number,
-          "fraction": _fraction, "color": _color, "bool": _bool,
-          "latlon": _latlon, "bounds": _bounds, "provider": _provider, "layer_kind": _layer_kind,
-          "layer_name": _text, "field": _field, "fields": _fields, "text_list": _text_list, "style": _style,
-          "where": _where, "range": _range, "disputed": _disputed}
+class StyleClass(Model):
+    """One class of a `style_by`: features whose property is in `values` get this colour."""
+
+    label: Text = Field(description="the class in the legend")
+    color: Color = Field(description="its fill colour")
+    values: list[str] = Field(description="property values in this class")
+
+
+class StyleBy(Model):
+    """Colour features by the value of one property."""
+
+    property: Field_ = Field(description="the property whose value picks the class")
+    classes: list[StyleClass] = Field(alias="class", description="the classes, as [[layer.style_by.class]]")
+    default: Color = Field("#999999", description="colour of values in no class")
+    default_label: Text = Field("Other", description="legend label of values in no class")
+
+    def class_of(self, value: str | None) -> tuple[str, str]:
+        """(legend label, colour) of a property value."""
+        for cls in self.classes:
+            if value in cls.values:
+                return cls.label, cls.color
+        return self.default_label, self.default
+
+
+class Emphasis(Model):
+    """Some features drawn differently (the attack site among the tunnels)."""
+
+    ids: list[str] = Field(description="ids of the features to emphasise")
+    style: Style = Field(Style(), description="style laid over the layer's for them")
+    legend: Text = Field("Highlighted", description="their legend label")
+
+
+class Layer(Model):
+    """One [[layer]]: a layer file's features (filtered), styled, with their texts."""
+
+    source: LayerKindName = Field(description="the layer file in layers/ (stations, events, ...)")
+    name: Text = Field(description="its name in the layer control and legend; unique in the recipe")
+    legend: Text | None = Field(None, description="legend label, if not the name")
+    show: bool = Field(True, description="drawn when the map opens")
+    where: dict[Field_, list[FilterValue]] = Field(
+        {}, description="keep features whose property is one of the values: { property = [values] }")
+    range: dict[Field_, Annotated[tuple[Number, Number], ArrayTuple]] = Field(
+        {}, description="keep features whose number property is within [min, max]")
+    style: Style = Field(Style(), description="how features are drawn")
+    style_by: StyleBy | None = Field(None, description="colour by a property's value")
+    emphasis: Emphasis | None = Field(None, description="features drawn differently")
+    tooltip: list[Field_] = Field([], description="properties shown on hover")
+    popup: list[Field_] = Field([], description="properties shown in the popup ('sources' lists the sources)")
+    label: list[Field_] = Field([], description="properties written beside each feature on the map")
+    label_ids: list[str] | None = Field(None, description="only these features are labelled, first kept first")
+    label_rank: Number = Field(0, description="this layer's labels are kept before lower ranks when they collide")
+    accuracy_circles: bool = Field(False, description="draw each point's stated position uncertainty")
+    timeline: bool = Field(False, description="put the features on the time control (events only)")
+    stack: bool = Field(False, description="claims at one place as one numbered badge (point layers)")
+    on_top: bool = Field(False, description="drawn above every other layer, with a 44 px tap area")
+    offset_shared: bool = Field(False, description="drawn beside a place an earlier layer already marks")
+    simplify_m: real(ge=0, le=100_000) = Field(
+        0, description="simplify lines and areas to this many metres for display")
+    decimals: Annotated[int, Field(ge=2, le=7)] = Field(5, description="coordinate decimals in the page")
+
+    @property
+    def legend_name(self) -> str:
+        return self.legend or self.name
+
+
+class Timeline(Model):
+    """The time control and the list of claims beside the map."""
+
+    layer: Text = Field(description="name of the [[layer]] on the time control")
+    list: bool = Field(True, description="the list of claims and the disputed figures beside the map")
+    disputed: dict[Text, builtins.list[Field_]] = Field(
+        {}, description="rows of the disputed-figures table: label = [figure names]")
+    window_hours: real(gt=0, le=24 * 366 * 10) | None = Field(
+        None, description="each claim stays this many hours (default: to the end)")
+
+
+class Recipe(Model):
+    """A map: its text, view, controls, basemaps, layers and time control."""
+
+    slug: str = Field(description="the map's name: the recipe's file name without .toml", exclude=True)
+    path: str = Field(description="the recipe file", exclude=True)
+    title: Text = Field(description="the headline above the map, and the page title")
+    description: Text = Field(description="the standfirst under the title")
+    attribution: Text | None = Field(None, description="the data credit in the source line")
+    alt_text: Text | None = Field(None, description="alt text of the embed's picture (default: generated)")
+    view: View = Field(View(), description="where the map opens")
+    controls: Controls = Field(Controls(), description="which controls it has")
+    basemap: list[Basemap] = Field([], description="background tiles, as [[basemap]]")
+    area_label: list[AreaLabel] = Field([], description="area names, as [[area_label]]")
+    layer: list[Layer] = Field(min_length=1, description="the layers, bottom first, as [[layer]]")
+    timeline: Timeline | None = Field(None, description="the time control, as [timeline]")
+
+    def layer_named(self, name: str) -> Layer | None:
+        return next((layer for layer in self.layer if layer.name == name), None)
+
+
+# --- reading ---------------------------------------------------------------------
+
+def load_recipe(path: str | Path) -> Recipe:
+    """Read and check one recipe; raise RecipeError naming the file and key."""
+    path = Path(path)
+    if not re.match(MAP_NAME, path.stem):
+        raise RecipeError(f"{path}: the map name {path.stem!r} (the file name) must be a slug of lower-case "
+                          "letters, digits and hyphens, such as 'attack-site': it becomes a URL and a CSS class")
+    data = _parse_toml(path)
+    try:
+        recipe = Recipe.model_validate({**data, "slug": path.stem, "path": str(path)} if isinstance(data, dict)
+                                       else data)
+    except pydantic.ValidationError as exc:
+        raise RecipeError(f"{path}: {describe_error(exc.errors()[0], data)}") from None
+    check_references(recipe)
+    return recipe
+
+
+def _parse_toml(path: Path) -> dict:
+    try:
+        text = read_regular(path, RECIPE_MAX_BYTES).decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise RecipeError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise RecipeError(f"{path}: not UTF-8 text (byte {exc.start}); save the recipe as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RecipeError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RecipeError(f"{path}: not valid TOML: tables or arrays nested too deeply") from None
+    for key in ("slug", "path"):
+        if key in data:
+            raise RecipeError(f"{path}: top level: unknown key {key!r} (the map's name is its file name)")
+    return data
+
+
+def describe_error(error: dict, data: Any) -> str:
+    """One pydantic error as an editor reads it: where in the TOML, what is wrong, what was given."""
+    loc = error["loc"]
+    if error["type"] == "extra_forbidden":
+        table = model_at(loc[:-1])
+        what = "style" if table is Style else "key"
+        expected = ", ".join(f.alias or name for name, f in table.model_fields.items() if not f.exclude)
+        return f"{toml_location(loc[:-1], data)}: unknown {what} {loc[-1]!r}; expected one of {expected}"
+    where = toml_location(loc, data)
+    if error["type"] == "missing":
+        if isinstance(loc[-1], int):  # a position of a fixed-length array such as padding
+            return f"{where.rsplit(' item ', 1)[0]}: has too few values"
+        return f"{toml_location(loc[:-1], data)}: missing required key {loc[-1]!r}"
+    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+    return f"{where}: {message[0].lower() + message[1:]}, got {error.get('input')!r}"
+
+
+def model_at(loc: tuple) -> type[Model]:
+    """The table model a location points into: ('layer', 0, 'style') -> Style."""
+    model: type[Model] = Recipe
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = next((f for name, f in model.model_fields.items() if step in (name, f.alias)), None)
+        inner = _table_type(field.annotation) if field else None
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
+def _table_type(annotation: Any) -> type[Model] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
+    return next((t for t in map(_table_type, typing.get_args(annotation)) if t is not None), None)
+
+
+def toml_location(loc: tuple, data: Any) -> str:
+    """How an editor finds a place in the TOML: () -> "top level"; ('controls',) -> "[controls]";
+    ('layer', 1, 'style', 'radius') -> "[[layer]] 2 ('Stations') style.radius";
+    ('view', 'padding', 3) -> "[view] padding item 4"."""
+    if not loc:
+        return "top level"
+    parts: list[str] = []
+    node = data
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list) and node and all(isinstance(n, dict) for n in node):
+            name = node[step].get("name") if step < len(node) else None
+            parts[-1] = f"[[{parts[-1]}]] {step + 1}" + (f" ({name!r})" if isinstance(name, str) else "")
+        elif isinstance(step, int):
+            parts[-1] += f" item {step + 1}"
+        else:
+            parts.append(str(step))
+        node = node[step] if isinstance(node, (dict, list)) and _has(node, step) else None
+    head, *rest = parts
+    if not head.startswith("[[") and model_at(loc[:1]) is not Recipe:  # a [table], not a top-level value
+        head = f"[{head}]"
+    return head + (" " + ".".join(rest) if rest else "")
+
+
+def _has(node: Any, step: Any) -> bool:
+    return step in node if isinstance(node, dict) else isinstance(step, int) and step < len(node)
+
+
+def check_references(recipe: Recipe) -> None:
+    """What one key says about another: unique layer names, names that exist, options a kind can take."""
+    names = [layer.name for layer in recipe.layer]
+    for index, layer in enumerate(recipe.layer):
+        where = f"{recipe.path}: [[layer]] {index + 1} ({layer.name!r})"
+        if names.count(layer.name) > 1:
+            raise RecipeError(f"{where}: name is used twice")
+        kind = LAYER_KINDS[layer.source]
+        if layer.timeline and "time" not in kind.required:
+            raise RecipeError(f"{where}: timeline = true needs a layer whose every feature has a time; "
+                              f"{layer.source} does not")
+        if layer.stack and kind.geometry_types != ("Point",):
+            raise RecipeError(f"{where}: stack = true merges points at one place; {layer.source} is not a "
+                              "point layer")
+    if recipe.timeline and recipe.timeline.layer not in names:
+        raise RecipeError(f"{recipe.path}: [timeline] layer {recipe.timeline.layer!r} is not the name of a "
+                          f"[[layer]]; expected one of {', '.join(names)}")
+    if recipe.view.fit is not None and recipe.view.fit not in names:
+        raise RecipeError(f"{recipe.path}: [view] fit {recipe.view.fit!r} is not the name of a [[layer]]; "
+                          f"expected one of {', '.join(names)}")

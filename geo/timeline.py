@@ -18,6 +18,8 @@ from geo.assets import links
 from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel, static_text
 from geo.jsonscript import script_json
 from geo.pagedata import KEY, PageData, page_features
+from geo.recipe import Layer, Recipe
+from geo.recipe import Timeline as TimelineSettings
 from geo.styles import style_for
 
 HOUR_MS = 3_600_000
@@ -68,7 +70,7 @@ def appears_at(props: dict) -> int:
     return timefmt.epoch_ms(timefmt.parse(props["time"]))
 
 
-def add_timeline_layer(m: folium.Map, features: list[dict], spec: dict, key: str, page: PageData,
+def add_timeline_layer(m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData,
                        window_hours: float | None = None) -> DataTimeline:
     """Events on the time control.  Each appears at its stated time ("Wednesday
     evening" is stored as 18:00 and shown in words) and stays, or with
@@ -95,7 +97,7 @@ def add_timeline_layer(m: folium.Map, features: list[dict], spec: dict, key: str
         "if (renderer) options.renderer = renderer; return L.circleMarker(latlng, options); }; })()")
     timeline = DataTimeline(collection(items), point_to_layer=point_to_layer,
                             on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {script_json(key)}); }}"))
-    timeline.layer_name = str(markupsafe.escape(spec["name"]))  # shown as HTML by the layer control
+    timeline.layer_name = str(markupsafe.escape(spec.name))  # shown as HTML by the layer control
     timeline.add_to(m)
     timeline.starts = starts
     return timeline
@@ -105,15 +107,15 @@ def collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: dict, events: list[dict]) -> None:
+def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: Recipe, events: list[dict]) -> None:
     slider = PktTimelineSlider(auto_play=False, start=min(timeline.starts), end=max(timeline.starts),
                                enable_keyboard_controls=False, show_ticks=len(timeline.starts) <= 500, steps=400,
                                playback_duration=20000)
     slider.add_timelines(timeline)
     slider.add_to(m)
-    settings = recipe.get("timeline", {})
-    if settings.get("list", True):
-        html = render_panel("events.html", disputed=disputed_rows(events, settings.get("disputed", {})))
+    settings = recipe.timeline or TimelineSettings(layer=key)
+    if settings.list:
+        html = render_panel("events.html", disputed=disputed_rows(events, settings.disputed))
         InlineStyle(static_text("timeline.css")).add_to(m)
         # The current claim captioned on the map, and announced (a polite live region).
         HtmlControl('<div class="geo-caption" role="status" aria-live="polite"></div>', "bottomleft").add_to(m)

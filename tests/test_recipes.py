@@ -28,7 +28,7 @@ def write(tmp_path, text, name="test-map.toml"):
 
 @pytest.mark.parametrize("recipe", sorted((ROOT / "maps").glob("*.toml")), ids=lambda p: p.stem)
 def test_shipped_recipes_load(recipe):
-    assert load_recipe(recipe)["_slug"] == recipe.stem
+    assert load_recipe(recipe).slug == recipe.stem
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -48,9 +48,9 @@ def test_bad_top_level(tmp_path, extra, message):
 @pytest.mark.parametrize("layer_extra, message", [
     ('source = "roads"', "unknown layer 'roads'"),
     ('style = { colour = "#000000" }', "unknown style 'colour'"),
-    ('style = { color = "red" }', "must be a colour like"),
+    ('style = { color = "red" }', "style.color: must be a colour written like '#0072B2'"),
     ('popup = ["name", "Bad Key"]', "must be a property name"),
-    ('glow = true', "[[layer]] 2: unknown key 'glow'"),
+    ('glow = true', "[[layer]] 2 ('Tunnels'): unknown key 'glow'"),
 ])
 def test_bad_layer(tmp_path, layer_extra, message):
     text = MINIMAL + '[[layer]]\nsource = "tunnels"\nname = "Tunnels"\n' + layer_extra + "\n"
