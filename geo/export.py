@@ -217,7 +217,7 @@ def write_events_csv(layers: Layers, path: Path) -> list[Path]:
     header = ["id", "time", "time_precision", "time_pkt", "claimed_by", "claimed_by_detail", "name", "summary",
               *figures, "lon", "lat", "km_from_quetta", "place", "place_reported", "sources"]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
     writer.writerow([csv_cell(name) for name in header])
     for feature in sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]),
                                                               f["properties"]["id"])):

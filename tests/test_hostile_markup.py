@@ -143,13 +143,16 @@ def poisoned_recipes(payload: str) -> dict[str, dict]:
                 for j, cls in enumerate(style_by["class"]):
                     cls["label"] = f"{text} class {j}"
                 style_by["class"][0]["values"].append(text + " 2")
-        recipe["view"]["fit"] = renamed[recipe["view"]["fit"]]
+        if "fit" in recipe["view"]:
+            recipe["view"]["fit"] = renamed[recipe["view"]["fit"]]
         if "timeline" in recipe:
             recipe["timeline"]["layer"] = renamed[recipe["timeline"]["layer"]]
             recipe["timeline"]["disputed"] = {f"{text} {label}": figures
                                              for label, figures in recipe["timeline"]["disputed"].items()}
         for i, basemap in enumerate(recipe["basemap"]):
             basemap["name"] = f"{text} basemap {i}"
+        for i, area in enumerate(recipe.get("area_label", [])):
+            area["text"] = f"{text} area {i}"
     stations = next(layer for layer in recipes["attack-site"]["layer"] if layer["source"] == "stations")
     stations["emphasis"] = {"ids": ["mach", payload], "legend": text + " emphasis",
                             "style": {"color": "#D55E00"}}
@@ -229,6 +232,7 @@ def test_csv_has_no_formula_cell(values):
         assert not bad, f"formula cells: {bad[:6]}"
 
 
+@HOSTILE
 @given(key=formula_key)
 @example(key="=cmd|' /C calc'!A0")
 @example(key="-2+3")
