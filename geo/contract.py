@@ -98,7 +98,9 @@ LAYER_KINDS: dict[str, LayerKind] = {
         LayerKind("tunnels", ("Point", "LineString"), optional={
             **PLACE_OPTIONAL, "km_from_quetta": "non_negative_number",
             "km_from_quetta_start": "non_negative_number", "km_from_quetta_end": "non_negative_number",
-            "km_uncertainty": "non_negative_number"}),
+            "km_uncertainty": "non_negative_number",
+            # A tunnel a source puts only at a distance from a station, side unknown.
+            "near_station": "slug", "distance_from_station_km": "positive_number"}),
         LayerKind("staging", ("Point",), optional={**PLACE_OPTIONAL, **TIMED_OPTIONAL}),
         LayerKind(
             "events",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, mapping
 from shapely.ops import nearest_points, polygonize, unary_union
 
+PROVINCE_NAMES_UR = Path(__file__).parent / "data" / "provinces.toml"
 QUETTA = Point(66.99, 30.19)  # Quetta city, well inside the province
 # Each face of the polygonized outline is named by a city inside it.
 UNITS = [  # (id, name, kind, a city inside it)
@@ -121,6 +123,20 @@ def orient_all(geom):
     return shapely.geometry.MultiPolygon([shapely.geometry.polygon.orient(g, 1.0) for g in geom.geoms])
 
 
+def names_ur(path: Path = PROVINCE_NAMES_UR) -> dict[str, tuple[str, dict]]:
+    """Each unit's Urdu name and its source, from the curated table (units without one are absent)."""
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {unit: (entry["name"], table["sources"][entry["source"]]) for unit, entry in table["name_ur"].items()}
+
+
+def with_name_ur(props: dict, urdu: dict[str, tuple[str, dict]]) -> dict:
+    if props["id"] in urdu:
+        name, source = urdu[props["id"]]
+        props["name_ur"] = name
+        props["sources"] = [*props["sources"], source]
+    return props
+
+
 def boundary_feature(face) -> dict:
     return {
         "type": "Feature",
@@ -165,8 +181,14 @@ def main(layers_dir: str = "layers") -> None:
     country = pakistan_outline(countries_path)
     faces = province_faces(country, internal_lines(lines_path, country))
     out = Path(layers_dir)
-    write_collection(out / "boundary.geojson", [boundary_feature(faces["balochistan"])])
-    write_collection(out / "provinces.geojson", province_features(faces))
+    urdu = names_ur()
+    boundary = boundary_feature(faces["balochistan"])
+    with_name_ur(boundary["properties"], urdu)
+    provinces = province_features(faces)
+    for feature in provinces:
+        with_name_ur(feature["properties"], urdu)
+    write_collection(out / "boundary.geojson", [boundary])
+    write_collection(out / "provinces.geojson", provinces)
     area = geodesic_area_km2(faces["balochistan"])
     print(f"{out}: Balochistan {area:,.0f} km2 (official {OFFICIAL_AREA_KM2:,}); "
           f"{len(UNITS)} provinces and territories")

@@ -12,7 +12,10 @@ feature states its own) and places the tunnels:
   chainage there (an interpolated station may be 8-15 km off);
 * a tunnel a source places only between two stations (`between_stations`) is
   drawn as the whole stretch of line between them, a LineString from the one
-  station's published km to the other's: the tunnel is somewhere on it.
+  station's published km to the other's: the tunnel is somewhere on it;
+* a tunnel a source places only at a distance from a station, without saying
+  on which side (`near_station`, `distance_from_station_km`), is drawn as the
+  stretch of line that distance either side of the station's published km.
 
 `make data` runs it after scripts/derive_route.py.
 
@@ -44,6 +47,8 @@ def measure_tunnels(tunnels: dict, route: Route, stations: dict[str, dict]) -> N
         geometry = feature.get("geometry") or {}
         if geometry.get("type") == "Point":
             measure_point_tunnel(feature, route, stations)
+        elif "near_station" in feature["properties"]:
+            draw_near_station_tunnel(feature, route, stations)
         else:
             draw_stretch_tunnel(feature, route, stations)
 
@@ -63,6 +68,30 @@ def measure_point_tunnel(feature: dict, route: Route, stations: dict[str, dict])
         f"uncertain by ± {props['km_uncertainty']:g} km: the point's own ± {own_m / 1000:g} km plus "
         f"± {station_m / 1000:g} km for the positions of {names}, which calibrate the chainage here "
         "(added, not combined in quadrature, as the errors need not be independent)")
+
+
+def draw_near_station_tunnel(feature: dict, route: Route, stations: dict[str, dict]) -> None:
+    props = feature["properties"]
+    station = stations[props["near_station"]]["properties"]
+    reach = props["distance_from_station_km"]
+    near_km, far_km = station["km_from_quetta"] - reach, station["km_from_quetta"] + reach
+    feature["geometry"] = stretch(route, near_km, far_km)
+    props["km_from_quetta_start"] = round(near_km, 1)
+    props["km_from_quetta_end"] = round(far_km, 1)
+    props["position_accuracy_m"] = station["position_accuracy_m"]
+    props["km_from_quetta_basis"] = (
+        f"{reach:g} km either side of the published km of {station['name']} ({station['km_from_quetta']:g}): "
+        "the source gives the distance from the station but not the side")
+
+
+def stretch(route: Route, near_km: float, far_km: float) -> dict:
+    """The route line from one km from Quetta to another, as a GeoJSON LineString."""
+    line = route.line
+    lons, lats = zip(*[c[:2] for c in line.coords])
+    kms, _ = route.locate_many(lons, lats)
+    inside = [(round(lon, 6), round(lat, 6)) for lon, lat, km in zip(lons, lats, kms) if near_km < km < far_km]
+    coords = [route.point_at(near_km), *inside, route.point_at(far_km)]
+    return {"type": "LineString", "coordinates": [list(c) for c in coords]}
 
 
 def draw_stretch_tunnel(feature: dict, route: Route, stations: dict[str, dict]) -> None:

@@ -106,7 +106,7 @@ def test_tunnels_placed_between_stations_are_the_stretch_between_them():
     stations = {p["id"]: p for p in props("stations")}
     for feature in read_layer("tunnels")["features"]:
         p = feature["properties"]
-        if feature["geometry"]["type"] != "LineString":
+        if feature["geometry"]["type"] != "LineString" or "near_station" in p:
             continue
         kms = sorted(stations[s]["km_from_quetta"] for s in p["between_stations"])
         assert [p["km_from_quetta_start"], p["km_from_quetta_end"]] == kms, p["id"]
@@ -114,7 +114,20 @@ def test_tunnels_placed_between_stations_are_the_stretch_between_them():
         assert p["position_accuracy_m"] == max(stations[s]["position_accuracy_m"] for s in p["between_stations"])
 
 
+def test_tunnels_placed_near_a_station_span_the_distance_either_side():
+    stations = {p["id"]: p for p in props("stations")}
+    near = [f for f in read_layer("tunnels")["features"] if "near_station" in f["properties"]]
+    assert near, "the Panir tunnel is placed by its distance from Panir station"
+    for feature in near:
+        p = feature["properties"]
+        station = stations[p["near_station"]]
+        assert feature["geometry"]["type"] == "LineString", p["id"]
+        assert p["km_from_quetta_start"] == round(station["km_from_quetta"] - p["distance_from_station_km"], 1)
+        assert p["km_from_quetta_end"] == round(station["km_from_quetta"] + p["distance_from_station_km"], 1)
+        assert p["position_accuracy_m"] == station["position_accuracy_m"] and p["position_basis"] and p["sources"]
+
+
 def test_name_ur_given_with_an_urdu_source():
-    for p in props("stations") + props("staging") + props("tunnels"):
+    for p in props("stations") + props("staging") + props("tunnels") + props("provinces") + props("boundary"):
         if "name_ur" in p:
             assert any("Urdu" in s["outlet"] for s in p["sources"]), p["id"]
