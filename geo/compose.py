@@ -13,6 +13,7 @@ import shapely
 from folium.utilities import JsCode
 
 from geo.assets import links
+from geo.contract import LAYER_KINDS
 from geo.elements import (
     HtmlControl,
     InlineScript,
@@ -129,12 +130,17 @@ def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
                          show=shown_first(basemap, index)).add_to(m)
 
 
-def select(features: list[dict], spec: Layer) -> list[dict]:
-    """The features a layer shows: `where` (allowed values) and `range` ([min, max]) filters."""
+def select(features: list[dict], spec: Layer, incident: str | None = None) -> list[dict]:
+    """The features a layer shows: the recipe's `incident` (for kinds that belong to one), `where`
+    (values to keep), `exclude` (values to drop) and `range` ([min, max])."""
+    if incident is not None and LAYER_KINDS[spec.source].has_incident:
+        features = [f for f in features if f["properties"]["incident"] == incident]
     chosen = []
     for feature in features:
         props = feature["properties"]
         if any(props.get(k) not in allowed for k, allowed in spec.where.items()):
+            continue
+        if any(props.get(k) in dropped for k, dropped in spec.exclude.items()):
             continue
         if any(not (isinstance(props.get(k), (int, float)) and lo <= props[k] <= hi)
                for k, (lo, hi) in spec.range.items()):
@@ -146,10 +152,10 @@ def select(features: list[dict], spec: Layer) -> list[dict]:
 def selected(recipe: Recipe, index: int, layers: Layers) -> list[dict]:
     """The features of the recipe's `index`th layer; a filter that keeps none is a recipe error."""
     spec = recipe.layer[index]
-    features = select(layers[spec.source]["features"], spec)
+    features = select(layers[spec.source]["features"], spec, recipe.incident)
     if not features:
-        raise RecipeError(f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r}): its where/range filter "
-                          f"selects none of the {len(layers[spec.source]['features'])} features of "
+        raise RecipeError(f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r}): its filters (incident, where, "
+                          f"exclude, range) select none of the {len(layers[spec.source]['features'])} features of "
                           f"{spec.source}; check the property names and values")
     return features
 
@@ -234,7 +240,7 @@ def expected_drawn(recipe: Recipe, layers: Layers, at: str = "start") -> dict[st
 
     counts = {}
     for index, spec in enumerate(recipe.layer):
-        features = select(layers[spec.source]["features"], spec)
+        features = select(layers[spec.source]["features"], spec, recipe.incident)
         key = f"{recipe.slug}-{index}"
         if not spec.show:  # switched off until the reader turns it on
             counts[key] = 0

@@ -8,6 +8,7 @@ hard-codes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 TIME_PRECISIONS = ("minute", "hour", "part_of_day", "day")
 GEOMETRY_QUALITIES = ("surveyed", "schematic")
@@ -77,6 +78,14 @@ class LayerKind:
     geometry_types: tuple[str, ...]
     required: dict[str, str] = field(default_factory=dict)  # property -> kind of value
     optional: dict[str, str] = field(default_factory=dict)
+    # One file per incident, `<kind>/<incident>.geojson`, each feature's `incident` the file's name;
+    # otherwise one file, `<kind>.geojson`.
+    per_incident: bool = False
+
+    @property
+    def has_incident(self) -> bool:
+        """Its features belong to an incident: a recipe's `incident` filters them."""
+        return "incident" in self.required
 
 
 COMMON_REQUIRED = {"id": "slug", "name": "text", "sources": "sources"}
@@ -87,6 +96,8 @@ PLACE_OPTIONAL = {"position_basis": "text", "name_ur": "urdu_text"}
 # A time whose part of day or hour the source does not give is stored at the
 # day, or says where the finer time comes from (`time_basis`).
 TIMED_OPTIONAL = {"time": "time", "time_precision": "time_precision", "time_basis": "text"}
+# What happened at one incident (a slug like jaffar-express-2025-03-11) is kept apart from the next.
+INCIDENT = {"incident": "slug"}
 
 LAYER_KINDS: dict[str, LayerKind] = {
     kind.name: kind
@@ -101,18 +112,31 @@ LAYER_KINDS: dict[str, LayerKind] = {
             "km_uncertainty": "non_negative_number",
             # A tunnel a source puts only at a distance from a station, side unknown.
             "near_station": "slug", "distance_from_station_km": "positive_number"}),
-        LayerKind("staging", ("Point",), optional={**PLACE_OPTIONAL, **TIMED_OPTIONAL}),
+        LayerKind("staging", ("Point",), INCIDENT, optional={**PLACE_OPTIONAL, **TIMED_OPTIONAL}),
         LayerKind(
             "events",
             ("Point",),
-            {"time": "time", "time_precision": "time_precision", "claimed_by": "text"},
+            {**INCIDENT, "time": "time", "time_precision": "time_precision", "claimed_by": "text"},
             {"figures": "figures", "time_basis": "text"},
+            per_incident=True,
         ),
     )
 }
 
 
 def kind_for_path(path: str) -> LayerKind | None:
-    """The layer kind a file holds, from its name (`stations.geojson` -> stations)."""
-    stem = path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
-    return LAYER_KINDS.get(stem)
+    """The layer kind a file holds, from its name (`stations.geojson` -> stations) or, for a kind kept
+    per incident, its folder (`events/<incident>.geojson` -> events)."""
+    *folders, name = path.replace("\\", "/").split("/")
+    folder = LAYER_KINDS.get(folders[-1]) if folders else None
+    if folder is not None and folder.per_incident:
+        return folder
+    kind = LAYER_KINDS.get(name.split(".", 1)[0])
+    return None if kind is None or kind.per_incident else kind
+
+
+def layer_files(directory: Path, kind: LayerKind) -> list[Path]:
+    """The files that hold a kind's features in a layers directory."""
+    if kind.per_incident:
+        return sorted((directory / kind.name).glob("*.geojson"))
+    return [directory / f"{kind.name}.geojson"]

@@ -73,6 +73,8 @@ Color = Annotated[str, _matching(r"^#[0-9a-fA-F]{6}$", "a colour written like '#
 Field_ = Annotated[str, _matching(r"^[a-z_][a-z0-9_]*$", "a property name like 'km_from_quetta'")]
 DashArray = Annotated[str, _matching(r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$",
                                      "dash and gap lengths in pixels, like '4 4' or '6, 3'")]
+Slug = Annotated[str, _matching(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "a slug of lower-case letters, digits and "
+                                                                  "hyphens, like 'jaffar-express-2025-03-11'")]
 Fraction = real(ge=0, le=1)
 Zoom = real(ge=0, le=22)
 # TOML has arrays, not tuples: an array of the right length is read as a tuple, its items still strict.
@@ -219,6 +221,8 @@ class Layer(Model):
     show: bool = Field(True, description="drawn when the map opens")
     where: dict[Field_, list[FilterValue]] = Field(
         {}, description="keep features whose property is one of the values: { property = [values] }")
+    exclude: dict[Field_, list[FilterValue]] = Field(
+        {}, description="drop features whose property is one of the values: { property = [values] }")
     range: dict[Field_, Annotated[tuple[Number, Number], ArrayTuple]] = Field(
         {}, description="keep features whose number property is within [min, max]")
     style: Style = Field(Style(), description="how features are drawn")
@@ -259,6 +263,9 @@ class Recipe(Model):
 
     slug: str = Field(description="the map's name: the recipe's file name without .toml", exclude=True)
     path: str = Field(description="the recipe file", exclude=True)
+    incident: Slug | None = Field(
+        None, description="the incident the map shows (its events file's name): layers whose features "
+                          "belong to an incident (events, staging) keep only that incident's")
     title: Text = Field(description="the headline above the map, and the page title")
     description: Text = Field(description="the standfirst under the title")
     attribution: Text | None = Field(None, description="the data credit in the source line")

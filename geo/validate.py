@@ -41,7 +41,8 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
     path = str(path)
     kind = kind_for_path(path)
     if kind is None:
-        expected = ", ".join(f"{k}.geojson" for k in LAYER_KINDS)
+        expected = ", ".join(f"{k}/<incident>.geojson" if LAYER_KINDS[k].per_incident else f"{k}.geojson"
+                             for k in LAYER_KINDS)
         return None, [Problem(path, f"cannot tell the layer kind from the file name; expected one of {expected}")]
     try:
         raw = read_regular(path, LAYER_MAX_BYTES)
@@ -56,7 +57,22 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
     except json.JSONDecodeError as exc:  # orjson's error is a json.JSONDecodeError
         return None, [Problem(path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     problems = list(check_collection(path, data, kind, bbox))
+    if kind.per_incident and not errors_only(problems):
+        problems += list(check_incident_file(path, data))
     return (None if errors_only(problems) else data), problems
+
+
+def check_incident_file(path: str, data: dict) -> Iterator[Problem]:
+    """Every feature of `<kind>/<incident>.geojson` belongs to that incident."""
+    incident = Path(path).name.split(".", 1)[0]
+    if not SLUG.match(incident):
+        yield Problem(path, f"the file name {incident!r} must be the incident's slug, like jaffar-express-2025-03-11")
+        return
+    for index, feature in enumerate(data["features"]):
+        found = feature["properties"]["incident"]
+        if found != incident:
+            yield Problem(path, f"incident {found!r} is not this file's incident {incident!r}; an incident's "
+                                f"events go in {Path(path).parent.name}/{found}.geojson", index, _feature_id(feature))
 
 
 def errors_only(problems: list[Problem]) -> list[Problem]:

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.chainage import Route  # noqa: E402
+from geo.contract import LAYER_KINDS, layer_files  # noqa: E402
 
 
 def read(path: Path) -> dict:
@@ -142,10 +143,13 @@ def main(layers_dir: str = "layers") -> None:
     write(layers / "staging.geojson", staging)
 
     places.update({f["properties"]["id"]: f for f in staging["features"]})
-    events = read(layers / "events.geojson")
-    place(events, places, layers / "events.geojson")
-    write(layers / "events.geojson", events)
-    print(f"{layers}: placed {len(staging['features'])} staging points and {len(events['features'])} events")
+    placed = 0
+    for path in layer_files(layers, LAYER_KINDS["events"]):  # one file per incident
+        events = read(path)
+        place(events, places, path)
+        write(path, events)
+        placed += len(events["features"])
+    print(f"{layers}: placed {len(staging['features'])} staging points and {placed} events")
 
 
 if __name__ == "__main__":

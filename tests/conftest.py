@@ -10,12 +10,43 @@ from pathlib import Path
 
 import pytest
 
+from geo.contract import LAYER_KINDS, layer_files
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
+JAFFAR = "jaffar-express-2025-03-11"  # the incident the shipped maps show
 
 
-def read_layer(name: str) -> dict:
-    return json.loads((LAYERS / f"{name}.geojson").read_text(encoding="utf-8"))
+def layer_path(layers_dir: Path, kind: str, incident: str = JAFFAR) -> Path:
+    """The file of a layer kind in a layers directory (an incident's file for kinds kept per incident)."""
+    if LAYER_KINDS[kind].per_incident:
+        return layers_dir / kind / f"{incident}.geojson"
+    return layers_dir / f"{kind}.geojson"
+
+
+def read_layer(name: str, layers_dir: Path = LAYERS) -> dict:
+    """A layer kind's features, every incident's file together."""
+    features = [feature for path in layer_files(layers_dir, LAYER_KINDS[name])
+                for feature in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_layer(layers_dir: Path, name: str, collection: dict, dumps=json.dumps) -> None:
+    """Write a layer kind as the layers directory keeps it (per incident: one file per `incident` value)."""
+    if not LAYER_KINDS[name].per_incident:
+        layer_path(layers_dir, name).write_text(dumps(collection), encoding="utf-8")
+        return
+    folder = layers_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.geojson"):
+        old.unlink()
+    groups: dict[str, list] = {}
+    for feature in collection["features"]:
+        incident = feature.get("properties", {}).get("incident") if isinstance(feature, dict) else None
+        groups.setdefault(incident if isinstance(incident, str) and incident else JAFFAR, []).append(feature)
+    for incident, features in groups.items():
+        layer_path(layers_dir, name, incident).write_text(dumps({**collection, "features": features}),
+                                                          encoding="utf-8")
 
 
 @pytest.fixture

@@ -29,11 +29,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ROOT / "layers"
+from geo.contract import LAYER_KINDS
+from tests.conftest import ROOT, read_layer, write_layer
+
 MAPS = ROOT / "maps"
-MAP_NAMES = ("attack-site", "corridor", "timeline")
-LAYER_FILES = ("boundary", "provinces", "railway", "stations", "tunnels", "staging", "events")
+MAP_NAMES = tuple(sorted(p.stem for p in MAPS.glob("*.toml")))
 
 # Deterministic, small, no example database in the repository.
 HOSTILE = settings(max_examples=10, deadline=None, derandomize=True, database=None, print_blob=True,
@@ -80,7 +80,7 @@ def as_required_text(payload: str) -> str:
 # --- scratch projects ----------------------------------------------------------------------
 
 def read_layers() -> dict[str, dict]:
-    return {kind: json.loads((LAYERS / f"{kind}.geojson").read_text(encoding="utf-8")) for kind in LAYER_FILES}
+    return {kind: read_layer(kind) for kind in LAYER_KINDS}
 
 
 def read_recipes() -> dict[str, dict]:
@@ -93,7 +93,7 @@ def write_layers(directory: Path, layers: dict[str, dict]) -> Path:
     sys.setrecursionlimit(max(limit, 10_000))  # json.dumps recurses once per level of a deeply nested case
     try:
         for kind, data in layers.items():
-            (directory / f"{kind}.geojson").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            write_layer(directory, kind, data, lambda value: json.dumps(value, ensure_ascii=False))
     finally:
         sys.setrecursionlimit(limit)
     return directory

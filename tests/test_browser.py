@@ -20,7 +20,7 @@ from geo.browser import browser, offline_page, wait_for_vectors
 from geo.build import load_enriched
 from geo.compose import expected_drawn
 from geo.recipe import load_recipe
-from tests.conftest import LAYERS, ROOT
+from tests.conftest import LAYERS, ROOT, layer_path
 
 MAPS = ("corridor", "attack-site", "timeline")
 
@@ -85,7 +85,7 @@ def test_time_control_changes_which_events_are_shown(chromium, dist):
     after_next = drawn(page, key)
     page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
     at_end = drawn(page, key)
-    events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
+    events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
     assert 0 < at_start < after_next < at_end == len(events)
     # The list follows on the next animation frame.
     page.wait_for_function("n => document.querySelectorAll('.geo-event-list li.is-shown').length === n",
@@ -143,7 +143,7 @@ def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
 
 
 def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_path, scratch_layers):
-    events = json.loads((scratch_layers / "events.geojson").read_text(encoding="utf-8"))
+    events = json.loads(layer_path(scratch_layers, "events").read_text(encoding="utf-8"))
     first = events["features"][0]["properties"]
     first["name"] = ('<img src=x onerror="window.__pwned=1">'  # and a tag the offline inliner would replace:
                      '<link href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css" rel=stylesheet>')
@@ -151,7 +151,7 @@ def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_pa
     first["sources"][0]["outlet"] = "<b onmouseover=window.__pwned=3>Outlet</b>"
     bla = next(f["properties"] for f in events["features"] if f["properties"]["id"] == "bla-214-hostages")
     bla["claimed_by"] = "<i>BLA</i>"
-    (scratch_layers / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
+    layer_path(scratch_layers, "events").write_text(json.dumps(events), encoding="utf-8")
     out = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
                    check=True, capture_output=True)

@@ -140,6 +140,7 @@ def test_export_command_subset_and_bad_format(tmp_path):
 
 
 def test_embeds_name_the_attack_site_and_date(dist):
+    """Data test: the shipped maps all show Tunnel No. 8, so their generated alt text names it and the date."""
     for name in ("corridor", "attack-site", "timeline"):
         snippet = (dist / "embed" / f"{name}.html").read_text(encoding="utf-8")
         alt = snippet.split('alt="', 1)[1].split('"', 1)[0]

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tests.conftest import layer_path
 from tests.hostile import (
     HOSTILE,
     assert_bad_input,
@@ -85,8 +86,8 @@ def test_layer_input_gpkg_cannot_take_is_bad_input(tmp_path, case):
     if case in ("extra-list-of-mixed",):  # an odd but representable value: either builds or is refused
         assert_clean(result)
     else:
-        assert_bad_input(result, "events.geojson", FIRST_EVENT)
-    validated = geo("validate", tmp_path / "layers" / "events.geojson")
+        assert_bad_input(result, "jaffar-express-2025-03-11.geojson", FIRST_EVENT)
+    validated = geo("validate", layer_path(tmp_path / "layers", "events"))
     assert_clean(validated)
     assert (validated.returncode == 0) == (result.returncode == 0), (
         f"geo validate exit {validated.returncode} but geo build exit {result.returncode}:\n"
@@ -125,7 +126,7 @@ def test_what_validate_accepts_build_builds(name, value, time, figure):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         result = build(tmp, layers)
-        validated = geo("validate", tmp / "layers" / "events.geojson")
+        validated = geo("validate", layer_path(tmp / "layers", "events"))
         assert_clean(validated)
         assert_clean(result)
         assert (validated.returncode == 0) == (result.returncode == 0), (
@@ -138,7 +139,7 @@ def test_what_validate_accepts_build_builds(name, value, time, figure):
 def test_validate_warns_about_characters_xml_forbids(tmp_path):
     """Defect 6 (XML-forbidden characters): `geo validate` warns, naming the file, feature and property."""
     layers = with_event(summary="vertical\x0btab and \x01 and NUL\x00 here")
-    path = write_layers(tmp_path, {"events": layers["events"]}) / "events.geojson"
+    path = layer_path(write_layers(tmp_path, {"events": layers["events"]}), "events")
     result = geo("validate", path)
     assert_clean(result)
     assert "summary" in result.stderr and FIRST_EVENT in result.stderr, result.output
@@ -319,7 +320,7 @@ def test_only_regular_files_of_bounded_size_are_read(tmp_path, kind, target):
     """Defect 12 (inputs that hang or eat memory): a FIFO, a symlink to /dev/zero, or a huge file in place
     of a layer or recipe is exit 2 within 30 s naming the file (the size limit stated), never a hang."""
     layers_dir, maps_dir = project(tmp_path)
-    path = layers_dir / "events.geojson" if target == "events.geojson" else maps_dir / "corridor.toml"
+    path = layer_path(layers_dir, "events") if target == "events.geojson" else maps_dir / "corridor.toml"
     path.unlink()
     if kind == "fifo":
         os.mkfifo(path)

@@ -246,5 +246,5 @@ def test_figure_keys_that_could_be_formula_headers_are_refused(key):
         props["figures"] = {**props["figures"], key: 1}
         layers_dir = write_layers(tmp / "layers", layers)
         result = geo("export", "--format", "csv", "--out", tmp / "events.csv", "--layers-dir", layers_dir)
-        assert_bad_input(result, "figures", "events.geojson")
+        assert_bad_input(result, "figures", "jaffar-express-2025-03-11.geojson")
         assert not (tmp / "events.csv").exists()

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from tests.conftest import layer_path
+
 MAPS = ("corridor", "attack-site", "timeline")
 
 
@@ -44,10 +46,10 @@ def test_timeline_page_has_the_disputed_figures_table(dist):
 
 
 def test_non_http_source_urls_are_not_links(tmp_path, scratch_layers):
-    events = json.loads((scratch_layers / "events.geojson").read_text(encoding="utf-8"))
+    events = json.loads(layer_path(scratch_layers, "events").read_text(encoding="utf-8"))
     events["features"][0]["properties"]["sources"][0]["url"] = "javascript:alert(1)"
     events["features"][0]["properties"]["name"] = '<!--<script><img src=x onerror="alert(1)"></script><script>alert(2)'
-    (scratch_layers / "events.geojson").write_text(json.dumps(events), encoding="utf-8")
+    layer_path(scratch_layers, "events").write_text(json.dumps(events), encoding="utf-8")
     out = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
                    check=True, capture_output=True)

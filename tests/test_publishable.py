@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.browser import browser, offline_page, wait_for_vectors
-from tests.conftest import LAYERS, ROOT
+from tests.conftest import LAYERS, ROOT, layer_path
 
 MAPS = ("corridor", "attack-site", "timeline")
 SIZES = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
@@ -146,7 +146,7 @@ def test_keyboard_reaches_the_attack_site_in_a_few_tab_presses(chromium, dist):
 
 def claim_times() -> list[int]:
     """Each distinct time a claim appears at, epoch ms, from the layer itself."""
-    events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
+    events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
     return sorted({int(datetime.fromisoformat(f["properties"]["time"]).timestamp() * 1000) for f in events})
 
 
@@ -195,6 +195,6 @@ def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
                                   ".time-slider, .button-container button")
     assert hidden == []
     assert page.locator("details.geo-legend[open]").count() == 1 and page.locator(".geo-credits").is_visible()
-    events = json.loads((LAYERS / "events.geojson").read_text(encoding="utf-8"))["features"]
+    events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
     assert page.evaluate("() => GeoMap.drawn('timeline-3')") == len(events)
     page.close()

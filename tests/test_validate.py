@@ -21,8 +21,8 @@ def station(**props):
 
 
 def event(**props):
-    base = {"id": "attack", "name": "Attack", "time": "2025-03-11T13:00:00+05:00", "time_precision": "hour",
-            "claimed_by": "ISPR", "sources": SOURCE}
+    base = {"id": "attack", "incident": "an-incident", "name": "Attack", "time": "2025-03-11T13:00:00+05:00",
+            "time_precision": "hour", "claimed_by": "ISPR", "sources": SOURCE}
     base.update(props)
     return {"type": "Feature", "properties": base, "geometry": {"type": "Point", "coordinates": [67.6, 29.6]}}
 
@@ -37,7 +37,9 @@ def collection(*features):
 
 
 def run_validate(tmp_path, name: str, content) -> subprocess.CompletedProcess:
-    path = tmp_path / name
+    """`geo validate` on `content` written as the layer file `name` (events: an incident's file)."""
+    path = tmp_path / ("events/an-incident.geojson" if name == "events.geojson" else name)
+    path.parent.mkdir(exist_ok=True)
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "geo.cli", "validate", str(path)], capture_output=True, text=True)
 
@@ -50,8 +52,8 @@ def assert_refused(result, *fragments):
 
 
 def test_accepts_every_file_in_layers():
-    files = sorted(str(p) for p in LAYERS.glob("*.geojson"))
-    assert len(files) == 7  # the six of DESIGN.md and the provinces
+    files = sorted(str(p) for p in [*LAYERS.glob("*.geojson"), *LAYERS.glob("events/*.geojson")])
+    assert len(files) >= 7  # the six of DESIGN.md (events: one file per incident) and the provinces
     result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", *files], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
@@ -62,9 +64,15 @@ def test_unreadable_json(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", str(tmp_path / "events.geojson")],
-                            capture_output=True, text=True)
-    assert_refused(result, "events.geojson", "file not found")
+    missing = tmp_path / "events" / "no-such-incident.geojson"
+    result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", str(missing)], capture_output=True, text=True)
+    assert_refused(result, "no-such-incident.geojson", "file not found")
+
+
+def test_an_event_in_another_incidents_file_is_refused(tmp_path):
+    result = run_validate(tmp_path, "events.geojson", collection(event(incident="quetta-station-2024-11-09")))
+    assert_refused(result, "an-incident.geojson", "feature 0 (id 'attack')", "incident 'quetta-station-2024-11-09'",
+                   "events/quetta-station-2024-11-09.geojson")
 
 
 def test_unknown_layer_kind(tmp_path):
