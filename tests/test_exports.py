@@ -6,7 +6,6 @@ import csv
 import json
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import geopandas as gpd
@@ -18,7 +17,6 @@ from shapely.geometry import shape
 from tests.conftest import read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
-KML = "{http://www.opengis.net/kml/2.2}"
 
 
 def by_id(collection: dict) -> dict[str, dict]:
@@ -84,31 +82,6 @@ def test_gpkg_tables_types_times_and_sources(dist):
     assert len(sources[sources["layer"].isin(KINDS)]) == expected
     sibi = sources[(sources["feature_id"] == "sibi") & (sources["layer"] == "stations")]
     assert list(sibi["outlet"]) == [s["outlet"] for s in by_id(read_layer("stations"))["sibi"]["properties"]["sources"]]
-
-
-def test_kml_folders_times_and_escaped_descriptions(dist):
-    root = ET.parse(dist / "jaffar-express.kml").getroot()
-    folders = {f.find(f"{KML}name").text: f for f in root.iter(f"{KML}Folder")}
-    assert set(KINDS) <= set(folders)
-    source = by_id(read_layer("events"))
-    placemarks = folders["events"].findall(f"{KML}Placemark")
-    assert len(placemarks) == len(source)
-    for placemark in placemarks:
-        fid = placemark.get("id").removeprefix("events-")
-        props = source[fid]["properties"]
-        when = placemark.find(f"{KML}TimeStamp/{KML}when")
-        begin = placemark.find(f"{KML}TimeSpan/{KML}begin")
-        moment = datetime.fromisoformat((when if when is not None else begin).text)
-        stated = datetime.fromisoformat(props["time"])
-        if props["time_precision"] == "minute":
-            assert moment == stated.replace(second=0)
-        else:
-            end = datetime.fromisoformat(placemark.find(f"{KML}TimeSpan/{KML}end").text)
-            assert moment <= stated < end
-        description = placemark.find(f"{KML}description").text
-        assert props["sources"][0]["outlet"].replace("&", "&amp;").split(" (")[0] in description
-        lon, lat = map(float, placemark.find(f".//{KML}coordinates").text.split(","))
-        assert (lon, lat) == pytest.approx(tuple(source[fid]["geometry"]["coordinates"]), abs=1e-6)
 
 
 def test_events_csv_one_row_per_claim(dist):

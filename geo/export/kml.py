@@ -10,8 +10,11 @@ QGIS or ogr2ogr reads them back as typed fields.
 What LIBKML does not do, measured with GDAL 3.12 (pyogrio 0.13), and how it is
 made up for here, before GDAL sees the data:
 
-- it writes text holding `<`, `&` or quotes as a CDATA section without splitting
-  a `]]>` inside it (a name `a ]]> b` gave malformed XML): see `kml_text`;
+- it writes text holding `<`, `>`, `&` or quotes as a CDATA section without
+  splitting a `]]>` inside it (a name `a ]]> <b>` gave malformed XML), and
+  there is no option to escape instead (it escapes only text that already holds
+  `<![CDATA[`). This one part is our own: `kml_text` puts a mark in place of
+  `]]>` and `close_cdata_ends` writes it back properly once GDAL is done;
 - it writes attribute values unescaped (a field named `a"b` gave
   `<SimpleField name="a"b">`): field names are made attribute-safe, see
   `extended_names`; placemark ids are `<layer>-<id>` of slugs, safe already;
@@ -48,7 +51,10 @@ from geo.export.tables import flat_rows, integer_figures, sources_text, table_co
 from geo.layers import Layers
 
 # Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# (The mark below, a private-use character, is taken too: it stands for "]]>" while GDAL writes.)
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\U000f0000]")
+CDATA_END_MARK = "\U000f0000"
+CDATA_SECTION = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
 # libkml writes attribute values as they are: these would end or break one.
 ATTRIBUTE_UNSAFE = re.compile('["<&]')
 # Columns the LIBKML driver maps to KML elements rather than ExtendedData (GDAL's LIBKML
@@ -69,13 +75,18 @@ INT32 = np.iinfo(np.int32)
 
 
 def kml_text(value: str) -> str:
-    """Text that LIBKML writes as well-formed XML, reading back as `value`.
+    """Text for LIBKML: forbidden characters as U+FFFD, "]]>" as a mark `close_cdata_ends` replaces."""
+    return XML_FORBIDDEN.sub("\ufffd", value).replace("]]>", CDATA_END_MARK)
 
-    Forbidden characters become U+FFFD. A "]]>" is split over two CDATA sections:
-    the replacement holds "<", so libkml always wraps it in CDATA, and a reader
-    joins the sections into "]]>" again.
-    """
-    return XML_FORBIDDEN.sub("\ufffd", value).replace("]]>", "]]]]><![CDATA[>")
+
+def close_cdata_ends(path: Path) -> None:
+    """Each "]]>" of the data back in the file: inside libkml's CDATA sections split over two
+    sections ("]]]]><![CDATA[>", which a reader joins again), elsewhere escaped ("]]&gt;")."""
+    text = path.read_text(encoding="utf-8")
+    if CDATA_END_MARK not in text:
+        return
+    text = CDATA_SECTION.sub(lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>"), text)
+    path.write_text(text.replace(CDATA_END_MARK, "]]&gt;"), encoding="utf-8")
 
 
 def kml_description(props: dict) -> str:
@@ -183,4 +194,5 @@ def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path
                                     layer_options={"FOLDER": "YES"})
     except pyogrio.errors.DataSourceError as exc:
         raise GeoError(f"{path}: cannot write the KML: {exc}") from None
+    close_cdata_ends(path)
     return [path]
