@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pyogrio
@@ -86,13 +87,22 @@ def test_gpkg_tables_types_times_and_sources(dist):
 
 def test_events_csv_one_row_per_claim(dist):
     with open(dist / "events.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
     source = by_id(read_layer("events"))
     assert sorted(r["id"] for r in rows) == sorted(source)
+    assert {"incident", "time_local", "position_accuracy_m", "position_basis", "notes"} <= set(reader.fieldnames)
+    for key in ("time_basis", "name_ur"):  # only where some event has it
+        assert (key in reader.fieldnames) == any(key in f["properties"] for f in source.values())
     for row in rows:
         props = source[row["id"]]["properties"]
-        assert datetime.fromisoformat(row["time"]) == datetime.fromisoformat(props["time"])
+        stated = datetime.fromisoformat(props["time"])
+        assert datetime.fromisoformat(row["time"]) == stated and row["time"].endswith("Z")  # UTC
+        assert row["time_local"] == stated.astimezone(ZoneInfo("Asia/Karachi")).isoformat()
         assert row["time_precision"] == props["time_precision"] and row["claimed_by"] == props["claimed_by"]
+        for key in ("incident", "position_basis", "notes", "time_basis"):
+            assert row.get(key, "") == props.get(key, ""), (row["id"], key)
+        assert float(row["position_accuracy_m"]) == props["position_accuracy_m"]
         for key, value in props.get("figures", {}).items():
             assert row[key] == str(value)
         assert (float(row["lon"]), float(row["lat"])) == pytest.approx(
