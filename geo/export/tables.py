@@ -100,6 +100,8 @@ def table_columns(rows: list[dict]) -> pd.DataFrame:
     """
     frame = pd.DataFrame(rows)
     for column in frame.columns:
+        if _one_type(frame[column]):  # what pandas inferred is storable: no per-value look
+            continue
         values = [v for v in frame[column] if not _missing(v)]
         if all(isinstance(v, bool) for v in values) or all(_storable_number(v) for v in values):
             continue
@@ -118,6 +120,14 @@ def integer_figures(frame: pd.DataFrame, dtype: str = "Int64") -> pd.DataFrame:
             if (values == values.round()).all() and (values.abs() <= limit).all():
                 frame[column] = frame[column].astype(dtype)
     return frame
+
+
+def _one_type(column: pd.Series) -> bool:
+    """Text, booleans, 64-bit integers, or finite floats (NaN is a missing value): as pandas inferred them."""
+    if pd.api.types.is_float_dtype(column):
+        return bool(np.isfinite(column.dropna()).all())
+    return (pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column)) or \
+        pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column)
 
 
 def _missing(value) -> bool:
