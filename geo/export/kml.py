@@ -8,7 +8,7 @@ every other column goes into `<ExtendedData>` under a `<Schema>` per layer, so
 QGIS or ogr2ogr reads them back as typed fields.
 
 What LIBKML does not do, measured with GDAL 3.12 (pyogrio 0.13), and how it is
-made up for here, before GDAL sees the data:
+made up for here (in the data before GDAL sees it, except the first):
 
 - it writes text holding `<`, `>`, `&` or quotes as a CDATA section without
   splitting a `]]>` inside it (a name `a ]]> <b>` gave malformed XML), and
@@ -23,9 +23,9 @@ made up for here, before GDAL sees the data:
 - it takes a column named like one of its element fields (`visibility`,
   `heading`, `icon`...) for that element: such a property is renamed with a
   trailing `_` so it stays in ExtendedData;
-- it writes 64-bit integer columns as `type="string"`: figures that fit in
-  32 bits are written as 32-bit integers (figures as nullable ones), so they
-  read back as numbers;
+- it writes 64-bit integer columns as `type="string"`: integer columns that
+  fit in 32 bits are written as 32-bit integers (figures as nullable ones), so
+  they read back as numbers;
 - every coordinate gets an altitude of 0 (`67.1,29.2,0`), as libkml always
   writes three.
 
