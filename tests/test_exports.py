@@ -6,8 +6,8 @@ import csv
 import json
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pyogrio
@@ -18,7 +18,6 @@ from shapely.geometry import shape
 from tests.conftest import read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
-KML = "{http://www.opengis.net/kml/2.2}"
 
 
 def by_id(collection: dict) -> dict[str, dict]:
@@ -86,40 +85,24 @@ def test_gpkg_tables_types_times_and_sources(dist):
     assert list(sibi["outlet"]) == [s["outlet"] for s in by_id(read_layer("stations"))["sibi"]["properties"]["sources"]]
 
 
-def test_kml_folders_times_and_escaped_descriptions(dist):
-    root = ET.parse(dist / "jaffar-express.kml").getroot()
-    folders = {f.find(f"{KML}name").text: f for f in root.iter(f"{KML}Folder")}
-    assert set(KINDS) <= set(folders)
-    source = by_id(read_layer("events"))
-    placemarks = folders["events"].findall(f"{KML}Placemark")
-    assert len(placemarks) == len(source)
-    for placemark in placemarks:
-        fid = placemark.get("id").removeprefix("events-")
-        props = source[fid]["properties"]
-        when = placemark.find(f"{KML}TimeStamp/{KML}when")
-        begin = placemark.find(f"{KML}TimeSpan/{KML}begin")
-        moment = datetime.fromisoformat((when if when is not None else begin).text)
-        stated = datetime.fromisoformat(props["time"])
-        if props["time_precision"] == "minute":
-            assert moment == stated.replace(second=0)
-        else:
-            end = datetime.fromisoformat(placemark.find(f"{KML}TimeSpan/{KML}end").text)
-            assert moment <= stated < end
-        description = placemark.find(f"{KML}description").text
-        assert props["sources"][0]["outlet"].replace("&", "&amp;").split(" (")[0] in description
-        lon, lat = map(float, placemark.find(f".//{KML}coordinates").text.split(","))
-        assert (lon, lat) == pytest.approx(tuple(source[fid]["geometry"]["coordinates"]), abs=1e-6)
-
-
 def test_events_csv_one_row_per_claim(dist):
     with open(dist / "events.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
     source = by_id(read_layer("events"))
     assert sorted(r["id"] for r in rows) == sorted(source)
+    assert {"incident", "time_local", "position_accuracy_m", "position_basis", "notes"} <= set(reader.fieldnames)
+    for key in ("time_basis", "name_ur"):  # only where some event has it
+        assert (key in reader.fieldnames) == any(key in f["properties"] for f in source.values())
     for row in rows:
         props = source[row["id"]]["properties"]
-        assert datetime.fromisoformat(row["time"]) == datetime.fromisoformat(props["time"])
+        stated = datetime.fromisoformat(props["time"])
+        assert datetime.fromisoformat(row["time"]) == stated and row["time"].endswith("Z")  # UTC
+        assert row["time_local"] == stated.astimezone(ZoneInfo("Asia/Karachi")).isoformat()
         assert row["time_precision"] == props["time_precision"] and row["claimed_by"] == props["claimed_by"]
+        for key in ("incident", "position_basis", "notes", "time_basis"):
+            assert row.get(key, "") == props.get(key, ""), (row["id"], key)
+        assert float(row["position_accuracy_m"]) == props["position_accuracy_m"]
         for key, value in props.get("figures", {}).items():
             assert row[key] == str(value)
         assert (float(row["lon"]), float(row["lat"])) == pytest.approx(

@@ -1,0 +1,46 @@
+"""Exports for GIS analysts: GeoJSON (RFC 7946), GeoPackage, KML and CSV.
+
+One module per format (`geojson`, `gpkg`, `kml`, `csv_events`), the table
+rows they share in `tables`; `export(layers, fmt, path)` picks the writer.
+All take the enriched layers (`geo.build.enrich`), so chainage and times
+travel with the features, and every feature keeps its sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from geo.errors import GeoError
+from geo.export.csv_events import write_events_csv
+from geo.export.geojson import rfc7946_layers, write_geojson
+from geo.export.gpkg import write_gpkg
+from geo.export.kml import write_kml
+from geo.layers import Layers
+
+WRITERS: dict[str, Callable[[Layers, Path], list[Path]]] = {
+    "geojson": write_geojson, "gpkg": write_gpkg, "kml": write_kml, "csv": write_events_csv}
+
+
+def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None = None) -> list[Path]:
+    """Write `layers` (all, or the named kinds) in one format; return the files written."""
+    if fmt not in WRITERS:
+        raise GeoError(f"unknown export format {fmt!r}; expected one of {', '.join(WRITERS)}")
+    if kinds:
+        unknown = [k for k in kinds if k not in layers]
+        if unknown:
+            raise GeoError(f"--layers: unknown layer {unknown[0]!r}; expected some of {', '.join(layers)}")
+        layers = {k: layers[k] for k in kinds}
+    if fmt == "csv" and "events" not in layers:
+        raise GeoError("the CSV export is one row per claim: include the events layer")
+    return WRITERS[fmt](rfc7946_layers(layers), Path(path))
+
+
+def export_all(layers: Layers, out: Path, title: str | None = None) -> list[Path]:
+    """The build's exports: geojson/, jaffar-express.gpkg, jaffar-express.kml, events.csv.
+
+    `title` names the KML document; by default the incidents the layers hold.
+    """
+    prepared = rfc7946_layers(layers)
+    return (write_geojson(prepared, out / "geojson") + write_gpkg(prepared, out / "jaffar-express.gpkg")
+            + write_kml(prepared, out / "jaffar-express.kml", title) + write_events_csv(prepared, out / "events.csv"))

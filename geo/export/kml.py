@@ -1,0 +1,198 @@
+"""KML for Google Earth and GIS, written by GDAL's LIBKML driver (through pyogrio).
+
+One `<Folder>` per layer; each feature a `<Placemark>` whose `<name>`,
+`<description>` (escaped HTML with the sources as links), `<TimeStamp>` or
+`<TimeSpan>` come from the columns LIBKML maps to those elements (`name`,
+`description`, `timestamp`, `begin`, `end`, `id` for the placemark's id), and
+every other column goes into `<ExtendedData>` under a `<Schema>` per layer, so
+QGIS or ogr2ogr reads them back as typed fields.
+
+What LIBKML does not do, measured with GDAL 3.12 (pyogrio 0.13), and how it is
+made up for here (in the data before GDAL sees it, except the first):
+
+- it writes text holding `<`, `>`, `&` or quotes as a CDATA section without
+  splitting a `]]>` inside it (a name `a ]]> <b>` gave malformed XML), and
+  there is no option to escape instead (it escapes only text that already holds
+  `<![CDATA[`). This one part is our own: `kml_text` puts a mark in place of
+  `]]>` and `close_cdata_ends` writes it back properly once GDAL is done;
+- it writes attribute values unescaped (a field named `a"b` gave
+  `<SimpleField name="a"b">`): field names are made attribute-safe, see
+  `extended_names`; placemark ids are `<layer>-<id>` of slugs, safe already;
+- it passes characters XML 1.0 forbids straight through: they become U+FFFD
+  (`geo validate` warns about them);
+- it takes a column named like one of its element fields (`visibility`,
+  `heading`, `icon`...) for that element: such a property is renamed with a
+  trailing `_` so it stays in ExtendedData;
+- it writes 64-bit integer columns as `type="string"`: integer columns that
+  fit in 32 bits are written as 32-bit integers (figures as nullable ones), so
+  they read back as numbers;
+- every coordinate gets an altitude of 0 (`67.1,29.2,0`), as libkml always
+  writes three.
+
+LIBKML writes no timestamps or random ids: the same layers give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+from shapely.geometry import shape
+
+from geo import fields, timefmt
+from geo.errors import GeoError
+from geo.export.tables import flat_rows, integer_figures, sources_text, table_columns, utc_time
+from geo.layers import Layers
+
+# Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
+# (The mark below, a private-use character, is taken too: it stands for "]]>" while GDAL writes.)
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\U000f0000]")
+CDATA_END_MARK = "\U000f0000"
+CDATA_SECTION = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+# libkml writes attribute values as they are: these would end or break one.
+ATTRIBUTE_UNSAFE = re.compile('["<&]')
+# Columns the LIBKML driver maps to KML elements rather than ExtendedData (GDAL's LIBKML
+# driver documentation, "Fields": the LIBKML_*_FIELD defaults), compared ignoring case.
+LIBKML_FIELDS = frozenset(name.casefold() for name in (
+    "id", "name", "description", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
+    "visibility", "icon", "drawOrder", "snippet", "heading", "tilt", "roll", "model", "scale_x", "scale_y",
+    "scale_z", "networklink", "networklink_refreshvisibility", "networklink_flytoview",
+    "networklink_refreshmode", "networklink_refreshinterval", "networklink_viewrefreshmode",
+    "networklink_viewrefreshtime", "networklink_viewboundscale", "networklink_viewformat",
+    "networklink_httpquery", "camera_longitude", "camera_latitude", "camera_altitude", "camera_altitudemode",
+    "photooverlay", "leftfov", "rightfov", "bottomfov", "topfov", "near", "shape", "imagepyramid_tilesize",
+    "imagepyramid_maxwidth", "imagepyramid_maxheight", "imagepyramid_gridorigin", "OGR_STYLE"))
+# What the balloon shows besides the name, in this order.
+KML_FIELDS = ("km_from_quetta", "time", "claimed_by", "claimed_by_detail", "summary", "figures", "role",
+              "position_accuracy_m", "position_basis", "notes")
+INT32 = np.iinfo(np.int32)
+
+
+def kml_text(value: str) -> str:
+    """Text for LIBKML: forbidden characters as U+FFFD, "]]>" as a mark `close_cdata_ends` replaces."""
+    return XML_FORBIDDEN.sub("\ufffd", value).replace("]]>", CDATA_END_MARK)
+
+
+def close_cdata_ends(path: Path) -> None:
+    """Each "]]>" of the data back in the file: inside libkml's CDATA sections split over two
+    sections ("]]]]><![CDATA[>", which a reader joins again), elsewhere escaped ("]]&gt;")."""
+    text = path.read_text(encoding="utf-8")
+    if CDATA_END_MARK not in text:
+        return
+    text = CDATA_SECTION.sub(lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>"), text)
+    path.write_text(text.replace(CDATA_END_MARK, "]]&gt;"), encoding="utf-8")
+
+
+def kml_description(props: dict) -> str:
+    """HTML for the balloon, every value escaped: Google Earth shows text and links, never markup from data."""
+    rows = []
+    for field in KML_FIELDS:
+        text = fields.format_value(field, props)
+        if text is not None:
+            rows.append(f"<b>{html.escape(fields.label(field))}</b>: {html.escape(text)}")
+    links = []
+    for outlet, date, url in fields.sources(props):
+        label = f"{html.escape(outlet)}, {html.escape(date)}"
+        links.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>' if url else label)
+    body = "<br/>".join(rows)
+    if links:
+        body += "<br/><b>Sources</b>: " + "; ".join(links)
+    return body
+
+
+def kml_time(props: dict) -> dict[str, str]:
+    """`timestamp` for minute precision, else `begin` and `end` of the interval the precision covers."""
+    if not isinstance(props.get("time"), str) or "time_precision" not in props:
+        return {}
+    start, end = timefmt.interval(props["time"], props["time_precision"])
+    if props["time_precision"] == "minute":
+        return {"timestamp": start.isoformat()}
+    return {"begin": start.isoformat(), "end": end.isoformat()}
+
+
+def extended_names(columns: list[str]) -> dict[str, str]:
+    """Each data column's ExtendedData name: attribute-safe, not one LIBKML takes, unique ignoring case."""
+    taken = {"feature_id", "sources"}
+    names = {}
+    for column in columns:
+        name = ATTRIBUTE_UNSAFE.sub("_", XML_FORBIDDEN.sub("\ufffd", column)) or "field"
+        while name.casefold() in LIBKML_FIELDS or name.casefold() in taken:
+            name += "_"
+        taken.add(name.casefold())
+        names[column] = name
+    return names
+
+
+def extended_data(kind: str, collection: dict) -> pd.DataFrame:
+    """The queryable columns: `feature_id`, every property (times as text), each figure, `sources`."""
+    data = integer_figures(table_columns(flat_rows(kind, collection)), "Int32")
+    data = data.drop(columns=[c for c in ("id", "name") if c in data])
+    if "time" in data:
+        data["time"] = [utc_time(v) if isinstance(v, str) else v for v in data["time"]]
+    for column in data.columns:
+        data[column] = _kml_column(data[column])
+    data = data.rename(columns=extended_names(list(data.columns)))
+    data.insert(0, "feature_id", [f["properties"]["id"] for f in collection["features"]])
+    data["sources"] = [kml_text(sources_text(f["properties"])) for f in collection["features"]]
+    return data
+
+
+def _kml_column(column: pd.Series) -> pd.Series:
+    if column.dtype == np.int64 and column.between(INT32.min, INT32.max).all():
+        return column.astype("int32")  # LIBKML writes 64-bit integers as strings
+    if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+        return column.map(lambda v: kml_text(v) if isinstance(v, str) else v)
+    return column
+
+
+def kml_frame(kind: str, collection: dict) -> gpd.GeoDataFrame:
+    """A layer as LIBKML wants it: element columns first (id, name, description, times), then ExtendedData."""
+    features = collection["features"]
+    times = [kml_time(f["properties"]) for f in features]
+    elements = {
+        "id": [f"{kind}-{f['properties']['id']}" for f in features],
+        "name": [kml_text(str(f["properties"].get("name") or f["properties"]["id"])) for f in features],
+        "description": [kml_text(kml_description(f["properties"])) for f in features],
+        **{key: [t.get(key) for t in times] for key in ("timestamp", "begin", "end") if any(key in t for t in times)},
+    }
+    frame = pd.concat([pd.DataFrame(elements), extended_data(kind, collection)], axis=1)
+    return gpd.GeoDataFrame(frame, geometry=_geometries(features), crs="EPSG:4326")
+
+
+def _geometries(features: list[dict]):
+    if all(f["geometry"]["type"] == "Point" for f in features):  # most features: no shapely round trip
+        return gpd.points_from_xy([f["geometry"]["coordinates"][0] for f in features],
+                                  [f["geometry"]["coordinates"][1] for f in features])
+    return [shape(f["geometry"]) for f in features]
+
+
+def document_name(layers: Layers, path: Path) -> str:
+    """The incidents the layers hold (their `incident` slugs), else the file's name."""
+    incidents = sorted({f["properties"]["incident"] for collection in layers.values()
+                        for f in collection["features"] if isinstance(f["properties"].get("incident"), str)})
+    return ", ".join(incidents) or path.stem
+
+
+def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path]:
+    """A folder per layer in one KML document named `title` (default: `document_name`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    name = kml_text(title or document_name(layers, path))
+    try:
+        # pyogrio writes one layer a call: the first creates the document, the others are appended to it.
+        for index, (kind, collection) in enumerate(layers.items()):
+            pyogrio.write_dataframe(kml_frame(kind, collection), path, layer=kind, driver="LIBKML",
+                                    append=index > 0, geometry_type="Unknown",
+                                    dataset_options=None if index else {"NAME": name},
+                                    layer_options={"FOLDER": "YES"})
+    except pyogrio.errors.DataSourceError as exc:
+        raise GeoError(f"{path}: cannot write the KML: {exc}") from None
+    close_cdata_ends(path)
+    return [path]

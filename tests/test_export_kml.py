@@ -1,0 +1,148 @@
+"""The KML (geo/export/kml.py) read back by expat and by GDAL's LIBKML reader, compared with layers/."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pyogrio
+import pytest
+
+from geo import timefmt
+from geo.export.kml import write_kml
+from tests.conftest import read_layer
+
+KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
+KML = "{http://www.opengis.net/kml/2.2}"
+PKT = ZoneInfo("Asia/Karachi")
+
+
+def by_id(collection: dict) -> dict[str, dict]:
+    return {f["properties"]["id"]: f for f in collection["features"]}
+
+
+def local_form(value: str) -> str:
+    return datetime.fromisoformat(value).astimezone(PKT).isoformat()
+
+
+@pytest.fixture(scope="module")
+def kml(dist):
+    return dist / "jaffar-express.kml"
+
+
+def test_kml_one_folder_per_layer_named_from_the_data(kml):
+    root = ET.parse(kml).getroot()  # expat: well-formed, no character XML 1.0 forbids
+    document = root.find(f"{KML}Document")
+    incidents = sorted({f["properties"]["incident"] for k in KINDS for f in read_layer(k)["features"]
+                        if "incident" in f["properties"]})
+    assert document.find(f"{KML}name").text == (", ".join(incidents) or "jaffar-express")
+    folders = {f.find(f"{KML}name").text: f for f in document.findall(f"{KML}Folder")}
+    assert set(KINDS) <= set(folders)
+    for kind in KINDS:
+        assert len(folders[kind].findall(f"{KML}Placemark")) == len(read_layer(kind)["features"])
+        assert document.find(f"{KML}Schema[@id='{kind}.schema']") is not None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kml_extended_data_queryable(kml, kind):
+    """GDAL reads every layer back with its ExtendedData as typed columns, one row per source feature."""
+    frame = pyogrio.read_dataframe(kml, layer=kind)
+    source = by_id(read_layer(kind))
+    assert sorted(frame["feature_id"]) == sorted(source)
+    assert list(frame["id"]) == [f"{kind}-{fid}" for fid in frame["feature_id"]]
+    for row in frame.to_dict("records"):
+        props = source[row["feature_id"]]["properties"]
+        assert row["Name"] == props["name"]
+        for key in ("position_accuracy_m", "km_from_quetta_start", "notes", "position_basis", "name_ur"):
+            if key in props:
+                assert row[key] == props[key], (row["feature_id"], key)
+        if "time" in props:
+            assert row["time_local"] == local_form(props["time"])
+            assert datetime.fromisoformat(row["time"]) == datetime.fromisoformat(props["time"])
+        assert props["sources"][0]["outlet"] in row["sources"]
+
+
+def test_kml_event_fields_and_figures(kml):
+    frame = pyogrio.read_dataframe(kml, layer="events")
+    assert {"incident", "claimed_by", "time_precision", "position_accuracy_m", "notes"} <= set(frame.columns)
+    assert pd.api.types.is_numeric_dtype(frame["figure_hostages"])
+    for row in frame.to_dict("records"):
+        props = by_id(read_layer("events"))[row["feature_id"]]["properties"]
+        assert row["claimed_by"] == props["claimed_by"] and row["time_precision"] == props["time_precision"]
+        for key, value in props.get("figures", {}).items():
+            assert row[f"figure_{key}"] == value
+
+
+def test_kml_timestamp_or_timespan_by_precision(kml):
+    """Minute precision: a TimeStamp at the stated minute; any other: the TimeSpan its precision covers."""
+    root = ET.parse(kml).getroot()
+    folder = next(f for f in root.iter(f"{KML}Folder") if f.find(f"{KML}name").text == "events")
+    source = by_id(read_layer("events"))
+    for placemark in folder.findall(f"{KML}Placemark"):
+        props = source[placemark.get("id").removeprefix("events-")]["properties"]
+        stated = datetime.fromisoformat(props["time"])
+        when = placemark.find(f"{KML}TimeStamp/{KML}when")
+        span = placemark.find(f"{KML}TimeSpan")
+        if props["time_precision"] == "minute":
+            assert span is None and datetime.fromisoformat(when.text) == stated.replace(second=0, microsecond=0)
+        else:
+            assert when is None
+            begin, end = (datetime.fromisoformat(span.find(f"{KML}{tag}").text) for tag in ("begin", "end"))
+            assert (begin, end) == timefmt.interval(props["time"], props["time_precision"])
+            assert begin <= stated < end
+
+
+def test_kml_descriptions_are_escaped_html_with_sources(kml):
+    root = ET.parse(kml).getroot()
+    source = {f"{k}-{fid}": f for k in KINDS for fid, f in by_id(read_layer(k)).items()}
+    placemarks = [p for p in root.iter(f"{KML}Placemark") if p.get("id") in source]
+    assert len(placemarks) == len(source)
+    for placemark in placemarks:
+        props = source[placemark.get("id")]["properties"]
+        description = placemark.find(f"{KML}description").text
+        assert "<b>Sources</b>" in description
+        outlet = props["sources"][0]["outlet"]
+        assert outlet.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;") in description
+
+
+HOSTILE_TEXT = {
+    "cdata-end": "before ]]> after <b>",
+    "cdata-start-and-end": "x <![CDATA[ y ]]> z",
+    "markup": "<script>alert(1)</script> & 'quotes' \"double\"",
+    "forbidden": "vertical\x0btab, NUL\x00 and \x01",
+    "urdu": "جعفر ایکسپریس",
+}
+
+
+def hostile_layers() -> dict:
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [67.5 + i / 10, 29.6]},
+                 "properties": {"id": f"case-{i}", "name": text, "notes": text, "visibility": text, 'a"b<c': text,
+                                "time": "2025-03-11T13:00:00+05:00", "time_precision": "minute",
+                                "sources": [{"outlet": text, "date": "2025-03-12", "url": "https://x.test/?a=1&b=2"}]}}
+                for i, text in enumerate(HOSTILE_TEXT.values())]
+    return {"staging": {"type": "FeatureCollection", "features": features}}
+
+
+def test_kml_hostile_text_well_formed_and_read_back(tmp_path):
+    """libkml neither splits ']]>' in CDATA nor escapes attributes nor drops forbidden characters:
+    the writer makes up for it, and GDAL reads back the text (forbidden characters as U+FFFD)."""
+    path = write_kml(hostile_layers(), tmp_path / "hostile.kml", title="a ]]> <title> & \x01")[0]
+    root = ET.parse(path).getroot()
+    assert root.find(f"{KML}Document/{KML}name").text == "a ]]> <title> & \ufffd"
+    frame = pyogrio.read_dataframe(path, layer="staging")
+    for row, text in zip(frame.to_dict("records"), HOSTILE_TEXT.values()):
+        expected = text.replace("\x0b", "\ufffd").replace("\x00", "\ufffd").replace("\x01", "\ufffd")
+        assert row["Name"] == expected and row["notes"] == expected
+        assert row["visibility_"] == expected  # a LIBKML element name stays data
+        assert row['a_b_c'] == expected  # attribute-unsafe characters in a field name
+        assert expected in row["sources"]
+
+
+def test_kml_deterministic(tmp_path, dist):
+    from geo.build import load_enriched
+    from geo.export import export_all
+
+    export_all(load_enriched("layers"), tmp_path)
+    assert (tmp_path / "jaffar-express.kml").read_bytes() == (dist / "jaffar-express.kml").read_bytes()
