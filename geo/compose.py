@@ -13,7 +13,9 @@ import shapely
 from folium.utilities import JsCode
 
 from geo.assets import links
+from geo.context import inset_countries, page_context
 from geo.elements import (
+    ContextLayer,
     HtmlControl,
     InlineScript,
     InlineStyle,
@@ -66,6 +68,9 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
     setup = MapSetup({"areaLabels": [{"text": a["text"], "at": a["at"], "rank": a.get("rank", 0)}
                                      for a in recipe.get("area_label", [])]})
     setup.add_to(m)
+    context = page_context(layers, recipe, marked_points(recipe, layers))
+    if context:
+        ContextLayer(context).add_to(m)
     add_basemaps(m, recipe.get("basemap", []))
 
     legend: list[LegendEntry] = []
@@ -86,7 +91,9 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
 
     HtmlControl(render_panel("legend.html", entries=legend), controls.get("legend_position", "bottomright")).add_to(m)
     if controls.get("locator"):
-        LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3).add_to(m)
+        countries, names = inset_countries(layers, PAKISTAN_CENTER, 3, LocatorInset.SIZE_PX)
+        LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3, countries=countries,
+                     names=names).add_to(m)
     if controls.get("layer_control", True):
         folium.LayerControl(collapsed=controls.get("layer_control_collapsed", True)).add_to(m)
     setup.options["fit"] = fit_target(view, bounds)
@@ -119,6 +126,12 @@ def add_basemaps(m: folium.Map, basemaps: list[dict]) -> None:
         folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=control_label(basemap["name"]),
                          max_zoom=provider.get("max_zoom", 18), overlay=False, control=True,
                          show=basemap.get("show", index == 0)).add_to(m)
+
+
+def marked_points(recipe: dict, layers: Layers) -> list[tuple[float, float]]:
+    """(lon, lat) of every point the recipe's layers draw: the context leaves these places to them."""
+    return [tuple(f["geometry"]["coordinates"][:2]) for spec in recipe["layer"]
+            for f in select(layers[spec["source"]]["features"], spec) if f["geometry"]["type"] == "Point"]
 
 
 def select(features: list[dict], spec: dict) -> list[dict]:

@@ -30,6 +30,8 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
     layers: Layers = {}
     problems: list[Problem] = []
     for kind in kinds:
+        if LAYER_KINDS[kind].optional_file and not (directory / f"{kind}.geojson").exists():
+            continue
         collection, found = validate_file(directory / f"{kind}.geojson", bbox)
         problems += errors_only(found)
         if collection is not None:
