@@ -46,6 +46,7 @@ lint: $(STAMP)
 # Re-derive the layers that come from upstream data (byte-identical output).
 data: $(STAMP)
 	$(BIN)/python scripts/derive_boundary.py layers
+	$(BIN)/python scripts/derive_context.py layers
 	$(BIN)/python scripts/derive_route.py layers
 	$(BIN)/python scripts/place_features.py layers
 

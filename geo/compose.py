@@ -37,6 +37,7 @@ from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entrie
 from geo.timeline import add_time_control, add_timeline_layer
 
 PAKISTAN_CENTER = [30.0, 69.5]
+INSET_CENTER = [29.5, 68.0]  # Pakistan whole, with room for Iran's name west of it
 DEFAULT_PADDING = [20, 20, 20, 20]  # top, right, bottom, left
 
 
@@ -91,8 +92,8 @@ def compose(recipe: dict, layers: Layers) -> folium.Figure:
 
     HtmlControl(render_panel("legend.html", entries=legend), controls.get("legend_position", "bottomright")).add_to(m)
     if controls.get("locator"):
-        countries, names = inset_countries(layers, PAKISTAN_CENTER, 3, LocatorInset.SIZE_PX)
-        LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3, countries=countries,
+        countries, names = inset_countries(layers, INSET_CENTER, 3, LocatorInset.SIZE_PX)
+        LocatorInset(locator_data(layers), center=INSET_CENTER, zoom=3, countries=countries,
                      names=names).add_to(m)
     if controls.get("layer_control", True):
         folium.LayerControl(collapsed=controls.get("layer_control_collapsed", True)).add_to(m)

@@ -24,10 +24,11 @@ from geo.shapes import shape_of
 
 # Label ranks: every story label has rank >= 0, so these always give way.
 RANK_COUNTRY, RANK_PROVINCE, RANK_CITY = -1, -2, -3
-CITY_CLEARANCE_DEG = 0.05  # a city this close (~5 km) to a place the map already marks is left out
+CITY_CLEARANCE_DEG = 0.1  # a city this close (~10 km) to a place the map already marks is left out
 INSET_SIMPLIFY_M = 15000
 INSET_MIN_AREA_DEG2 = 12.0  # a neighbour needs this much of the inset to carry its name
-INSET_MARGIN_DEG = (4.5, 2.0)  # names stay this far (lon, lat) inside the inset's edge
+INSET_LABEL_INSIDE = 0.85  # at least this share of a name's box lies over its own country
+INSET_CHAR_PX, INSET_LINE_PX = 5.5, 12  # a name's width per character and its height, in the inset (10 px italic)
 
 
 def context_features(layers: Layers, kind: str) -> list[dict]:
@@ -77,22 +78,30 @@ def inset_box(center: list[float], zoom: int, size_px: int) -> tuple[float, floa
 
 
 def inset_countries(layers: Layers, center: list[float], zoom: int, size_px: int) -> tuple[list[dict], list[dict]]:
-    """The neighbours for the locator inset: (simplified geometries, names with where they go)."""
-    countries = [f for f in context_features(layers, "country") if not f["properties"].get("subject")]
+    """The neighbours for the locator inset: (simplified geometries, names of Pakistan's neighbours with where
+    they go; the others are too small in a 130-pixel inset to carry a name)."""
+    everything = context_features(layers, "country")
+    countries = [f for f in everything if not f["properties"].get("subject")]
+    subjects = [shape_of(f).buffer(0.1) for f in everything if f["properties"].get("subject")]
     geometries = display_geometries(countries, {"simplify_m": INSET_SIMPLIFY_M, "decimals": 2})
     west, south, east, north = inset_box(center, zoom, size_px)
-    inner = shapely.box(west + INSET_MARGIN_DEG[0], south + INSET_MARGIN_DEG[1],
-                        east - INSET_MARGIN_DEG[0], north - INSET_MARGIN_DEG[1])
+    deg_per_px = (east - west) / size_px
     names = []
     for feature in countries:
         shown = shape_of(feature).intersection(shapely.box(west, south, east, north))
-        if shown.area < INSET_MIN_AREA_DEG2:
+        if shown.area < INSET_MIN_AREA_DEG2 or not any(s.intersects(shape_of(feature)) for s in subjects):
             continue
-        part = shown.intersection(inner)
+        # The name's centre keeps half its width (and height) from the inset's edge, plus 2 px.
+        half_w = (len(feature["properties"]["name"]) * INSET_CHAR_PX / 2 + 2) * deg_per_px
+        half_h = (INSET_LINE_PX / 2 + 2) * (north - south) / size_px
+        part = shown.intersection(shapely.box(west + half_w, south + half_h, east - half_w, north - half_h))
         if part.is_empty:
             continue
         biggest = max(getattr(part, "geoms", [part]), key=lambda g: g.area)
         at = shapely.ops.polylabel(biggest, tolerance=0.1) if biggest.geom_type == "Polygon" else Point(
             biggest.representative_point())
+        label = shapely.box(at.x - half_w, at.y - half_h, at.x + half_w, at.y + half_h)
+        if label.intersection(shown).area < INSET_LABEL_INSIDE * label.area:
+            continue  # the name would lie mostly over a neighbour: the country is too thin here
         names.append({"name": feature["properties"]["name"], "at": [round(at.y, 2), round(at.x, 2)]})
     return geometries, names

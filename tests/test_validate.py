@@ -51,7 +51,7 @@ def assert_refused(result, *fragments):
 
 def test_accepts_every_file_in_layers():
     files = sorted(str(p) for p in LAYERS.glob("*.geojson"))
-    assert len(files) == 7  # the six of DESIGN.md and the provinces
+    assert len(files) == 8  # the six of DESIGN.md, the provinces and the context base map
     result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", *files], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

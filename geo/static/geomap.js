@@ -385,7 +385,7 @@
     province: { color: "#a3a3a3", weight: 0.8, dashArray: "4 3", fill: false },
     city: { radius: 2.5, color: "#4d4d4d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 },
   };
-  var CONTEXT_ZOOMS = { country: [0, 8], province: [5, 10], city: [0, 20] };
+  var CONTEXT_ZOOMS = { country: [0, 10], province: [5, 10], city: [0, 20] };
 
   function context(map, data) {
     var pane = map.createPane("geo-context");
