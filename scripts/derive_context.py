@@ -159,7 +159,7 @@ def city_features() -> list[dict]:
         city = max(matches, key=lambda c: (c["population"], -c["geonameid"]))
         chosen.append((CAPITAL_ORDER[capital], -city["population"], name, country, capital, city))
     features = []
-    for _, _, name, country, capital, city in sorted(chosen):  # the order labels are placed in
+    for _, _, _name, country, capital, city in sorted(chosen):  # the order labels are placed in
         props = {"id": f"city-{city['geonameid']}", "name": city["name"], "context_kind": "city",
                  "country_code": country, "population": city["population"], "geonameid": city["geonameid"],
                  "sources": [GEONAMES_SOURCE]}
