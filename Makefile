@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.geo-vendored
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: maps test lint data bench screenshots chromium audit clean
+.PHONY: maps test lint data bench bench-phone screenshots chromium audit clean
 
 # The assets come first: building the package (setup.py) copies them into it.
 $(STAMP): pyproject.toml | $(ASSETS)
@@ -46,6 +46,7 @@ lint: $(STAMP)
 # Re-derive the layers that come from upstream data (byte-identical output).
 data: $(STAMP)
 	$(BIN)/python scripts/derive_boundary.py layers
+	$(BIN)/python scripts/derive_context.py layers
 	$(BIN)/python scripts/derive_route.py layers
 	$(BIN)/python scripts/place_features.py layers
 
@@ -56,6 +57,10 @@ screenshots: maps chromium
 # Page weight, build and render time against geopandas' explore(), and 1k-100k events.
 bench: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python bench/run.py --out bench/results.json
+
+# Only each map's load on a phone with the CPU slowed 4x (seconds, not minutes).
+bench-phone: $(STAMP) $(ASSETS) chromium
+	$(BIN)/python bench/run.py --phone-only --out bench/results-phone.json
 
 clean:
 	rm -rf dist .dist.* $(VENV) node_modules geo/vendor

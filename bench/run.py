@@ -29,8 +29,8 @@ from geo.build import build, load_enriched, load_recipes  # noqa: E402
 from geo.compose import expected_drawn  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
-TARGETS = {"page_weight_ratio": 0.3, "build_time_ratio": 1.5, "render_ms": 300, "area_error": 0.001,
-           "point_error_m": 10.0, "build_100k_s": 15.0, "load_100k_ms": 3000.0}
+TARGETS = {"phone_load_ms": 1000.0, "page_weight_ratio": 0.3, "build_time_ratio": 1.5, "render_ms": 300,
+           "area_error": 0.001, "point_error_m": 10.0, "build_100k_s": 15.0, "load_100k_ms": 3000.0}
 
 
 def median_time(action, repeat: int) -> float:
@@ -137,7 +137,15 @@ WATCH = """(expected) => {
 }"""
 
 
-def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int) -> dict[str, dict]:
+PHONE_CPU_SLOWDOWN = 4  # a mid-range phone: Chrome DevTools' own preset
+
+
+def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int, cpu_slowdown: int = 1,
+                 viewport: tuple[int, int] = (1200, 800)) -> dict[str, dict]:
+    """Per map: median ms from navigation start until every vector layer has drawn.
+
+    `cpu_slowdown` > 1 throttles the page's CPU by that factor (CDP `Emulation.setCPUThrottlingRate`).
+    """
     from geo.browser import browser, offline_page
 
     results = {}
@@ -146,7 +154,10 @@ def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int) -
             expected = expected_drawn(recipe, enriched, at="start")
             samples, errors, drawn = [], [], []
             for _ in range(repeat):
-                page = offline_page(instance, 1200, 800)
+                page = offline_page(instance, *viewport)
+                if cpu_slowdown > 1:
+                    cdp = page.context.new_cdp_session(page)
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
                 page.add_init_script(f"({WATCH})({json.dumps(expected)})")
                 page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
                 page.wait_for_function("() => window.__drawnAt !== null", timeout=60_000)
@@ -181,6 +192,17 @@ def scrub_times(page_path: Path) -> dict:
 
 
 # --- the runs ---------------------------------------------------------------------------------
+
+def phone_load(work: Path, repeat: int) -> dict[str, dict]:
+    """Each map's load on a mid-range phone: a 390 x 844 page with the CPU slowed 4x."""
+    layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
+    enriched = load_enriched(layers_dir)
+    recipes = load_recipes(maps_dir)
+    dist = work / "phone-dist"
+    build(layers_dir, maps_dir, dist)
+    timings = render_times(dist, recipes, enriched, repeat, cpu_slowdown=PHONE_CPU_SLOWDOWN, viewport=(390, 844))
+    return {slug: {"load_ms": t["render_ms"], "errors": t["errors"]} for slug, t in timings.items()}
+
 
 def compare(work: Path, repeat: int, render_repeat: int) -> dict:
     layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
@@ -229,7 +251,14 @@ def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
     return rows
 
 
+def phone_table(phone: dict) -> list[str]:
+    lines = [f"| map | load ms, phone (390 px, CPU slowed {PHONE_CPU_SLOWDOWN}x; target < 1,000) |", "|---|---:|"]
+    return lines + [f"| {slug} | {p['load_ms']:.0f} |" for slug, p in phone.items()]
+
+
 def table(results: dict) -> str:
+    if "compare" not in results:
+        return "\n".join(phone_table(results["phone"]))
     c = results["compare"]
     lines = ["| map | page bytes | explore() bytes | ratio (target ≤ 0.3) | render ms (aim < 300) | "
              "boundary area error | max point error |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -242,6 +271,7 @@ def table(results: dict) -> str:
               f"| ratio (target ≤ 1.5) | {c['build_ratio']:.2f} |",
               f"| import `geo` (not in the build time) | {c['import_s']:.2f} |",
               f"| import geopandas, folium, matplotlib, mapclassify | {c['explore_import_s']:.2f} |"]
+    lines += [""] + phone_table(results["phone"])
     if results["scale"]:
         lines += ["", "| events | build s | timeline page bytes | offline bytes | load ms | scrub to middle ms | "
                   "scrub to end ms | drawn at end |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -258,12 +288,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median kept)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--no-render", action="store_true", help="skip the browser for the scale runs")
+    parser.add_argument("--phone-only", action="store_true",
+                        help="only each map's load on a phone with the CPU slowed 4x (a few seconds; the rest of "
+                             "the bench takes minutes); writes {targets, phone}")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         work = Path(tmp)
-        results = {"targets": TARGETS, "compare": compare(work, args.repeat, max(1, args.repeat)),
-                   "scale": scale(work, sizes, render=not args.no_render)}
+        results = {"targets": TARGETS, "phone": phone_load(work, max(1, args.repeat))}
+        if not args.phone_only:
+            results.update({"compare": compare(work, args.repeat, max(1, args.repeat)),
+                            "scale": scale(work, sizes, render=not args.no_render)})
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(table(results))

@@ -13,8 +13,10 @@ import shapely
 from folium.utilities import JsCode
 
 from geo.assets import links
+from geo.context import inset_countries, page_context
 from geo.contract import LAYER_KINDS
 from geo.elements import (
+    ContextLayer,
     HtmlControl,
     InlineScript,
     InlineStyle,
@@ -36,6 +38,7 @@ from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entrie
 from geo.timeline import add_time_control, add_timeline_layer
 
 PAKISTAN_CENTER = [30.0, 69.5]
+INSET_CENTER = [29.5, 68.0]  # Pakistan whole, with room for Iran's name west of it
 DEFAULT_PADDING = [20, 20, 20, 20]  # top, right, bottom, left
 
 
@@ -66,6 +69,9 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
     setup = MapSetup({"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label]})
     setup.add_to(m)
+    context = page_context(layers, recipe, marked_points(recipe, layers))
+    if context:
+        ContextLayer(context).add_to(m)
     add_basemaps(m, recipe.basemap)
 
     legend: list[LegendEntry] = []
@@ -87,7 +93,9 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
 
     HtmlControl(render_panel("legend.html", entries=legend), controls.legend_position).add_to(m)
     if controls.locator:
-        LocatorInset(locator_data(layers), center=PAKISTAN_CENTER, zoom=3).add_to(m)
+        countries, names = inset_countries(layers, INSET_CENTER, 3, LocatorInset.SIZE_PX)
+        LocatorInset(locator_data(layers), center=INSET_CENTER, zoom=3, countries=countries,
+                     names=names).add_to(m)
     if controls.layer_control:
         folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
     setup.options["fit"] = fit_target(view, bounds)
@@ -128,6 +136,13 @@ def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
         folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=control_label(basemap.name),
                          max_zoom=provider.get("max_zoom", 18), overlay=False, control=True,
                          show=shown_first(basemap, index)).add_to(m)
+
+
+def marked_points(recipe: Recipe, layers: Layers) -> list[tuple[float, float]]:
+    """(lon, lat) of every point the recipe's layers draw: the context leaves these places to them."""
+    return [tuple(f["geometry"]["coordinates"][:2]) for spec in recipe.layer
+            for f in select(layers[spec.source]["features"], spec, recipe.incident)
+            if f["geometry"]["type"] == "Point"]
 
 
 def select(features: list[dict], spec: Layer, incident: str | None = None) -> list[dict]:

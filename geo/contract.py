@@ -17,6 +17,10 @@ GEOMETRY_QUALITIES = ("surveyed", "schematic")
 # almost always swapped lat/lon or projected metres.  `geo validate --bbox`
 # widens it for an incident elsewhere.
 AREA_OF_INTEREST = (60.0, 23.0, 78.0, 38.0)  # west, south, east, north
+# The base map under every map (layers/context.geojson) reaches past Pakistan's
+# borders: the neighbours, the Arabian Sea coast, the region's capitals.
+CONTEXT_AREA = (57.0, 18.0, 83.0, 40.0)
+CONTEXT_KINDS = ("country", "province", "province_boundary", "city")
 
 
 # What each claimed figure counts, as a reader reads it.  A key may end in `_min` ("at least") or
@@ -86,6 +90,9 @@ class LayerKind:
     def has_incident(self) -> bool:
         """Its features belong to an incident: a recipe's `incident` filters them."""
         return "incident" in self.required
+    area: tuple[float, float, float, float] | None = None  # its own area of interest, if wider
+    optional_file: bool = False  # a layers directory may go without it
+    exported: bool = True  # in geojson/, the GeoPackage, the KML
 
 
 COMMON_REQUIRED = {"id": "slug", "name": "text", "sources": "sources"}
@@ -119,6 +126,16 @@ LAYER_KINDS: dict[str, LayerKind] = {
             {**INCIDENT, "time": "time", "time_precision": "time_precision", "claimed_by": "text"},
             {"figures": "figures", "time_basis": "text"},
             per_incident=True,
+        ),
+        # The base map drawn under every map where no tiles load: countries, Pakistan's provinces,
+        # cities (scripts/derive_context.py).  Background, not story data: not exported.
+        LayerKind(
+            "context",
+            ("Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point"),
+            {"context_kind": "context_kind"},
+            {"label_at": "label_anchors", "population": "non_negative_number", "geonameid": "positive_number",
+             "country_code": "text", "capital": "text", "iso_a3": "text", "subject": "bool"},
+            area=CONTEXT_AREA, optional_file=True, exported=False,
         ),
     )
 }

@@ -98,20 +98,44 @@ class HtmlControl(MacroElement):
 class LocatorInset(JSCSSMixin, MacroElement):
     """A locator inset drawn from vector data, so it works offline.
 
-    Uses the leaflet-minimap control with a GeoJSON layer (the provinces)
-    instead of tiles, at a fixed zoom that shows the whole country.
+    Uses the leaflet-minimap control with GeoJSON layers instead of tiles, at a
+    fixed zoom that shows the whole country: the neighbouring countries with
+    their names (from the context layer), then Pakistan's provinces with
+    Balochistan highlighted.
+
+    Parameters
+    ----------
+    data : dict
+        The provinces, `KEY.highlight` 1 on the one to highlight.
+    center, zoom : the inset's fixed view.
+    countries : list of GeoJSON geometries of the neighbours (may be empty).
+    names : list of {"name", "at": [lat, lon]}: the neighbours' names and where they go.
+
+    Example
+    -------
+    >>> LocatorInset(locator_data(layers), center=[30.0, 69.5], zoom=3, countries=[], names=[]).add_to(m)
     """
 
+    SIZE_PX = 130
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             var highlight = {{ this.highlight_key|tojson }};
-            var outline = L.geoJSON({{ this.data|tojson }}, {style: function (f) {
+            var countries = L.geoJSON({{ this.countries_json }}, {interactive: false,
+                style: {color: "#8c8c8c", weight: 0.5, fillColor: "#ebe8e1", fillOpacity: 1}});
+            var outline = L.geoJSON({{ this.data|tojson }}, {interactive: false, style: function (f) {
                 return f.properties[highlight] ? {color: "#333", weight: 1, fillColor: "#E69F00", fillOpacity: 0.7}
-                                      : {color: "#777", weight: 0.5, fillColor: "#ddd", fillOpacity: 1};
+                                      : {color: "#777", weight: 0.5, fillColor: "#fbfaf6", fillOpacity: 1};
             }});
-            new L.Control.MiniMap(outline, {position: "bottomleft", zoomLevelFixed: {{ this.zoom }},
-                width: 130, height: 130, toggleDisplay: true, centerFixed: {{ this.center|tojson }},
+            var names = {{ this.names_json }}.map(function (n) {
+                var label = document.createElement("span");
+                label.textContent = n.name;
+                return L.tooltip({permanent: true, direction: "center", interactive: false, opacity: 1,
+                                  className: "geo-inset-label"}).setLatLng(n.at).setContent(label);
+            });
+            new L.Control.MiniMap(L.layerGroup([countries, outline].concat(names)), {position: "bottomleft",
+                zoomLevelFixed: {{ this.zoom }}, width: {{ this.SIZE_PX }}, height: {{ this.SIZE_PX }},
+                toggleDisplay: true, centerFixed: {{ this.center|tojson }},
                 aimingRectOptions: {color: "#D55E00", weight: 2, fill: false}, strings: {hideText: "Hide locator",
                 showText: "Show locator"}}).addTo({{ this._parent.get_name() }});
         })();
@@ -120,13 +144,35 @@ class LocatorInset(JSCSSMixin, MacroElement):
     default_js = links("js", "leaflet_minimap_js")
     default_css = links("css", "leaflet_minimap_css")
 
-    def __init__(self, data: dict, center: list[float], zoom: int = 3):
+    def __init__(self, data: dict, center: list[float], zoom: int = 3, countries: list[dict] | None = None,
+                 names: list[dict] | None = None):
         super().__init__()
         self._name = "LocatorInset"
         self.data = data
         self.highlight_key = KEY.highlight
         self.center = center
         self.zoom = zoom
+        self.countries_json = script_json({"type": "GeometryCollection", "geometries": countries or []})
+        self.names_json = script_json(names or [])
+
+
+class ContextLayer(MacroElement):
+    """The base map from layers/context.geojson (see geo.context), drawn by `GeoMap.context`.
+
+    Added right after `MapSetup`, before the tile layers, so that the page notices when tiles load.
+    Every name reaches the page as JSON text and the browser sets it with `textContent`.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        GeoMap.context({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "ContextLayer"
+        self.data_json = script_json(data)
 
 
 class PktTimelineSlider(TimelineSlider):

@@ -33,6 +33,8 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
     for name in kinds:
         kind = LAYER_KINDS[name]
         paths = layer_files(directory, kind)
+        if kind.optional_file and not any(path.exists() for path in paths):
+            continue
         if not paths:
             problems.append(Problem(str(directory / name), f"no {name} files: put each incident's {name} in "
                                                           f"{directory / name}/<incident>.geojson"))

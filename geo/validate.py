@@ -21,6 +21,7 @@ from geo.contract import (
     AREA_OF_INTEREST,
     COMMON_OPTIONAL,
     COMMON_REQUIRED,
+    CONTEXT_KINDS,
     GEOMETRY_QUALITIES,
     LAYER_KINDS,
     TIME_PRECISIONS,
@@ -56,6 +57,9 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
         data = orjson.loads(raw)  # several times faster than json on a year of events
     except json.JSONDecodeError as exc:  # orjson's error is a json.JSONDecodeError
         return None, [Problem(path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    if kind.area:  # a base map reaches past the story's area
+        bbox = (min(bbox[0], kind.area[0]), min(bbox[1], kind.area[1]), max(bbox[2], kind.area[2]),
+                max(bbox[3], kind.area[3]))
     problems = list(check_collection(path, data, kind, bbox))
     if kind.per_incident and not errors_only(problems):
         problems += list(check_incident_file(path, data))
@@ -378,6 +382,15 @@ def _figures(value: Any) -> str | None:
     return None
 
 
+def _label_anchors(value: Any) -> str | None:
+    """Where an area's name may go: a list of [lon, lat] positions, the preferred first."""
+    if not isinstance(value, list) or not value or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool)
+                                                        and math.isfinite(c) for c in p) for p in value):
+        return f"must be a non-empty list of [lon, lat] positions, got {str(value)[:60]!r}"
+    return None
+
+
 _VALUE_CHECKS = {
     "slug": _slug,
     "text": _text,
@@ -389,4 +402,7 @@ _VALUE_CHECKS = {
     "figures": _figures,
     "positive_number": lambda v: _number(v, 0, inclusive=False),
     "non_negative_number": lambda v: _number(v, 0, inclusive=True),
+    "context_kind": _choice(CONTEXT_KINDS),
+    "label_anchors": lambda v: _label_anchors(v),
+    "bool": lambda v: None if isinstance(v, bool) else f"must be true or false, got {v!r}",
 }

@@ -25,3 +25,5 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
     (row,) = results["scale"]
     assert row["events"] == 200 and row["load_errors"] == [] and row["end_drawn"] > 0
     assert "| map | page bytes |" in result.stdout
+    phone = results["phone"]
+    assert set(phone) == set(pages) and all(p["load_ms"] > 0 and p["errors"] == [] for p in phone.values())

@@ -74,3 +74,21 @@ def test_make_data_rederives_route_and_places_identically(scratch_layers):
         for path in layer_files(LAYERS, LAYER_KINDS[name]):
             relative = path.relative_to(LAYERS)
             assert (scratch_layers / relative).read_bytes() == path.read_bytes(), relative
+
+
+def test_make_data_rederives_the_context_identically(tmp_path):
+    (tmp_path / "provinces.geojson").write_bytes((LAYERS / "provinces.geojson").read_bytes())
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_context.py"), str(tmp_path)], check=True,
+                   capture_output=True)
+    assert (tmp_path / "context.geojson").read_bytes() == (LAYERS / "context.geojson").read_bytes()
+
+
+def test_context_names_the_neighbours_and_every_feature_is_sourced():
+    features = read_layer("context")["features"]
+    countries = {f["properties"]["name"] for f in features if f["properties"]["context_kind"] == "country"}
+    assert {"Pakistan", "Afghanistan", "Iran", "India", "China"} <= countries
+    cities = {f["properties"]["name"]: f for f in features if f["properties"]["context_kind"] == "city"}
+    assert {"Quetta", "Karachi", "Kabul", "Islamabad"} <= set(cities)
+    assert all(f["properties"]["sources"] and f["properties"]["id"] for f in features)
+    pakistan = next(shape(f["geometry"]) for f in features if f["properties"].get("iso_a3") == "PAK")
+    assert pakistan.buffer(0.05).contains(Point(cities["Quetta"]["geometry"]["coordinates"]))

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
+from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
 from geo.layers import Layers
 
@@ -28,10 +29,14 @@ def rfc7946_geometry(geometry: dict) -> dict:
 
 
 def rfc7946_layers(layers: Layers) -> Layers:
-    """The layers with RFC 7946 geometries: computed once, shared by every writer."""
+    """The layers with RFC 7946 geometries: computed once, shared by every writer.
+
+    Base-map layers (`LayerKind.exported` false: the context under the maps) are left out.
+    """
     return {kind: {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": f["properties"], "geometry": rfc7946_geometry(f["geometry"])}
-        for f in collection["features"]]} for kind, collection in layers.items()}
+        for f in collection["features"]]} for kind, collection in layers.items()
+        if kind not in LAYER_KINDS or LAYER_KINDS[kind].exported}
 
 
 def write_geojson(layers: Layers, path: Path) -> list[Path]:

