@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.geo-vendored
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: maps test lint data bench bench-phone screenshots chromium audit clean
+.PHONY: maps test check lint data bench bench-phone screenshots chromium audit clean
 
 # The assets come first: building the package (setup.py) copies them into it.
 $(STAMP): pyproject.toml | $(ASSETS)
@@ -39,6 +39,10 @@ maps: $(STAMP) $(ASSETS) chromium
 
 test: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python -m pytest
+
+# Layers and recipes together, without building (what `geo build` checks first).
+check: $(STAMP)
+	$(BIN)/geo check --layers layers --maps maps
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check geo scripts tests

@@ -27,6 +27,7 @@ import minify_html
 
 from geo import describe, timefmt
 from geo.chainage import Route
+from geo.check import check_all
 from geo.compose import compose, shown_first
 from geo.embed import embed_snippet
 from geo.errors import GeoError
@@ -267,6 +268,7 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Pat
     forget_shapes()
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
+    check_all(enriched, recipes, layers_dir)  # what `geo check` finds stops the build before it starts
     with atomic_directory(Path(out)) as staging:
         # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())

@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--layers", help="comma-separated layer names (default: all)")
     exp.add_argument("--layers-dir", default="layers", help="directory of layer GeoJSON files (default: layers)")
 
+    check = command("check", "Check the layers and the recipes together without building: fields, filters, ids, "
+                             "places and figures that do not exist.", "geo check --layers layers --maps maps")
+    check.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
+    check.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
+
     chain = command("chainage", "Km from Quetta along the route for a point, with the stations either side.",
                     "geo chainage 67.62 29.64 --json")
     chain.add_argument("lon", type=float, help="longitude, WGS84 decimal degrees")
@@ -89,6 +94,17 @@ def _run_export(args) -> int:
     kinds = [k.strip() for k in args.layers.split(",")] if args.layers else None
     for path in export(enriched, args.format, args.out, kinds):
         print(path)
+    return EXIT_OK
+
+
+def _run_check(args) -> int:
+    from geo.build import load_enriched, load_recipes
+    from geo.check import check_all
+
+    layers, recipes = load_enriched(args.layers), load_recipes(args.maps)
+    for finding in check_all(layers, recipes, args.layers):
+        print(finding, file=sys.stderr)
+    print(f"{args.layers} and {args.maps}: ok ({len(recipes)} maps)")
     return EXIT_OK
 
 
@@ -129,8 +145,8 @@ def describe_chainage(where) -> str:
             f"{station(where.next_station, where.next_station_km)}, {where.offset_m:,.0f} m from the line")
 
 
-RUNNERS = {"build": _run_build, "validate": _run_validate, "chainage": _run_chainage, "png": _run_png,
-           "export": _run_export}
+RUNNERS = {"build": _run_build, "check": _run_check, "validate": _run_validate, "chainage": _run_chainage,
+           "png": _run_png, "export": _run_export}
 
 
 def main(argv: list[str] | None = None) -> int:
