@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from derived import refuse_hand_edits, whole_feature, with_record  # scripts/ is on the path when run
 from pyproj import Geod
 
 ROUTE_TABLE = Path(__file__).parent / "data" / "route.toml"
@@ -206,8 +207,10 @@ def _unique(items: list[dict]) -> list[dict]:
 
 
 def write_collection(path: Path, features: list[dict]) -> None:
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)
-    path.write_text(text + "\n", encoding="utf-8")
+    refuse_hand_edits(path, whole_feature, "stations and the railway are derived from scripts/data/route.toml: "
+                                           "edit the station there")
+    collection = with_record({"type": "FeatureCollection", "features": features}, whole_feature)
+    path.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main(layers_dir: str = "layers") -> None:

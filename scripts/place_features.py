@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from derived import refuse_hand_edits, with_record  # noqa: E402  (scripts/ is on the path when run)
+
 from geo.chainage import Route  # noqa: E402
 from geo.contract import LAYER_KINDS, layer_files  # noqa: E402
 
@@ -39,8 +41,34 @@ def read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write(path: Path, collection: dict) -> None:
-    path.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def write(path: Path, collection: dict, values_of, belongs: str) -> None:
+    """Write a file whose derived values are recorded, after checking none was edited by hand."""
+    refuse_hand_edits(path, values_of, belongs)
+    text = json.dumps(with_record(collection, values_of), ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def placed_values(feature: dict):
+    """What placing derives: the position and its accuracy, for features that name a `place`."""
+    props = feature["properties"]
+    return {"geometry": feature["geometry"], "accuracy": props.get("position_accuracy_m")} if "place" in props \
+        else None
+
+
+def tunnel_values(feature: dict):
+    """What measuring derives for a tunnel: its km, their basis and uncertainty, a stretch's line."""
+    props = feature["properties"]
+    derived = {k: props.get(k) for k in ("km_from_quetta", "km_from_quetta_start", "km_from_quetta_end",
+                                         "km_uncertainty", "km_from_quetta_basis")}
+    if feature["geometry"]["type"] != "Point":
+        derived.update(geometry=feature["geometry"], accuracy=props.get("position_accuracy_m"))
+    return derived
+
+
+PLACED_BELONGS = ("a placed feature's position comes from its `place`; to change it, change `place` (or drop "
+                  "`place` and give your own coordinates), and put a wider uncertainty in `place_spread_m`")
+TUNNEL_BELONGS = ("a tunnel's km, and a stretch's line and accuracy, come from its stations (between_stations, "
+                  "near_station) and scripts/data/route.toml")
 
 
 def measure_tunnels(tunnels: dict, route: Route, stations: dict[str, dict]) -> None:
@@ -99,12 +127,7 @@ def draw_stretch_tunnel(feature: dict, route: Route, stations: dict[str, dict]) 
     props = feature["properties"]
     ends = [stations[i]["properties"] for i in props["between_stations"]]
     (near_km, far_km) = sorted(s["km_from_quetta"] for s in ends)
-    line = route.line
-    lons, lats = zip(*[c[:2] for c in line.coords])
-    kms, _ = route.locate_many(lons, lats)
-    inside = [(round(lon, 6), round(lat, 6)) for lon, lat, km in zip(lons, lats, kms) if near_km < km < far_km]
-    coords = [route.point_at(near_km), *inside, route.point_at(far_km)]
-    feature["geometry"] = {"type": "LineString", "coordinates": [list(c) for c in coords]}
+    feature["geometry"] = stretch(route, near_km, far_km)
     props["km_from_quetta_start"] = near_km
     props["km_from_quetta_end"] = far_km
     props["position_accuracy_m"] = max(s["position_accuracy_m"] for s in ends)
@@ -133,21 +156,21 @@ def main(layers_dir: str = "layers") -> None:
     stations, tunnels = read(layers / "stations.geojson"), read(layers / "tunnels.geojson")
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
     measure_tunnels(tunnels, route, {f["properties"]["id"]: f for f in stations["features"]})
-    write(layers / "tunnels.geojson", tunnels)
+    write(layers / "tunnels.geojson", tunnels, tunnel_values, TUNNEL_BELONGS)
 
     # Only points can be places: a tunnel drawn as a stretch of line is not a position.
     places = {f["properties"]["id"]: f for f in stations["features"] + tunnels["features"]
               if f["geometry"]["type"] == "Point"}
     staging = read(layers / "staging.geojson")
     place(staging, places, layers / "staging.geojson")
-    write(layers / "staging.geojson", staging)
+    write(layers / "staging.geojson", staging, placed_values, PLACED_BELONGS)
 
     places.update({f["properties"]["id"]: f for f in staging["features"]})
     placed = 0
     for path in layer_files(layers, LAYER_KINDS["events"]):  # one file per incident
         events = read(path)
         place(events, places, path)
-        write(path, events)
+        write(path, events, placed_values, PLACED_BELONGS)
         placed += len(events["features"])
     print(f"{layers}: placed {len(staging['features'])} staging points and {placed} events")
 

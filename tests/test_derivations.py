@@ -1,5 +1,6 @@
 """Derived layers: Balochistan from Natural Earth 10m, and `make data` reproducing every derived file."""
 
+import json
 import subprocess
 import sys
 
@@ -92,3 +93,18 @@ def test_context_names_the_neighbours_and_every_feature_is_sourced():
     assert all(f["properties"]["sources"] and f["properties"]["id"] for f in features)
     pakistan = next(shape(f["geometry"]) for f in features if f["properties"].get("iso_a3") == "PAK")
     assert pakistan.buffer(0.05).contains(Point(cities["Quetta"]["geometry"]["coordinates"]))
+
+
+@pytest.mark.parametrize("kind, script, feature", [("staging", "place_features.py", 0),
+                                                   ("stations", "derive_route.py", 5)])
+def test_make_data_refuses_to_overwrite_a_hand_edit(scratch_layers, kind, script, feature):
+    """A derived value edited by hand (here a position accuracy) stops `make data`, which says where the edit
+    belongs, and the file keeps the edit."""
+    path = scratch_layers / f"{kind}.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    collection["features"][feature]["properties"]["position_accuracy_m"] = 123
+    path.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), str(scratch_layers)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "edited by hand" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(path.read_text(encoding="utf-8"))["features"][feature]["properties"]["position_accuracy_m"] == 123
