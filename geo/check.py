@@ -55,8 +55,10 @@ def check_all(layers: Layers, recipes: list[Recipe], layers_dir: str | Path) -> 
 
 
 def check_places(layers: Layers, layers_dir: Path) -> list[Finding]:
-    """Every `place` names a station, tunnel or staging point."""
-    places = {f["properties"]["id"] for kind in PLACE_KINDS for f in layers.get(kind, {"features": []})["features"]}
+    """Every `place` names a station, tunnel or staging point drawn as a point (a tunnel drawn as a stretch
+    of line is somewhere along it: not a position)."""
+    places = {f["properties"]["id"] for kind in PLACE_KINDS for f in layers.get(kind, {"features": []})["features"]
+              if f["geometry"]["type"] == "Point"}
     findings = []
     for kind in ("staging", "events"):
         files = {path.stem: path for path in layer_files(layers_dir, LAYER_KINDS[kind])}
@@ -66,7 +68,7 @@ def check_places(layers: Layers, layers_dir: Path) -> list[Finding]:
                 path = files.get(props.get("incident"), files.get(kind, layers_dir / f"{kind}.geojson"))
                 findings.append(Finding(f"{path}: feature {props['id']!r}",
                                         f"place {props['place']!r} is not the id of a station, tunnel or staging "
-                                        "point (docs/EDITING.md lists the place ids)"))
+                                        "point drawn as a point (docs/EDITING.md lists the place ids)"))
     return findings
 
 

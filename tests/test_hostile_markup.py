@@ -39,7 +39,7 @@ from tests.hostile import (
 
 # Strings the data contract gives a meaning (slugs, times, enumerations, references): not free text.
 PROTECTED = {"id", "time", "time_precision", "geometry_quality", "jaffar_express_stop", "from_station",
-             "to_station", "place", "between_stations", "via", "date",
+             "to_station", "place", "between_stations", "via", "date", "near_station", "incident",
              "name_ur"}  # Urdu script only: the validator refuses Latin text there
 BASE_LAYERS = read_layers()
 BASE_RECIPES = read_recipes()
