@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from geo.browser import browser
+from geo.browser import browser, offline_page
 from geo.build import article_files, load_enriched, load_recipes
 from geo.cli import main
 from geo.embed import FRAME_HEIGHT, checked_base_url
@@ -141,6 +141,19 @@ def test_map_replaces_the_picture_once_drawn_and_the_frame_follows_its_height(ch
     # On a desktop in a frame, the wheel scrolls the article; ctrl + wheel zooms (leaflet-gesture-handling).
     assert frame.evaluate("() => GeoMap.registry.map.gestureHandling.enabled()")
     assert page.errors == [] and not any("gesture" in e for e in page.errors)
+    page.context.close()
+
+
+def test_a_preview_from_file_beside_the_offline_map_shows_the_map(chromium, site):
+    """An editor opening the snippet from disk: file:// pages message with origin "null"; the frame still counts."""
+    root, port = site
+    served = f"http://localhost:{port}/dist/"
+    html = article(site, "preview", lambda s: s.replace(f"{served}{MAP}.html", f"../dist/offline/{MAP}.html")
+                   .replace(served, "../dist/"))
+    page = offline_page(chromium)
+    page.goto((root / "article" / Path(html).name).as_uri())
+    wait_until_revealed(page)
+    assert not shown(page)["picture"] and page.errors == []
     page.context.close()
 
 
