@@ -29,7 +29,7 @@ from geo import describe, timefmt
 from geo.chainage import Route
 from geo.check import check_all
 from geo.compose import compose, shown_first
-from geo.embed import embed_snippet
+from geo.embed import checked_base_url, embed_snippet
 from geo.errors import GeoError
 from geo.export import export_all
 from geo.layers import Layers, load_layers
@@ -222,14 +222,16 @@ def credits(recipe: Recipe, with_tiles: bool = True) -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def article_files(recipes: list[Recipe], layers: Layers) -> dict[str, str]:
-    """{relative path: text} of the embeds and the screen-reader descriptions."""
+def article_files(recipes: list[Recipe], layers: Layers, base_url: str | None = None) -> dict[str, str]:
+    """{relative path: text} of the embeds and the screen-reader descriptions.
+
+    The embeds link to the maps and PNGs under `base_url` (checked by `checked_base_url`), else relatively."""
     files = {}
     for recipe in recipes:
         slug = recipe.slug
         text = describe.description(recipe, layers)
         files[f"embed/{slug}.html"] = embed_snippet(recipe, describe.alt_text(recipe, layers), text,
-                                                    credits(recipe))
+                                                    credits(recipe), base_url)
         files[f"embed/{slug}.txt"] = text + "\n"
     return files
 
@@ -251,20 +253,24 @@ def minify(html: str) -> str:
     return SCRIPT_ELEMENT.sub(lambda m: m[1] + SCRIPT_LOOKALIKE.sub("\\\\x3C", m[2]) + m[3], html)
 
 
-def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist") -> Path:
-    """Validate every layer and recipe, then write maps, exports and embeds into `out`."""
+def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist",
+          base_url: str | None = None) -> Path:
+    """Validate every layer and recipe, then write maps, exports and embeds into `out`.
+
+    `base_url`: where `out` will be served; the embeds then link there with absolute URLs."""
+    base = checked_base_url(base_url) if base_url is not None else None  # a bad URL stops before any work
     # The build makes millions of small dicts and frees them all at the end: the
     # cycle collector would scan them again and again for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(layers_dir, maps_dir, out)
+        return _build(layers_dir, maps_dir, out, base)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Path:
+def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_url: str | None) -> Path:
     forget_shapes()
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
@@ -274,7 +280,7 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path) -> Pat
         size = sum(len(c["features"]) for c in enriched.values())
         exports = run_exports(export_all, enriched, staging, in_worker=size > BACKGROUND_ABOVE)
         pages = render_maps(recipes, enriched)
-        texts = article_files(recipes, enriched)
+        texts = article_files(recipes, enriched, base_url)
         for name, text in {**pages, **texts}.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")

@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
     build.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
     build.add_argument("--out", default="dist", help="output directory (default: dist)")
+    build.add_argument("--base-url", metavar="URL", help="where the output directory will be served, such as "
+                       "https://example.org/maps/: the embeds then link there with absolute URLs "
+                       "(default: relative links)")
 
     validate = command("validate", "Check layer files against the data contract; the kind comes from the file name.",
                        "geo validate layers/*.geojson")
@@ -73,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 def _run_build(args) -> int:
     from geo.build import build
 
-    out = build(args.layers, args.maps, args.out)
+    out = build(args.layers, args.maps, args.out, base_url=args.base_url)
     print(f"built {out}")
     return EXIT_OK
 

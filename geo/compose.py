@@ -49,8 +49,9 @@ class LeanMap(folium.Map):
     awesome-markers for marker icons; these maps draw vector markers only.
     """
 
-    default_js = links("js", "leaflet")
-    default_css = links("css", "leaflet_css")
+    # Gesture handling is loaded on every page but enabled only inside an article's frame (geomap.js, frameMap).
+    default_js = links("js", "leaflet", "gesture_handling_js")
+    default_css = links("css", "leaflet_css", "gesture_handling_css")
 
 
 def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
@@ -67,7 +68,8 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     InlineScript(static_text("geomap.js")).add_to(m)
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
-    setup = MapSetup({"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label]})
+    setup = MapSetup({"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label],
+                      "map": recipe.slug})  # the name it gives an article's embed (geomap.js, frameMap)
     setup.add_to(m)
     context = page_context(layers, recipe, marked_points(recipe, layers))
     if context:

@@ -128,7 +128,7 @@ def test_embeds_name_the_attack_site_and_date(dist):
         snippet = (dist / "embed" / f"{name}.html").read_text(encoding="utf-8")
         alt = snippet.split('alt="', 1)[1].split('"', 1)[0]
         assert "Tunnel No. 8" in alt and "11 March 2025" in alt and "km from Quetta" in alt
-        assert f'src="../{name}.html"' in snippet and "<noscript><img" in snippet
+        assert f'src="../{name}.html"' in snippet and f'<img src="../png/{name}.png"' in snippet
         assert f"../png/{name}.png" in snippet and "Open the full map" in snippet
         assert (dist / "embed" / f"{name}.txt").read_text(encoding="utf-8").startswith("Map: ")
 

@@ -360,6 +360,7 @@
                              order: registry.labels.length, fixed: true });
     });
     addResetControl(map);
+    if (FRAMED) frameMap(map, options.map);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && current) { event.preventDefault(); closeCurrent(true); }
     });
@@ -661,6 +662,58 @@
     }
     openFeature(layer, null, from);
     return true;
+  }
+
+  /* ---- inside an article's frame: the other half of geo/templates/embed.html ------------------- */
+
+  var FRAMED = window.self !== window.top;
+  var EMBED_MESSAGE = "geo-map";  // the type the embed's script listens for (geo/embed.py)
+  var HEIGHT_EVERY_MS = 150;  // at most one height message this often while the frame is resized
+  var GESTURE_TEXT = { touch: "Use two fingers to move the map", scroll: "Use ctrl + scroll to zoom the map",
+                       scrollMac: "Use \u2318 + scroll to zoom the map" };  // the page's language, not the reader's
+  var failed = false;  // a script error or a rejected promise: the article keeps showing the picture
+
+  if (FRAMED) {
+    // Before the body is laid out: the page is as tall as its content (geomap.css, .geo-framed).
+    document.documentElement.classList.add("geo-framed");
+    window.addEventListener("error", function () { failed = true; });
+    window.addEventListener("unhandledrejection", function () { failed = true; });
+  }
+
+  /* No scroll trap in an article: one finger and the plain wheel scroll the article, two fingers and ctrl + wheel
+     move the map (leaflet-gesture-handling).  Once everything has drawn, the article is told, and told again
+     whenever the page's height changes. */
+  function frameMap(map, name) {
+    map.options.gestureHandlingOptions = { text: GESTURE_TEXT, duration: 1000 };
+    map.gestureHandling.enable();
+    window.addEventListener("load", function () {
+      Promise.all([registry.ready, page.ready]).then(function () {
+        // A timeout, not an animation frame: a hidden frame of another origin gets no frames until it is shown.
+        window.setTimeout(function () {
+          if (failed) return;
+          tellHost(name);
+          followHeight(name);
+        }, 0);
+      }, function () { failed = true; });
+    });
+  }
+
+  function contentHeight() { return Math.ceil(document.body.getBoundingClientRect().height); }
+
+  function tellHost(name) {
+    // Any origin may read it (the article's is unknown here): it says only that this map drew, and its height.
+    window.parent.postMessage({ type: EMBED_MESSAGE, map: name, drawn: true, height: contentHeight() }, "*");
+  }
+
+  function followHeight(name) {
+    var last = contentHeight(), timer = null;
+    function check() {
+      timer = null;
+      if (contentHeight() !== last) { last = contentHeight(); tellHost(name); }
+    }
+    function soon() { if (timer === null) timer = window.setTimeout(check, HEIGHT_EVERY_MS); }
+    window.addEventListener("resize", soon);
+    if (window.ResizeObserver) new ResizeObserver(soon).observe(document.body, { box: "border-box" });
   }
 
   /* On a phone the legend starts folded, leaving the map visible; it opens with a tap or the keyboard. */
