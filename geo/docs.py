@@ -269,7 +269,7 @@ def section_time_precisions() -> str:
 
 
 VALUE_WORDS = {
-    "slug": "lower-case letters, digits and hyphens (`jacobabad-blast-1`)",
+    "slug": "lower-case letters, digits and hyphens (`jaffar-express-2025-06-18`)",
     "text": "non-empty text",
     "urdu_text": "text in Urdu script",
     "sources": "list of `{outlet, date, url}`",

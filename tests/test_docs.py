@@ -51,3 +51,19 @@ def test_the_guide_cites_no_brief():
     for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "geo").rglob("*.py"),
                  ROOT / "layers/SOURCES.md"]:
         assert "DESIGN.md" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("heading, kind", [("## Event template", "events"), ("## Staging-point template", "staging")])
+def test_the_templates_are_valid_features(tmp_path, heading, kind):
+    import json
+    import re
+
+    from geo.validate import errors_only, validate_file
+
+    guide = (ROOT / "docs/EDITING.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", guide[guide.index(heading):], re.DOTALL)[1]
+    feature = json.loads(block)
+    path = tmp_path / (f"events/{feature['properties']['incident']}.geojson" if kind == "events" else "staging.geojson")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    assert not errors_only(validate_file(path)[1])
