@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := node_modules/.geo-vendored
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: maps test check lint data bench bench-phone screenshots chromium audit clean
+.PHONY: maps test check docs lint data bench bench-phone screenshots chromium audit clean
 
 # The assets come first: building the package (setup.py) copies them into it.
 $(STAMP): pyproject.toml | $(ASSETS)
@@ -43,6 +43,10 @@ test: $(STAMP) $(ASSETS) chromium
 # Layers and recipes together, without building (what `geo build` checks first).
 check: $(STAMP)
 	$(BIN)/geo check --layers layers --maps maps
+
+# The generated tables of docs/EDITING.md and docs/architecture.md, from the code (geo/docs.py).
+docs: $(STAMP)
+	$(BIN)/python -m geo.docs
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check geo scripts tests

@@ -1,6 +1,6 @@
 """Route chainage: kilometres from Quetta along the Jaffar Express route.
 
-The route is a calibrated line (DESIGN.md "Chainage"): the published km posts
+The route is a calibrated line (docs/architecture.md "Chainage"): the published km posts
 of the stations give the measure, the geometry only locates it.  A point is
 projected onto the line; its geodesic distance along the line is then scaled
 between the two km posts either side, so a station always comes back at its

@@ -1,4 +1,4 @@
-"""The data contract of DESIGN.md "Layers", as data.
+"""The data contract (docs/architecture.md, "The layer-kind registry"), as data.
 
 Each layer kind says which geometry types it accepts and which properties
 every feature must carry.  `geo.validate` reads this table; nothing else

@@ -53,7 +53,7 @@ def assert_refused(result, *fragments):
 
 def test_accepts_every_file_in_layers():
     files = sorted(str(p) for p in [*LAYERS.glob("*.geojson"), *LAYERS.glob("events/*.geojson")])
-    assert len(files) >= 8  # the six of DESIGN.md (events: one file per incident), provinces, the context
+    assert len(files) >= 8  # the six of docs/architecture.md (events: one file per incident), provinces, the context
     result = subprocess.run([sys.executable, "-m", "geo.cli", "validate", *files], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

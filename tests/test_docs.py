@@ -1,0 +1,69 @@
+"""The guides' generated sections match the code (`make docs` rewrites them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo import docs
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = docs.sections(ROOT)
+
+
+@pytest.mark.parametrize("relative", sorted(GENERATED))
+def test_generated_sections_are_current(relative):
+    text = (ROOT / relative).read_text(encoding="utf-8")
+    assert docs.render(text, GENERATED[relative], relative) == text, \
+        f"{relative} is out of date with the code: run `make docs` (python -m geo.docs) and commit the result"
+
+
+def test_the_guide_lists_every_recipe_key():
+    guide = (ROOT / "docs/EDITING.md").read_text(encoding="utf-8")
+    for heading, prefix, model in docs.recipe_tables():
+        assert f"#### {heading}\n" in guide, heading
+        for name, info in model.model_fields.items():
+            if not info.exclude:
+                assert f"| `{info.alias or name}` |" in guide, f"{prefix}.{name}"
+    assert len(docs.recipe_keys()) > 50
+
+
+def test_every_module_is_in_the_architecture():
+    page = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    modules = [*(ROOT / "geo").glob("*.py"), *(ROOT / "geo/export").glob("*.py"), *(ROOT / "scripts").glob("*.py")]
+    missing = [str(m.relative_to(ROOT)) for m in modules if f"`{m.name}`" not in page]
+    assert not missing, f"docs/architecture.md does not say what these do: {missing}"
+
+
+def test_render_refuses_a_missing_marker():
+    with pytest.raises(KeyError, match="figures"):
+        docs.render("no markers here\n", {"figures": "x"})
+
+
+def test_render_replaces_only_the_marked_section():
+    text = "before\n<!-- generated: figures -->\nold\n<!-- end -->\nafter\n"
+    expected = "before\n<!-- generated: figures -->\n\nnew\n\n<!-- end -->\nafter\n"
+    assert docs.render(text, {"figures": "new\n"}) == expected
+
+
+def test_the_guide_cites_no_brief():
+    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "geo").rglob("*.py"),
+                 ROOT / "layers/SOURCES.md"]:
+        assert "DESIGN.md" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("heading, kind", [("## Event template", "events"), ("## Staging-point template", "staging")])
+def test_the_templates_are_valid_features(tmp_path, heading, kind):
+    import json
+    import re
+
+    from geo.validate import errors_only, validate_file
+
+    guide = (ROOT / "docs/EDITING.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", guide[guide.index(heading):], re.DOTALL)[1]
+    feature = json.loads(block)
+    path = tmp_path / (f"events/{feature['properties']['incident']}.geojson" if kind == "events" else "staging.geojson")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    assert not errors_only(validate_file(path)[1])
