@@ -86,10 +86,10 @@ class Route:
 
     def _calibrate(self, stations: list[dict], path: str) -> list[KmPost]:
         posts, problems = [], []
-        for index, feature in enumerate(stations):
+        alongs, offsets, _, _ = self._project([f["geometry"]["coordinates"][0] for f in stations],
+                                              [f["geometry"]["coordinates"][1] for f in stations])
+        for index, (feature, along, offset) in enumerate(zip(stations, alongs.tolist(), offsets.tolist())):
             props = feature["properties"]
-            lon, lat = feature["geometry"]["coordinates"][:2]
-            along, offset, _ = self._project(lon, lat)
             if offset > STATION_ON_LINE_TOLERANCE_M:
                 problems.append(Problem(path, f"station is {offset:,.0f} m from the railway line "
                                         f"(at most {STATION_ON_LINE_TOLERANCE_M:.0f} m allowed)", index, props["id"]))
@@ -129,35 +129,32 @@ class Route:
         geodesic = np.concatenate([[0.0], np.cumsum(seg)])
         return planar, geodesic
 
-    def _project(self, lon: float, lat: float) -> tuple[float, float, tuple[float, float]]:
-        """(geodesic metres along, geodesic offset metres, (lon, lat) on the line)."""
-        x, y = self._to_plane.transform(lon, lat)
-        d = self._plane_line.project(Point(x, y))
+    def _project(self, lons, lats) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(geodesic metres along, geodesic offset metres, lon and lat on the line) for each point.
+
+        The nearest point on the line is found in the plane; the distance along it is then the
+        geodesic one, interpolated within the segment it falls on.
+        """
+        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        xs, ys = self._to_plane.transform(lons, lats)
+        along_plane = shapely.line_locate_point(self._plane_line, shapely.points(xs, ys))
         planar, geodesic = self._cumulative
-        i = min(max(bisect.bisect_right(planar, d) - 1, 0), len(planar) - 2)
-        span = planar[i + 1] - planar[i]
-        fraction = (d - planar[i]) / span if span else 0.0
-        along = geodesic[i] + fraction * (geodesic[i + 1] - geodesic[i])
-        on_x, on_y = self._plane_line.interpolate(d).coords[0]
-        on_lon, on_lat = self._from_plane.transform(on_x, on_y)
-        _, _, offset = GEOD.inv(lon, lat, on_lon, on_lat)
-        return float(along), float(offset), (float(on_lon), float(on_lat))
+        along = piecewise(along_plane, planar, geodesic)
+        on_line = shapely.line_interpolate_point(self._plane_line, along_plane)
+        on_lons, on_lats = self._from_plane.transform(shapely.get_x(on_line), shapely.get_y(on_line))
+        _, _, offsets = GEOD.inv(lons, lats, on_lons, on_lats)
+        return along, np.asarray(offsets), np.asarray(on_lons), np.asarray(on_lats)
 
     # --- measure -----------------------------------------------------------
 
-    def km_at(self, along_m: float) -> float:
-        """Published-km measure at a geodesic distance along the line."""
-        posts = self.posts
-        alongs = [p.along_m for p in posts]
-        i = min(max(bisect.bisect_right(alongs, along_m) - 1, 0), len(posts) - 2)
-        a, b = posts[i], posts[i + 1]
-        scale = (b.km - a.km) / ((b.along_m - a.along_m) / 1000.0)
-        return a.km + scale * (along_m - a.along_m) / 1000.0
+    def km_at(self, along_m):
+        """Published-km measure at geodesic distances along the line (scaled between the posts either side)."""
+        return piecewise(along_m, [p.along_m for p in self.posts], [p.km for p in self.posts])
 
     def locate(self, lon: float, lat: float) -> Chainage:
         """Chainage of any point: projected onto the line, measured in published km."""
-        along, offset, (on_lon, on_lat) = self._project(lon, lat)
-        km = self.km_at(along)
+        along, offset, on_lon, on_lat = (float(v[0]) for v in self._project([lon], [lat]))
+        km = float(self.km_at(along))
         before = [p for p in self.posts if p.km <= km + SAME_PLACE_KM]
         after = [p for p in self.posts if p.km > km + SAME_PLACE_KM]
         prev_post = before[-1] if before else None
@@ -175,36 +172,28 @@ class Route:
 
     def locate_many(self, lons, lats) -> tuple[np.ndarray, np.ndarray]:
         """(km from Quetta, offset in metres) for many points at once, as `locate` gives each."""
-        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
-        xs, ys = self._to_plane.transform(lons, lats)
-        along_plane = shapely.line_locate_point(self._plane_line, shapely.points(xs, ys))
-        planar, geodesic = self._cumulative
-        i = np.clip(np.searchsorted(planar, along_plane, side="right") - 1, 0, len(planar) - 2)
-        span = planar[i + 1] - planar[i]
-        fraction = np.divide(along_plane - planar[i], span, out=np.zeros_like(span), where=span > 0)
-        along = geodesic[i] + fraction * (geodesic[i + 1] - geodesic[i])
-        on_line = shapely.line_interpolate_point(self._plane_line, along_plane)
-        on_lons, on_lats = self._from_plane.transform(shapely.get_x(on_line), shapely.get_y(on_line))
-        _, _, offsets = GEOD.inv(lons, lats, on_lons, on_lats)
-        alongs = np.array([p.along_m for p in self.posts])
-        kms = np.array([p.km for p in self.posts])
-        j = np.clip(np.searchsorted(alongs, along, side="right") - 1, 0, len(alongs) - 2)
-        scale = (kms[j + 1] - kms[j]) / ((alongs[j + 1] - alongs[j]) / 1000.0)
-        return kms[j] + scale * (along - alongs[j]) / 1000.0, np.asarray(offsets)
+        along, offsets, _, _ = self._project(lons, lats)
+        return self.km_at(along), offsets
 
     def point_at(self, km: float) -> tuple[float, float]:
         """(lon, lat) on the line at a published km from Quetta."""
-        posts = self.posts
-        kms = [p.km for p in posts]
-        i = min(max(bisect.bisect_right(kms, km) - 1, 0), len(posts) - 2)
-        a, b = posts[i], posts[i + 1]
-        along = a.along_m + (km - a.km) / (b.km - a.km) * (b.along_m - a.along_m)
+        along = float(piecewise(km, [p.km for p in self.posts], [p.along_m for p in self.posts]))
         _, geodesic = self._cumulative
         j = min(max(bisect.bisect_right(geodesic, along) - 1, 0), len(geodesic) - 2)
         (lon0, lat0), (lon1, lat1) = self.line.coords[j][:2], self.line.coords[j + 1][:2]
         azimuth, _, _ = GEOD.inv(lon0, lat0, lon1, lat1)
         lon, lat, _ = GEOD.fwd(lon0, lat0, azimuth, along - geodesic[j])
         return round(float(lon), 6), round(float(lat), 6)
+
+
+def piecewise(x, xs, ys):
+    """y at x on the broken line through the points (xs, ys), xs ascending; beyond either end, the end
+    segment's slope carries on.  The one interpolation of this module: along the line, and between km posts."""
+    xs, ys, at = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), np.asarray(x, dtype=float)
+    i = np.clip(np.searchsorted(xs, at, side="right") - 1, 0, len(xs) - 2)
+    span = xs[i + 1] - xs[i]
+    fraction = np.divide(at - xs[i], span, out=np.zeros_like(at + span), where=span != 0)
+    return ys[i] + fraction * (ys[i + 1] - ys[i])
 
 
 def merge_route(railway: dict, path: str) -> LineString:

@@ -23,7 +23,7 @@ from geo.jsonscript import script_json
 from geo.recipe import Layer
 from geo.shapes import shape_of
 
-PACK_ABOVE_BYTES = 1_000_000
+PACK_ABOVE_BYTES = 1_000_000  # page data larger than this is shipped compressed
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
 METRES_PER_DEGREE = 111_320
 
@@ -115,10 +115,20 @@ class PageData:
         """`GeoMap.define(keys, layers, texts)`; texts (sources and strings) travel compressed when large."""
         layers = script_json(self.layers)
         texts = script_json({"sources": self.sources, "strings": self.strings})
-        if len(texts) > PACK_ABOVE_BYTES:  # a year of claims: inflated by the browser
-            packed = base64.b64encode(gzip.compress(texts.encode(), compresslevel=6, mtime=0)).decode()
+        packed = pack_if_large(texts)
+        if packed:  # a year of claims: inflated by the browser
             texts = f'GeoMap.inflate("{packed}")'
         return f"GeoMap.define({script_json(page_keys())}, {layers}, {texts});"
+
+
+def pack_if_large(text: str) -> str | None:
+    """Text over PACK_ABOVE_BYTES as base64 gzip, which the page inflates (GeoMap.inflate); else None.
+
+    mtime=0: the same text gives the same bytes, so builds stay byte-identical.
+    """
+    if len(text) <= PACK_ABOVE_BYTES:
+        return None
+    return base64.b64encode(gzip.compress(text.encode(), compresslevel=6, mtime=0)).decode()
 
 
 def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:

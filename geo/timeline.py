@@ -3,8 +3,6 @@ event list and the table of disputed figures beside the map."""
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 
 import folium
@@ -17,13 +15,12 @@ from geo import fields, timefmt
 from geo.assets import links
 from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel, static_text
 from geo.jsonscript import script_json
-from geo.pagedata import KEY, PageData, page_features
+from geo.pagedata import KEY, PageData, pack_if_large, page_features
 from geo.recipe import Layer, Recipe
 from geo.recipe import Timeline as TimelineSettings
 from geo.styles import style_for
 
 HOUR_MS = 3_600_000
-PACK_ABOVE_BYTES = 1_000_000  # timeline data larger than this is shipped compressed
 DISPUTED_ROWS = 40  # per figure: the table stays small; events.csv has every claim
 # Above this many events, markers are drawn on one canvas rather than as SVG elements.
 CANVAS_ABOVE = 1000
@@ -57,12 +54,8 @@ class DataTimeline(Timeline):
     default_js = links("js", "timeline", "moment")
 
     def __init__(self, data: dict, **kwargs):
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        packed = len(text) > PACK_ABOVE_BYTES
-        super().__init__({"type": "FeatureCollection", "features": []} if packed else data, **kwargs)
-        # mtime=0: the same data gives the same bytes, so builds stay byte-identical.
-        self.packed = base64.b64encode(gzip.compress(text.encode(), compresslevel=6, mtime=0)).decode() \
-            if packed else None
+        self.packed = pack_if_large(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        super().__init__({"type": "FeatureCollection", "features": []} if self.packed else data, **kwargs)
 
 
 def appears_at(props: dict) -> int:

@@ -40,6 +40,7 @@ from tests.hostile import (
 # Strings the data contract gives a meaning (slugs, times, enumerations, references): not free text.
 PROTECTED = {"id", "time", "time_precision", "geometry_quality", "jaffar_express_stop", "from_station",
              "to_station", "place", "between_stations", "via", "date", "near_station", "incident",
+             "context_kind", "iso_a3",
              "name_ur"}  # Urdu script only: the validator refuses Latin text there
 BASE_LAYERS = read_layers()
 BASE_RECIPES = read_recipes()
@@ -154,7 +155,7 @@ def poisoned_recipes(payload: str) -> dict[str, dict]:
         for i, area in enumerate(recipe.get("area_label", [])):
             area["text"] = f"{text} area {i}"
     stations = next(layer for layer in recipes["attack-site"]["layer"] if layer["source"] == "stations")
-    stations["emphasis"] = {"ids": ["mach", payload], "legend": text + " emphasis",
+    stations["emphasis"] = {"ids": ["mach"], "legend": text + " emphasis",
                             "style": {"color": "#D55E00"}}
     return recipes
 
