@@ -110,6 +110,7 @@ def test_kml_descriptions_are_escaped_html_with_sources(kml):
 HOSTILE_TEXT = {
     "cdata-end": "before ]]> after <b>",
     "cdata-start-and-end": "x <![CDATA[ y ]]> z",
+    "cdata-start-then-entities": "a <![CDATA[ b &amp; c ]]> d &< e &#x3C; f",
     "markup": "<script>alert(1)</script> & 'quotes' \"double\"",
     "forbidden": "vertical\x0btab, NUL\x00 and \x01",
     "urdu": "جعفر ایکسپریس",

@@ -13,8 +13,11 @@ made up for here (in the data before GDAL sees it, except the first):
 - it writes text holding `<`, `>`, `&` or quotes as a CDATA section without
   splitting a `]]>` inside it (a name `a ]]> <b>` gave malformed XML), and
   there is no option to escape instead (it escapes only text that already holds
-  `<![CDATA[`). This one part is our own: `kml_text` puts a mark in place of
-  `]]>` and `close_cdata_ends` writes it back properly once GDAL is done;
+  `<![CDATA[`, and then leaves every `&` that starts something entity-like as it
+  is, so `&<` came out as the malformed `&&lt;`). This one part is our own:
+  `kml_text` puts marks in place of `]]>` and `<![CDATA[`, so libkml always
+  writes a CDATA section, and `close_cdata_ends` writes them back properly once
+  GDAL is done;
 - it writes attribute values unescaped (a field named `a"b` gave
   `<SimpleField name="a"b">`): field names are made attribute-safe, see
   `extended_names`; placemark ids are `<layer>-<id>` of slugs, safe already;
@@ -51,9 +54,11 @@ from geo.export.tables import flat_rows, integer_figures, sources_text, table_co
 from geo.layers import Layers
 
 # Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
-# (The mark below, a private-use character, is taken too: it stands for "]]>" while GDAL writes.)
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\U000f0000]")
+# (The marks below, private-use characters, are taken too: they stand for "]]>" and "<![CDATA["
+# while GDAL writes.)
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\U000f0000\U000f0001]")
 CDATA_END_MARK = "\U000f0000"
+CDATA_START_MARK = "\U000f0001"
 CDATA_SECTION = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
 # libkml writes attribute values as they are: these would end or break one.
 ATTRIBUTE_UNSAFE = re.compile('["<&]')
@@ -75,18 +80,22 @@ INT32 = np.iinfo(np.int32)
 
 
 def kml_text(value: str) -> str:
-    """Text for LIBKML: forbidden characters as U+FFFD, "]]>" as a mark `close_cdata_ends` replaces."""
-    return XML_FORBIDDEN.sub("\ufffd", value).replace("]]>", CDATA_END_MARK)
+    """Text for LIBKML: forbidden characters as U+FFFD, "]]>" and "<![CDATA[" as marks that
+    `close_cdata_ends` replaces."""
+    return XML_FORBIDDEN.sub("\ufffd", value).replace("]]>", CDATA_END_MARK).replace("<![CDATA[", CDATA_START_MARK)
 
 
 def close_cdata_ends(path: Path) -> None:
-    """Each "]]>" of the data back in the file: inside libkml's CDATA sections split over two
-    sections ("]]]]><![CDATA[>", which a reader joins again), elsewhere escaped ("]]&gt;")."""
+    """Each "]]>" and "<![CDATA[" of the data back in the file: inside libkml's CDATA sections the
+    first split over two sections ("]]]]><![CDATA[>", which a reader joins again) and the second as it
+    is; elsewhere escaped ("]]&gt;", "&lt;![CDATA[")."""
     text = path.read_text(encoding="utf-8")
-    if CDATA_END_MARK not in text:
+    if CDATA_END_MARK not in text and CDATA_START_MARK not in text:
         return
-    text = CDATA_SECTION.sub(lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>"), text)
-    path.write_text(text.replace(CDATA_END_MARK, "]]&gt;"), encoding="utf-8")
+    text = CDATA_SECTION.sub(lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>")
+                             .replace(CDATA_START_MARK, "<![CDATA["), text)
+    text = text.replace(CDATA_END_MARK, "]]&gt;").replace(CDATA_START_MARK, "&lt;![CDATA[")
+    path.write_text(text, encoding="utf-8")
 
 
 def kml_description(props: dict) -> str:
