@@ -248,6 +248,11 @@
 
   /* ---- labels: kept by rank, dropped when they collide or run off the map -------------------- */
 
+  function inset(r, by) {
+    return { left: r.left + by, right: r.right - by, top: r.top + by, bottom: r.bottom - by,
+             width: r.width - 2 * by, height: r.height - 2 * by };
+  }
+
   function overlaps(a, b) {
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
@@ -272,6 +277,10 @@
     });
   }
 
+  /* Where a label may sit beside its point, tried in this order before a shorter text is tried. */
+  var LABEL_SIDES = ["right", "left", "bottom", "top"];
+  var LABEL_OFFSETS = { right: [6, 0], left: [-6, 0], bottom: [0, 6], top: [0, -6] };
+
   function placeLabels() {
     var map = registry.map;
     if (!map) return;
@@ -282,6 +291,8 @@
     map.getContainer().querySelectorAll(".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f")
       .forEach(function (control) {
       var r = control.getBoundingClientRect();
+      // A badge's outer ring is white: a label may touch it without hiding its number.
+      if (control.classList.contains("geo-badge")) r = inset(r, 3);
       if (r.width && r.height) taken.push(r);
     });
     var labels = registry.labels.filter(function (l) { return l.layer.getTooltip() && l.layer.getTooltip().getElement(); })
@@ -293,14 +304,16 @@
       // The base map's names: none over tiles (which have their own), none outside their zooms.
       var silent = label.context && (tilesShown || outsideZoom(map, label));
       if (label.anchors && !silent) tries = anchorsInView(map, label.anchors);
-      (silent ? [] : label.texts || []).forEach(function (text) { tries.push([text, "right"], [text, "left"]); });
+      (silent ? [] : label.texts || []).forEach(function (text) {
+        LABEL_SIDES.forEach(function (side) { tries.push([text, side]); });
+      });
       var placed = tries.some(function (attempt) {
         if (attempt.anchor) {
           tooltip.setLatLng(attempt.anchor);
         } else if (!label.fixed) {
           node.firstChild.textContent = attempt[0];  // the full label, then the name alone
           tooltip.options.direction = attempt[1];
-          tooltip.options.offset = attempt[1] === "left" ? [-6, 0] : [6, 0];
+          tooltip.options.offset = LABEL_OFFSETS[attempt[1]];
           tooltip.update();
         }
         var r = node.getBoundingClientRect();
