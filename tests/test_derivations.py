@@ -74,7 +74,13 @@ def test_make_data_rederives_route_and_places_identically(scratch_layers):
     for name in ("stations", "railway", "tunnels", "staging", "events"):
         for path in layer_files(LAYERS, LAYER_KINDS[name]):
             relative = path.relative_to(LAYERS)
-            assert (scratch_layers / relative).read_bytes() == path.read_bytes(), relative
+            if "derived" in json.loads(path.read_text(encoding="utf-8")):  # written by `make data`: byte for byte
+                assert (scratch_layers / relative).read_bytes() == path.read_bytes(), relative
+            else:  # a file added by hand since (a new incident): its positions already agree with its places
+                rederived = json.loads((scratch_layers / relative).read_text(encoding="utf-8"))["features"]
+                given = json.loads(path.read_text(encoding="utf-8"))["features"]
+                assert [f["geometry"] for f in rederived] == [f["geometry"] for f in given], \
+                    f"{relative}: positions disagree with their `place`; run `make data`"
 
 
 def test_make_data_rederives_the_context_identically(tmp_path):

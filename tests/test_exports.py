@@ -102,7 +102,8 @@ def test_events_csv_one_row_per_claim(dist):
         assert row["time_precision"] == props["time_precision"] and row["claimed_by"] == props["claimed_by"]
         for key in ("incident", "position_basis", "notes", "time_basis"):
             assert row.get(key, "") == props.get(key, ""), (row["id"], key)
-        assert float(row["position_accuracy_m"]) == props["position_accuracy_m"]
+        accuracy = props.get("position_accuracy_m")
+        assert (float(row["position_accuracy_m"]) if row["position_accuracy_m"] else None) == accuracy
         for key, value in props.get("figures", {}).items():
             assert row[key] == str(value)
         assert (float(row["lon"]), float(row["lat"])) == pytest.approx(
