@@ -49,7 +49,8 @@ docs: $(STAMP)
 	$(BIN)/python -m geo.docs
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check geo scripts tests
+	$(BIN)/python -m ruff check geo scripts tests bench
+	$(BIN)/python -m ruff format --check geo scripts tests bench
 
 # Re-derive the layers that come from upstream data (byte-identical output).
 data: $(STAMP)

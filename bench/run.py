@@ -29,8 +29,16 @@ from geo.build import build, load_enriched, load_recipes  # noqa: E402
 from geo.compose import expected_drawn  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
-TARGETS = {"phone_load_ms": 1000.0, "page_weight_ratio": 0.3, "build_time_ratio": 1.5, "render_ms": 300,
-           "area_error": 0.001, "point_error_m": 10.0, "build_100k_s": 15.0, "load_100k_ms": 3000.0}
+TARGETS = {
+    "phone_load_ms": 1000.0,
+    "page_weight_ratio": 0.3,
+    "build_time_ratio": 1.5,
+    "render_ms": 300,
+    "area_error": 0.001,
+    "point_error_m": 10.0,
+    "build_100k_s": 15.0,
+    "load_100k_ms": 3000.0,
+}
 
 
 def median_time(action, repeat: int) -> float:
@@ -44,12 +52,15 @@ def median_time(action, repeat: int) -> float:
 
 def import_time(statement: str, repeat: int = 3) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                 cwd=ROOT).stdout) for _ in range(repeat)]
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout)
+        for _ in range(repeat)
+    ]
     return statistics.median(runs)
 
 
 # --- the alternative: geopandas explore() of the same layers --------------------------
+
 
 def explore_pages(layers_dir: Path, maps_dir: Path, out: Path) -> dict[str, Path]:
     """What a user would otherwise write: each map's layers read and explored, saved to HTML."""
@@ -83,8 +94,15 @@ def explore_input(enriched: dict, folder: Path) -> None:
     """The layers as a user would have them: the enriched GeoJSON (chainage included, for the filters)."""
     folder.mkdir(parents=True, exist_ok=True)
     for kind, collection in enriched.items():
-        features = [{**f, "properties": {k: (json.dumps(v) if isinstance(v, (list, dict)) else v)
-                                         for k, v in f["properties"].items()}} for f in collection["features"]]
+        features = [
+            {
+                **f,
+                "properties": {
+                    k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in f["properties"].items()
+                },
+            }
+            for f in collection["features"]
+        ]
         (folder / f"{kind}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
 
 
@@ -106,8 +124,12 @@ DRAWN = """() => {
 def display_accuracy(drawn: list[dict], enriched: dict) -> dict:
     """Largest boundary-area error and point-position error of what the page draws (read from Leaflet)."""
     source_area = abs(GEOD.geometry_area_perimeter(shape(enriched["boundary"]["features"][0]["geometry"]))[0])
-    points = [tuple(f["geometry"]["coordinates"][:2]) for kind in enriched for f in enriched[kind]["features"]
-              if f["geometry"]["type"] == "Point"]
+    points = [
+        tuple(f["geometry"]["coordinates"][:2])
+        for kind in enriched
+        for f in enriched[kind]["features"]
+        if f["geometry"]["type"] == "Point"
+    ]
     area_error, point_error = 0.0, 0.0
     for feature in drawn:
         geometry = feature["geometry"]
@@ -140,8 +162,14 @@ WATCH = """(expected) => {
 PHONE_CPU_SLOWDOWN = 4  # a mid-range phone: Chrome DevTools' own preset
 
 
-def render_times(dist: Path, recipes: list[dict], enriched: dict, repeat: int, cpu_slowdown: int = 1,
-                 viewport: tuple[int, int] = (1200, 800)) -> dict[str, dict]:
+def render_times(
+    dist: Path,
+    recipes: list[dict],
+    enriched: dict,
+    repeat: int,
+    cpu_slowdown: int = 1,
+    viewport: tuple[int, int] = (1200, 800),
+) -> dict[str, dict]:
     """Per map: median ms from navigation start until every vector layer has drawn.
 
     `cpu_slowdown` > 1 throttles the page's CPU by that factor (CDP `Emulation.setCPUThrottlingRate`).
@@ -193,6 +221,7 @@ def scrub_times(page_path: Path) -> dict:
 
 # --- the runs ---------------------------------------------------------------------------------
 
+
 def phone_load(work: Path, repeat: int) -> dict[str, dict]:
     """Each map's load on a mid-range phone: a 390 x 844 page with the CPU slowed 4x."""
     layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
@@ -221,13 +250,23 @@ def compare(work: Path, repeat: int, render_repeat: int) -> dict:
         html = (dist / f"{slug}.html").read_text(encoding="utf-8")
         ours, theirs = len(html.encode()), (work / "explore" / f"{slug}.html").stat().st_size
         drawn = renders[slug].pop("drawn")
-        pages[slug] = {"bytes": ours, "explore_bytes": theirs, "ratio": ours / theirs,
-                       "offline_bytes": (dist / "offline" / f"{slug}.html").stat().st_size,
-                       "features_checked": len(drawn), **display_accuracy(drawn, enriched), **renders[slug]}
-    return {"build_s": ours_s, "explore_s": explore_s, "build_ratio": ours_s / explore_s,
-            "import_s": import_time("import geo.build, geo.compose, geo.export"),
-            "explore_import_s": import_time("import geopandas, folium, matplotlib, mapclassify"),
-            "pages": pages}
+        pages[slug] = {
+            "bytes": ours,
+            "explore_bytes": theirs,
+            "ratio": ours / theirs,
+            "offline_bytes": (dist / "offline" / f"{slug}.html").stat().st_size,
+            "features_checked": len(drawn),
+            **display_accuracy(drawn, enriched),
+            **renders[slug],
+        }
+    return {
+        "build_s": ours_s,
+        "explore_s": explore_s,
+        "build_ratio": ours_s / explore_s,
+        "import_s": import_time("import geo.build, geo.compose, geo.export"),
+        "explore_import_s": import_time("import geopandas, folium, matplotlib, mapclassify"),
+        "pages": pages,
+    }
 
 
 def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
@@ -239,8 +278,12 @@ def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
         build(layers_dir, maps_dir, folder / "dist")
         build_s = time.perf_counter() - start
         page = folder / "dist" / "timeline.html"
-        row = {"events": count, "build_s": build_s, "timeline_bytes": page.stat().st_size,
-               "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size}
+        row = {
+            "events": count,
+            "build_s": build_s,
+            "timeline_bytes": page.stat().st_size,
+            "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size,
+        }
         if render:
             enriched = load_enriched(layers_dir)
             recipe = next(r for r in load_recipes(maps_dir) if r.slug == "timeline")
@@ -260,25 +303,40 @@ def table(results: dict) -> str:
     if "compare" not in results:
         return "\n".join(phone_table(results["phone"]))
     c = results["compare"]
-    lines = ["| map | page bytes | explore() bytes | ratio (target ≤ 0.3) | render ms (aim < 300) | "
-             "boundary area error | max point error |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| map | page bytes | explore() bytes | ratio (target ≤ 0.3) | render ms (aim < 300) | "
+        "boundary area error | max point error |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for slug, p in c["pages"].items():
-        lines.append(f"| {slug} | {p['bytes']:,} | {p['explore_bytes']:,} | {p['ratio']:.2f} | {p['render_ms']:.0f} | "
-                     f"{p['area_error'] * 100:.3f}% | {p['point_error_m']:.1f} m |")
-    lines += ["", "| build | seconds |", "|---|---:|",
-              f"| `geo build` (maps, offline maps, exports, embeds) | {c['build_s']:.2f} |",
-              f"| explore() script, three pages | {c['explore_s']:.2f} |",
-              f"| ratio (target ≤ 1.5) | {c['build_ratio']:.2f} |",
-              f"| import `geo` (not in the build time) | {c['import_s']:.2f} |",
-              f"| import geopandas, folium, matplotlib, mapclassify | {c['explore_import_s']:.2f} |"]
+        lines.append(
+            f"| {slug} | {p['bytes']:,} | {p['explore_bytes']:,} | {p['ratio']:.2f} | {p['render_ms']:.0f} | "
+            f"{p['area_error'] * 100:.3f}% | {p['point_error_m']:.1f} m |"
+        )
+    lines += [
+        "",
+        "| build | seconds |",
+        "|---|---:|",
+        f"| `geo build` (maps, offline maps, exports, embeds) | {c['build_s']:.2f} |",
+        f"| explore() script, three pages | {c['explore_s']:.2f} |",
+        f"| ratio (target ≤ 1.5) | {c['build_ratio']:.2f} |",
+        f"| import `geo` (not in the build time) | {c['import_s']:.2f} |",
+        f"| import geopandas, folium, matplotlib, mapclassify | {c['explore_import_s']:.2f} |",
+    ]
     lines += [""] + phone_table(results["phone"])
     if results["scale"]:
-        lines += ["", "| events | build s | timeline page bytes | offline bytes | load ms | scrub to middle ms | "
-                  "scrub to end ms | drawn at end |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "| events | build s | timeline page bytes | offline bytes | load ms | scrub to middle ms | "
+            "scrub to end ms | drawn at end |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for r in results["scale"]:
-            lines.append(f"| {r['events']:,} | {r['build_s']:.1f} | {r['timeline_bytes']:,} | {r['offline_bytes']:,} | "
-                         f"{r.get('load_ms', float('nan')):.0f} | {r.get('middle_ms', float('nan')):.0f} | "
-                         f"{r.get('end_ms', float('nan')):.0f} | {r.get('end_drawn', '-')} |")
+            lines.append(
+                f"| {r['events']:,} | {r['build_s']:.1f} | {r['timeline_bytes']:,} | {r['offline_bytes']:,} | "
+                f"{r.get('load_ms', float('nan')):.0f} | {r.get('middle_ms', float('nan')):.0f} | "
+                f"{r.get('end_ms', float('nan')):.0f} | {r.get('end_drawn', '-')} |"
+            )
     return "\n".join(lines)
 
 
@@ -288,17 +346,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median kept)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--no-render", action="store_true", help="skip the browser for the scale runs")
-    parser.add_argument("--phone-only", action="store_true",
-                        help="only each map's load on a phone with the CPU slowed 4x (a few seconds; the rest of "
-                             "the bench takes minutes); writes {targets, phone}")
+    parser.add_argument(
+        "--phone-only",
+        action="store_true",
+        help="only each map's load on a phone with the CPU slowed 4x (a few seconds; the rest of "
+        "the bench takes minutes); writes {targets, phone}",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         work = Path(tmp)
         results = {"targets": TARGETS, "phone": phone_load(work, max(1, args.repeat))}
         if not args.phone_only:
-            results.update({"compare": compare(work, args.repeat, max(1, args.repeat)),
-                            "scale": scale(work, sizes, render=not args.no_render)})
+            results.update(
+                {
+                    "compare": compare(work, args.repeat, max(1, args.repeat)),
+                    "scale": scale(work, sizes, render=not args.no_render),
+                }
+            )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(table(results))

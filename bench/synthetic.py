@@ -16,10 +16,34 @@ from pathlib import Path
 from geo.chainage import Route
 from geo.timefmt import PKT
 
-PARTIES = ["ISPR", "BLA", "security officials", "railway officials", "government officials", "reporter",
-           "passengers", "Levies officials", "Balochistan government"]
-OUTLETS = ["Dawn", "Reuters", "AFP", "AP", "BBC News", "Geo News", "The Express Tribune", "The News", "ARY News",
-           "Al Jazeera", "The Nation", "Radio Pakistan", "Daily Times", "Pakistan Today", "Samaa TV"]
+PARTIES = [
+    "ISPR",
+    "BLA",
+    "security officials",
+    "railway officials",
+    "government officials",
+    "reporter",
+    "passengers",
+    "Levies officials",
+    "Balochistan government",
+]
+OUTLETS = [
+    "Dawn",
+    "Reuters",
+    "AFP",
+    "AP",
+    "BBC News",
+    "Geo News",
+    "The Express Tribune",
+    "The News",
+    "ARY News",
+    "Al Jazeera",
+    "The Nation",
+    "Radio Pakistan",
+    "Daily Times",
+    "Pakistan Today",
+    "Samaa TV",
+]
 PRECISIONS = ["minute", "hour", "part_of_day", "day"]
 FIGURES = ["passengers_aboard", "hostages", "rescued", "killed", "injured"]
 
@@ -34,15 +58,34 @@ def synthetic_events(count: int, route: Route, seed: int = 2025) -> dict:
         moment = start + timedelta(seconds=rng.randrange(365 * 24 * 3600))
         party = rng.choice(PARTIES)
         figures = {rng.choice(FIGURES): rng.randrange(1, 500)} if rng.random() < 0.4 else {}
-        sources = [{"outlet": rng.choice(OUTLETS), "date": moment.date().isoformat(),
-                    "url": f"https://news.example/{moment:%Y/%m/%d}/{i}"} for _ in range(rng.choice((1, 1, 2)))]
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {
-            "id": f"event-{i:06d}", "name": f"Incident reported near km {km:.0f}",
-            "time": moment.replace(second=0).isoformat(), "time_precision": rng.choice(PRECISIONS),
-            "claimed_by": party, "claimed_by_detail": f"{party} (statement {i})",
-            "summary": f"{party.capitalize()} said an incident took place on the line near km {km:.0f} from Quetta; "
-                       "details could not be verified.",
-            "figures": figures, "sources": sources}})
+        sources = [
+            {
+                "outlet": rng.choice(OUTLETS),
+                "date": moment.date().isoformat(),
+                "url": f"https://news.example/{moment:%Y/%m/%d}/{i}",
+            }
+            for _ in range(rng.choice((1, 1, 2)))
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "id": f"event-{i:06d}",
+                    "name": f"Incident reported near km {km:.0f}",
+                    "time": moment.replace(second=0).isoformat(),
+                    "time_precision": rng.choice(PRECISIONS),
+                    "claimed_by": party,
+                    "claimed_by_detail": f"{party} (statement {i})",
+                    "summary": (
+                        f"{party.capitalize()} said an incident took place on the line near km {km:.0f} "
+                        "from Quetta; details could not be verified."
+                    ),
+                    "figures": figures,
+                    "sources": sources,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -53,8 +53,11 @@ class Asset:
 def declaration(package_dir: Traversable) -> dict[str, Asset]:
     """{name: Asset} from the assets.toml in `package_dir`."""
     spec = tomllib.loads((package_dir / "assets.toml").read_text(encoding="utf-8"))
-    return {name: Asset(name, kind, package, spec["packages"][package], file)
-            for kind in ("js", "css") for name, (package, file) in spec[kind].items()}
+    return {
+        name: Asset(name, kind, package, spec["packages"][package], file)
+        for kind in ("js", "css")
+        for name, (package, file) in spec[kind].items()
+    }
 
 
 @cache
@@ -89,8 +92,10 @@ def packaged(asset: Asset, file: str | None = None) -> Traversable:
     """The copy shipped in the package of an asset's file (or of an image its stylesheet uses)."""
     path = resources.files("geo") / VENDOR / asset.vendored(file)
     if not path.is_file():
-        raise AssetError(f"{path} is missing: geo was installed without its browser assets; run `npm ci`, "
-                         "then `python3 geo/assets.py` (make does both), or reinstall after `npm ci`")
+        raise AssetError(
+            f"{path} is missing: geo was installed without its browser assets; run `npm ci`, "
+            "then `python3 geo/assets.py` (make does both), or reinstall after `npm ci`"
+        )
     return path
 
 
@@ -114,8 +119,10 @@ def vendor(node_modules: Path, package_dir: Path) -> None:
     for asset in assets:
         version = installed_version(node_modules, asset.package)
         if version != asset.version:
-            raise AssetError(f"{node_modules / asset.package} is {version or 'not installed'}, geo/assets.toml "
-                             f"pins {asset.version}: run `npm ci` (package.json must pin the same)")
+            raise AssetError(
+                f"{node_modules / asset.package} is {version or 'not installed'}, geo/assets.toml "
+                f"pins {asset.version}: run `npm ci` (package.json must pin the same)"
+            )
     shutil.rmtree(target, ignore_errors=True)
     for asset in assets:
         source = node_modules / asset.package

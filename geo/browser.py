@@ -17,9 +17,17 @@ from typing import Iterator
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # Without these, Chromium keeps trying to reach Google's services on a machine with no network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--font-render-hinting=none"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--font-render-hinting=none",
+]
 
 
 def chromium_path() -> str:
@@ -65,8 +73,7 @@ def offline_page(instance, width: int = 1200, height: int = 800, scale: float = 
 
 def wait_for_vectors(page, timeout_ms: int = 10_000) -> None:
     """Until every vector layer has drawn its features."""
-    page.wait_for_function("() => window.GeoMap && document.querySelectorAll('.geo-f').length > 0",
-                           timeout=timeout_ms)
+    page.wait_for_function("() => window.GeoMap && document.querySelectorAll('.geo-f').length > 0", timeout=timeout_ms)
 
 
 # A picture for print and social: no interactive controls (CSS `.geo-print`), the key open as a
@@ -82,8 +89,16 @@ PRINT_MODE = """async at => {
 }"""
 
 
-def screenshot(html: Path, png: Path, width: int = 1200, height: int = 800, scale: float = 1,
-               allow_network: bool = False, print_mode: bool = False, at_ms: int | None = None) -> None:
+def screenshot(
+    html: Path,
+    png: Path,
+    width: int = 1200,
+    height: int = 800,
+    scale: float = 1,
+    allow_network: bool = False,
+    print_mode: bool = False,
+    at_ms: int | None = None,
+) -> None:
     """A PNG of a built map (tiles only where the network is allowed and reachable).
 
     `print_mode`: without interactive controls, for print and social; `at_ms` sets the time control.

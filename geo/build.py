@@ -29,6 +29,7 @@ from geo import describe, timefmt
 from geo.chainage import Route
 from geo.check import check_all
 from geo.compose import compose, shown_first
+from geo.contract import LAYER_KINDS
 from geo.embed import checked_base_url, embed_snippet
 from geo.errors import GeoError
 from geo.export import export_all
@@ -41,8 +42,6 @@ PNG_SIZE = (1200, 800)
 BUILD_MARKER = ".geo-build"  # in every build output: proof that a directory may be replaced
 BACKGROUND_ABOVE = 5000  # features; below this a fork costs more than it saves
 
-POINT_LAYERS_WITH_CHAINAGE = ("tunnels", "staging", "events")
-
 
 def enrich(layers: Layers, route: Route) -> Layers:
     """Add computed chainage to point features that do not publish their own.
@@ -51,16 +50,21 @@ def enrich(layers: Layers, route: Route) -> Layers:
     it is never mistaken for a published km post.
     """
     # Copies of the properties only: geometries are shared, never changed.
-    enriched = {kind: {**collection, "features": [{**f, "properties": dict(f["properties"])}
-                                                  for f in collection["features"]]}
-                for kind, collection in layers.items()}
-    for kind in POINT_LAYERS_WITH_CHAINAGE:
-        todo = [f for f in enriched[kind]["features"]
-                if f["geometry"]["type"] == "Point" and "km_from_quetta" not in f["properties"]]
+    enriched = {
+        kind: {**collection, "features": [{**f, "properties": dict(f["properties"])} for f in collection["features"]]}
+        for kind, collection in layers.items()
+    }
+    for kind in [name for name in enriched if name in LAYER_KINDS and LAYER_KINDS[name].chainage]:
+        todo = [
+            f
+            for f in enriched[kind]["features"]
+            if f["geometry"]["type"] == "Point" and "km_from_quetta" not in f["properties"]
+        ]
         if not todo:
             continue
-        kms, offsets = route.locate_many([f["geometry"]["coordinates"][0] for f in todo],
-                                         [f["geometry"]["coordinates"][1] for f in todo])
+        kms, offsets = route.locate_many(
+            [f["geometry"]["coordinates"][0] for f in todo], [f["geometry"]["coordinates"][1] for f in todo]
+        )
         for feature, km, offset in zip(todo, kms, offsets):
             feature["properties"]["km_from_quetta"] = round(float(km), 1)
             feature["properties"]["km_from_quetta_source"] = "computed"
@@ -71,8 +75,9 @@ def enrich(layers: Layers, route: Route) -> Layers:
 def load_enriched(layers_dir: str | Path = "layers") -> Layers:
     """The validated layers with computed chainage, as maps and exports use them."""
     layers = load_layers(layers_dir)
-    route = Route.from_layers(layers, str(Path(layers_dir) / "railway.geojson"),
-                              str(Path(layers_dir) / "stations.geojson"))
+    route = Route.from_layers(
+        layers, str(Path(layers_dir) / "railway.geojson"), str(Path(layers_dir) / "stations.geojson")
+    )
     return enrich(layers, route)
 
 
@@ -89,8 +94,9 @@ def atomic_directory(out: Path, marker: str | None = BUILD_MARKER) -> Iterator[P
     refuse_links(out)
     out = out.resolve()
     if out.exists() and not replaceable(out, marker):
-        raise GeoError(f"{shown}: exists and is not a previous build output (no {marker}); "
-                       "choose a new or empty directory")
+        raise GeoError(
+            f"{shown}: exists and is not a previous build output (no {marker}); choose a new or empty directory"
+        )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         lock = output_lock(out)
@@ -103,8 +109,9 @@ def atomic_directory(out: Path, marker: str | None = BUILD_MARKER) -> Iterator[P
         try:
             yield staging
             if marker:
-                (staging / marker).write_text("Written by `geo build`; the next build replaces this directory.\n",
-                                              encoding="utf-8")
+                (staging / marker).write_text(
+                    "Written by `geo build`; the next build replaces this directory.\n", encoding="utf-8"
+                )
             swap_in(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # the new build if it failed, else the old one
@@ -121,8 +128,9 @@ def refuse_links(out: Path) -> None:
     if out.is_dir():
         for child in out.rglob("*"):
             if child.is_symlink():
-                raise GeoError(f"{child}: is a symbolic link inside the output; remove it (a build never "
-                               "follows links)")
+                raise GeoError(
+                    f"{child}: is a symbolic link inside the output; remove it (a build never follows links)"
+                )
 
 
 @contextmanager
@@ -182,6 +190,7 @@ def run_exports(function, *args, in_worker: bool):
             return future.result()
         finally:
             pool.shutdown()
+
     return wait
 
 
@@ -230,8 +239,9 @@ def article_files(recipes: list[Recipe], layers: Layers, base_url: str | None = 
     for recipe in recipes:
         slug = recipe.slug
         text = describe.description(recipe, layers)
-        files[f"embed/{slug}.html"] = embed_snippet(recipe, describe.alt_text(recipe, layers), text,
-                                                    credits(recipe), base_url)
+        files[f"embed/{slug}.html"] = embed_snippet(
+            recipe, describe.alt_text(recipe, layers), text, credits(recipe), base_url
+        )
         files[f"embed/{slug}.txt"] = text + "\n"
     return files
 
@@ -253,8 +263,12 @@ def minify(html: str) -> str:
     return SCRIPT_ELEMENT.sub(lambda m: m[1] + SCRIPT_LOOKALIKE.sub("\\\\x3C", m[2]) + m[3], html)
 
 
-def build(layers_dir: str | Path = "layers", maps_dir: str | Path = "maps", out: str | Path = "dist",
-          base_url: str | None = None) -> Path:
+def build(
+    layers_dir: str | Path = "layers",
+    maps_dir: str | Path = "maps",
+    out: str | Path = "dist",
+    base_url: str | None = None,
+) -> Path:
     """Validate every layer and recipe, then write maps, exports and embeds into `out`.
 
     `base_url`: where `out` will be served; the embeds then link there with absolute URLs."""
@@ -291,8 +305,9 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_u
     return Path(out)
 
 
-def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles: bool = False,
-                at: str | None = None) -> list[Path]:
+def render_pngs(
+    dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles: bool = False, at: str | None = None
+) -> list[Path]:
     """dist/png/<map>.png (1200 px wide) and <map>@2x.png from the offline maps, with credits beside them.
 
     No interactive controls; a time-control map is drawn at `at` (ISO 8601 with offset) or at its end.
@@ -309,8 +324,9 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
         try:
             at_ms = timefmt.epoch_ms(timefmt.parse(at))
         except ValueError as exc:
-            raise GeoError(f"--at {at!r}: not an ISO 8601 time with offset, such as 2025-03-11T13:00+05:00 ({exc})") \
-                from None
+            raise GeoError(
+                f"--at {at!r}: not an ISO 8601 time with offset, such as 2025-03-11T13:00+05:00 ({exc})"
+            ) from None
     written = []
     with atomic_directory(dist / "png", marker=None) as staging:
         for recipe in recipes:
@@ -321,6 +337,5 @@ def render_pngs(dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles:
                 png = staging / f"{recipe.slug}{suffix}.png"
                 screenshot(page, png, *PNG_SIZE, scale=scale, allow_network=tiles, print_mode=True, at_ms=at_ms)
                 written.append(dist / "png" / png.name)
-            (staging / f"{recipe.slug}.txt").write_text(credits(recipe, with_tiles=tiles) + "\n",
-                                                             encoding="utf-8")
+            (staging / f"{recipe.slug}.txt").write_text(credits(recipe, with_tiles=tiles) + "\n", encoding="utf-8")
     return written

@@ -69,14 +69,22 @@ class Route:
     # --- construction ------------------------------------------------------
 
     @classmethod
-    def from_files(cls, railway: str | Path = "layers/railway.geojson",
-                   stations: str | Path = "layers/stations.geojson") -> "Route":
-        return cls.from_layers({"railway": load_layer(railway), "stations": load_layer(stations)},
-                               railway_path=str(railway), stations_path=str(stations))
+    def from_files(
+        cls, railway: str | Path = "layers/railway.geojson", stations: str | Path = "layers/stations.geojson"
+    ) -> "Route":
+        return cls.from_layers(
+            {"railway": load_layer(railway), "stations": load_layer(stations)},
+            railway_path=str(railway),
+            stations_path=str(stations),
+        )
 
     @classmethod
-    def from_layers(cls, layers: Layers, railway_path: str = "layers/railway.geojson",
-                    stations_path: str = "layers/stations.geojson") -> "Route":
+    def from_layers(
+        cls,
+        layers: Layers,
+        railway_path: str = "layers/railway.geojson",
+        stations_path: str = "layers/stations.geojson",
+    ) -> "Route":
         line = merge_route(layers["railway"], railway_path)
         stations = layers["stations"]["features"]
         line = orient_from_quetta(line, stations)
@@ -86,28 +94,53 @@ class Route:
 
     def _calibrate(self, stations: list[dict], path: str) -> list[KmPost]:
         posts, problems = [], []
-        alongs, offsets, _, _ = self._project([f["geometry"]["coordinates"][0] for f in stations],
-                                              [f["geometry"]["coordinates"][1] for f in stations])
+        alongs, offsets, _, _ = self._project(
+            [f["geometry"]["coordinates"][0] for f in stations], [f["geometry"]["coordinates"][1] for f in stations]
+        )
         for index, (feature, along, offset) in enumerate(zip(stations, alongs.tolist(), offsets.tolist())):
             props = feature["properties"]
             if offset > STATION_ON_LINE_TOLERANCE_M:
-                problems.append(Problem(path, f"station is {offset:,.0f} m from the railway line "
-                                        f"(at most {STATION_ON_LINE_TOLERANCE_M:.0f} m allowed)", index, props["id"]))
+                problems.append(
+                    Problem(
+                        path,
+                        f"station is {offset:,.0f} m from the railway line "
+                        f"(at most {STATION_ON_LINE_TOLERANCE_M:.0f} m allowed)",
+                        index,
+                        props["id"],
+                    )
+                )
             posts.append(KmPost(props["id"], props["name"], float(props["km_from_quetta"]), along))
         posts.sort(key=lambda p: p.along_m)
         if len(posts) < 2:
-            problems.append(Problem(path, f"the route needs at least two stations with km_from_quetta to measure "
-                                          f"between; found {len(posts)}"))
+            problems.append(
+                Problem(
+                    path,
+                    f"the route needs at least two stations with km_from_quetta to measure between; found {len(posts)}",
+                )
+            )
         for before, after in zip(posts, posts[1:]):
             if after.along_m - before.along_m < SAME_PLACE_KM * 1000 and after.km != before.km:
                 index = next(i for i, f in enumerate(stations) if f["properties"]["id"] == after.station_id)
-                problems.append(Problem(path, f"stands at the same place on the line as {before.name} but has "
-                                        f"km_from_quetta {after.km} against {before.km}", index, after.station_id))
+                problems.append(
+                    Problem(
+                        path,
+                        f"stands at the same place on the line as {before.name} but has "
+                        f"km_from_quetta {after.km} against {before.km}",
+                        index,
+                        after.station_id,
+                    )
+                )
             elif after.km <= before.km:
                 index = next(i for i, f in enumerate(stations) if f["properties"]["id"] == after.station_id)
-                problems.append(Problem(path, f"km_from_quetta {after.km} is not beyond {before.name} "
-                                        f"({before.km}) although the station lies further along the line",
-                                        index, after.station_id))
+                problems.append(
+                    Problem(
+                        path,
+                        f"km_from_quetta {after.km} is not beyond {before.name} "
+                        f"({before.km}) although the station lies further along the line",
+                        index,
+                        after.station_id,
+                    )
+                )
         if problems:
             raise LayerError(problems)
         return posts
@@ -206,8 +239,9 @@ def merge_route(railway: dict, path: str) -> LineString:
     if merged.geom_type == "LineString":
         return merged
     ends = [f"({g.coords[-1][0]:.4f}, {g.coords[-1][1]:.4f})" for g in merged.geoms]
-    raise LayerError([Problem(path, f"the route is not one connected line: {len(merged.geoms)} pieces, "
-                                    f"ending at {', '.join(ends)}")])
+    raise LayerError(
+        [Problem(path, f"the route is not one connected line: {len(merged.geoms)} pieces, ending at {', '.join(ends)}")]
+    )
 
 
 def orient_from_quetta(line: LineString, stations: list[dict]) -> LineString:

@@ -22,8 +22,6 @@ from geo.recipe import Layer, Recipe
 # Properties the build adds to every point of these kinds (geo.build.enrich), and the pseudo-field of popups.
 COMPUTED = {"km_from_quetta", "km_from_quetta_source", "offset_from_route_m"}
 POPUP_ONLY = {"sources"}
-# Kinds whose features other layers point to with `place`.
-PLACE_KINDS = ("stations", "tunnels", "staging")
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,13 @@ def check_all(layers: Layers, recipes: list[Recipe], layers_dir: str | Path) -> 
 def check_places(layers: Layers, layers_dir: Path) -> list[Finding]:
     """Every `place` names a station, tunnel or staging point drawn as a point (a tunnel drawn as a stretch
     of line is somewhere along it: not a position)."""
-    places = {f["properties"]["id"] for kind in PLACE_KINDS for f in layers.get(kind, {"features": []})["features"]
-              if f["geometry"]["type"] == "Point"}
+    places = {
+        f["properties"]["id"]
+        for kind, collection in layers.items()
+        if kind in LAYER_KINDS and LAYER_KINDS[kind].place
+        for f in collection["features"]
+        if f["geometry"]["type"] == "Point"
+    }
     findings = []
     for kind in ("staging", "events"):
         files = {path.stem: path for path in layer_files(layers_dir, LAYER_KINDS[kind])}
@@ -66,9 +69,13 @@ def check_places(layers: Layers, layers_dir: Path) -> list[Finding]:
             props = feature["properties"]
             if "place" in props and props["place"] not in places:
                 path = files.get(props.get("incident"), files.get(kind, layers_dir / f"{kind}.geojson"))
-                findings.append(Finding(f"{path}: feature {props['id']!r}",
-                                        f"place {props['place']!r} is not the id of a station, tunnel or staging "
-                                        "point drawn as a point (docs/EDITING.md lists the place ids)"))
+                findings.append(
+                    Finding(
+                        f"{path}: feature {props['id']!r}",
+                        f"place {props['place']!r} is not the id of a station, tunnel or staging "
+                        "point drawn as a point (docs/EDITING.md lists the place ids)",
+                    )
+                )
     return findings
 
 
@@ -82,11 +89,20 @@ def known_fields(kind: str, features: list[dict]) -> set[str]:
 def check_recipe(recipe: Recipe, layers: Layers) -> list[Finding]:
     findings = []
     if recipe.incident is not None:
-        incidents = {f["properties"]["incident"] for kind, collection in layers.items()
-                     if kind in LAYER_KINDS and LAYER_KINDS[kind].has_incident for f in collection["features"]}
+        incidents = {
+            f["properties"]["incident"]
+            for kind, collection in layers.items()
+            if kind in LAYER_KINDS and LAYER_KINDS[kind].has_incident
+            for f in collection["features"]
+        }
         if recipe.incident not in incidents:
-            findings.append(Finding(f"{recipe.path}: incident", f"no events or staging points belong to "
-                                    f"{recipe.incident!r}; known incidents: {', '.join(sorted(incidents))}"))
+            findings.append(
+                Finding(
+                    f"{recipe.path}: incident",
+                    f"no events or staging points belong to "
+                    f"{recipe.incident!r}; known incidents: {', '.join(sorted(incidents))}",
+                )
+            )
     for index, spec in enumerate(recipe.layer):
         findings += check_layer(recipe, index, spec, layers)
     if recipe.timeline:
@@ -94,8 +110,12 @@ def check_recipe(recipe: Recipe, layers: Layers) -> list[Finding]:
         for label, keys in recipe.timeline.disputed.items():
             for key in keys:
                 if figure_base(key) not in FIGURES and figure_base(key) not in counted:
-                    findings.append(Finding(f"{recipe.path}: [timeline] disputed {label!r}",
-                                            f"unknown figure {key!r}; docs/EDITING.md lists the figure names"))
+                    findings.append(
+                        Finding(
+                            f"{recipe.path}: [timeline] disputed {label!r}",
+                            f"unknown figure {key!r}; docs/EDITING.md lists the figure names",
+                        )
+                    )
     return findings
 
 
@@ -104,15 +124,25 @@ def check_layer(recipe: Recipe, index: int, spec: Layer, layers: Layers) -> list
     everything = layers[spec.source]["features"]
     chosen = select(everything, spec, recipe.incident)
     if not chosen:
-        return [Finding(where, f"its filters (incident, where, exclude, range) select none of the "
-                               f"{len(everything)} features of {spec.source}")]
+        return [
+            Finding(
+                where,
+                f"its filters (incident, where, exclude, range) select none of the "
+                f"{len(everything)} features of {spec.source}",
+            )
+        ]
     findings = []
     fields = known_fields(spec.source, everything)
     for key in ("popup", "tooltip", "label"):
         for name in getattr(spec, key):
             if name not in fields:
-                findings.append(Finding(f"{where} {key}", f"unknown field {name!r}: no {spec.source} feature has "
-                                                          "it and the data contract does not declare it"))
+                findings.append(
+                    Finding(
+                        f"{where} {key}",
+                        f"unknown field {name!r}: no {spec.source} feature has "
+                        "it and the data contract does not declare it",
+                    )
+                )
     filters = {**spec.where, **spec.exclude, **spec.range}
     for name in filters:
         if name not in fields:
@@ -131,6 +161,13 @@ def check_layer(recipe: Recipe, index: int, spec: Layer, layers: Layers) -> list
 def check_classes(where: str, spec: Layer, chosen: list[dict]) -> list[Finding]:
     """A class value no drawn feature has is probably a typo; it may also be a claimant of another incident."""
     present = {str(f["properties"].get(spec.style_by.property)) for f in chosen}
-    return [Finding(f"{where} style_by", f"class {cls.label!r}: no feature drawn has {spec.style_by.property} = "
-                                         f"{value!r}", warning=True)
-            for cls in spec.style_by.classes for value in cls.values if value not in present]
+    return [
+        Finding(
+            f"{where} style_by",
+            f"class {cls.label!r}: no feature drawn has {spec.style_by.property} = {value!r}",
+            warning=True,
+        )
+        for cls in spec.style_by.classes
+        for value in cls.values
+        if value not in present
+    ]

@@ -27,45 +27,74 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help_text, description=help_text,
-                                   epilog=textwrap.dedent(f"example:\n  {example}"),
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=textwrap.dedent(f"example:\n  {example}"),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
-    build = command("build", "Validate the layers and build everything into the output directory.",
-                    "geo build --layers layers --maps maps --out dist")
+    build = command(
+        "build",
+        "Validate the layers and build everything into the output directory.",
+        "geo build --layers layers --maps maps --out dist",
+    )
     build.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
     build.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
     build.add_argument("--out", default="dist", help="output directory (default: dist)")
-    build.add_argument("--base-url", metavar="URL", help="where the output directory will be served, such as "
-                       "https://example.org/maps/: the embeds then link there with absolute URLs "
-                       "(default: relative links)")
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the output directory will be served, such as "
+        "https://example.org/maps/: the embeds then link there with absolute URLs "
+        "(default: relative links)",
+    )
 
-    validate = command("validate", "Check layer files against the data contract; the kind comes from the file name.",
-                       "geo validate layers/*.geojson")
+    validate = command(
+        "validate",
+        "Check layer files against the data contract; the kind comes from the file name.",
+        "geo validate layers/*.geojson",
+    )
     validate.add_argument("files", nargs="+", metavar="FILE")
 
-    png = command("png", "Render each offline map to dist/png/<map>.png (1200 px wide) and <map>@2x.png.",
-                  "geo png --dist dist")
+    png = command(
+        "png", "Render each offline map to dist/png/<map>.png (1200 px wide) and <map>@2x.png.", "geo png --dist dist"
+    )
     png.add_argument("--dist", default="dist", help="the built output directory (default: dist)")
     png.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
     png.add_argument("--tiles", action="store_true", help="let the browser fetch background tiles (needs a network)")
-    png.add_argument("--at", metavar="TIME", help="time-control maps at this moment, ISO 8601 with offset "
-                     "(e.g. 2025-03-11T13:00+05:00); default: the end, every claim shown")
+    png.add_argument(
+        "--at",
+        metavar="TIME",
+        help="time-control maps at this moment, ISO 8601 with offset "
+        "(e.g. 2025-03-11T13:00+05:00); default: the end, every claim shown",
+    )
 
-    exp = command("export", "Write the layers as GeoJSON, GeoPackage, KML or CSV (one row per claim).",
-                  "geo export --format gpkg --out jaffar-express.gpkg --layers stations,events")
+    exp = command(
+        "export",
+        "Write the layers as GeoJSON, GeoPackage, KML or CSV (one row per claim).",
+        "geo export --format gpkg --out jaffar-express.gpkg --layers stations,events",
+    )
     exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "kml", "csv"])
     exp.add_argument("--out", required=True, help="output file (a directory for geojson with several layers)")
     exp.add_argument("--layers", help="comma-separated layer names (default: all)")
     exp.add_argument("--layers-dir", default="layers", help="directory of layer GeoJSON files (default: layers)")
 
-    check = command("check", "Check the layers and the recipes together without building: fields, filters, ids, "
-                             "places and figures that do not exist.", "geo check --layers layers --maps maps")
+    check = command(
+        "check",
+        "Check the layers and the recipes together without building: fields, filters, ids, "
+        "places and figures that do not exist.",
+        "geo check --layers layers --maps maps",
+    )
     check.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
     check.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
 
-    chain = command("chainage", "Km from Quetta along the route for a point, with the stations either side.",
-                    "geo chainage 67.62 29.64 --json")
+    chain = command(
+        "chainage",
+        "Km from Quetta along the route for a point, with the stations either side.",
+        "geo chainage 67.62 29.64 --json",
+    )
     chain.add_argument("lon", type=float, help="longitude, WGS84 decimal degrees")
     chain.add_argument("lat", type=float, help="latitude, WGS84 decimal degrees")
     chain.add_argument("--json", action="store_true", help="print JSON")
@@ -141,15 +170,25 @@ def _run_chainage(args) -> int:
 
 def describe_chainage(where) -> str:
     """One line for people: km, the stations either side, the offset."""
+
     def station(name, km):
         return f"{name} (km {km:g})" if name else "the end of the line"
-    return (f"km {where.km_from_quetta:.1f} from Quetta, between "
-            f"{station(where.previous_station, where.previous_station_km)} and "
-            f"{station(where.next_station, where.next_station_km)}, {where.offset_m:,.0f} m from the line")
+
+    return (
+        f"km {where.km_from_quetta:.1f} from Quetta, between "
+        f"{station(where.previous_station, where.previous_station_km)} and "
+        f"{station(where.next_station, where.next_station_km)}, {where.offset_m:,.0f} m from the line"
+    )
 
 
-RUNNERS = {"build": _run_build, "check": _run_check, "validate": _run_validate, "chainage": _run_chainage,
-           "png": _run_png, "export": _run_export}
+RUNNERS = {
+    "build": _run_build,
+    "check": _run_check,
+    "validate": _run_validate,
+    "chainage": _run_chainage,
+    "png": _run_png,
+    "export": _run_export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,8 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the promise is no traceback
         if os.environ.get("GEO_DEBUG"):
             raise
-        print(f"geo {args.command}: unexpected error: {type(exc).__name__}: {exc} "
-              "(set GEO_DEBUG=1 for a traceback)", file=sys.stderr)
+        print(
+            f"geo {args.command}: unexpected error: {type(exc).__name__}: {exc} (set GEO_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

@@ -57,19 +57,29 @@ class LeanMap(folium.Map):
 def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     """The figure for one recipe (see geo.recipe for the keys)."""
     view, controls = recipe.view, recipe.controls
-    m = LeanMap(location=default(view.center, PAKISTAN_CENTER), zoom_start=default(view.zoom, 6), tiles=None,
-                control_scale=controls.scale, min_zoom=default(view.min_zoom, 3),
-                max_zoom=default(view.max_zoom, 17), width="100%", height="100%",
-                attribution_control=False)  # the credits sit below the map, clear of the scale bar
+    m = LeanMap(
+        location=default(view.center, PAKISTAN_CENTER),
+        zoom_start=default(view.zoom, 6),
+        tiles=None,
+        control_scale=controls.scale,
+        min_zoom=default(view.min_zoom, 3),
+        max_zoom=default(view.max_zoom, 17),
+        width="100%",
+        height="100%",
+        attribution_control=False,
+    )  # the credits sit below the map, clear of the scale bar
     timeline_list = recipe.timeline is not None and recipe.timeline.list
-    PageFigure(render_panel("credits.html", data=recipe.attribution, basemaps=basemap_credits(recipe)),
-               skip_to="geo-events" if timeline_list else "geo-credits").add_child(m)
+    PageFigure(
+        render_panel("credits.html", data=recipe.attribution, basemaps=basemap_credits(recipe)),
+        skip_to="geo-events" if timeline_list else "geo-credits",
+    ).add_child(m)
     InlineStyle(static_text("geomap.css")).add_to(m)
     InlineScript(static_text("geomap.js")).add_to(m)
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
-    setup = MapSetup({"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label],
-                      "map": recipe.slug})  # the name it gives an article's embed (geomap.js, frameMap)
+    setup = MapSetup(
+        {"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label], "map": recipe.slug}
+    )  # the name it gives an article's embed (geomap.js, frameMap)
     setup.add_to(m)
     context = page_context(layers, recipe, marked_points(recipe, layers))
     if context:
@@ -96,8 +106,7 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     HtmlControl(render_panel("legend.html", entries=legend), controls.legend_position).add_to(m)
     if controls.locator:
         countries, names = inset_countries(layers, INSET_CENTER, 3, LocatorInset.SIZE_PX)
-        LocatorInset(locator_data(layers), center=INSET_CENTER, zoom=3, countries=countries,
-                     names=names).add_to(m)
+        LocatorInset(locator_data(layers), center=INSET_CENTER, zoom=3, countries=countries, names=names).add_to(m)
     if controls.layer_control:
         folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
     setup.options["fit"] = fit_target(view, bounds)
@@ -123,8 +132,10 @@ def control_label(text: str) -> str:
 
 def basemap_credits(recipe: Recipe) -> list[dict]:
     """Plain-text tile credits per basemap, for the source line below the map."""
-    return [{"name": b.name, "attribution": tile_provider(b.provider).attribution, "show": shown_first(b, i)}
-            for i, b in enumerate(recipe.basemap)]
+    return [
+        {"name": b.name, "attribution": tile_provider(b.provider).attribution, "show": shown_first(b, i)}
+        for i, b in enumerate(recipe.basemap)
+    ]
 
 
 def shown_first(basemap: Basemap, index: int) -> bool:
@@ -135,16 +146,25 @@ def shown_first(basemap: Basemap, index: int) -> bool:
 def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
     for index, basemap in enumerate(basemaps):
         provider = tile_provider(basemap.provider)
-        folium.TileLayer(tiles=provider, attr=provider.html_attribution, name=control_label(basemap.name),
-                         max_zoom=provider.get("max_zoom", 18), overlay=False, control=True,
-                         show=shown_first(basemap, index)).add_to(m)
+        folium.TileLayer(
+            tiles=provider,
+            attr=provider.html_attribution,
+            name=control_label(basemap.name),
+            max_zoom=provider.get("max_zoom", 18),
+            overlay=False,
+            control=True,
+            show=shown_first(basemap, index),
+        ).add_to(m)
 
 
 def marked_points(recipe: Recipe, layers: Layers) -> list[tuple[float, float]]:
     """(lon, lat) of every point the recipe's layers draw: the context leaves these places to them."""
-    return [tuple(f["geometry"]["coordinates"][:2]) for spec in recipe.layer
-            for f in select(layers[spec.source]["features"], spec, recipe.incident)
-            if f["geometry"]["type"] == "Point"]
+    return [
+        tuple(f["geometry"]["coordinates"][:2])
+        for spec in recipe.layer
+        for f in select(layers[spec.source]["features"], spec, recipe.incident)
+        if f["geometry"]["type"] == "Point"
+    ]
 
 
 def select(features: list[dict], spec: Layer, incident: str | None = None) -> list[dict]:
@@ -159,8 +179,9 @@ def select(features: list[dict], spec: Layer, incident: str | None = None) -> li
             continue
         if any(props.get(k) in dropped for k, dropped in spec.exclude.items()):
             continue
-        if any(not (isinstance(props.get(k), (int, float)) and lo <= props[k] <= hi)
-               for k, (lo, hi) in spec.range.items()):
+        if any(
+            not (isinstance(props.get(k), (int, float)) and lo <= props[k] <= hi) for k, (lo, hi) in spec.range.items()
+        ):
             continue
         chosen.append(feature)
     return chosen
@@ -171,9 +192,11 @@ def selected(recipe: Recipe, index: int, layers: Layers) -> list[dict]:
     spec = recipe.layer[index]
     features = select(layers[spec.source]["features"], spec, recipe.incident)
     if not features:
-        raise RecipeError(f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r}): its filters (incident, where, "
-                          f"exclude, range) select none of the {len(layers[spec.source]['features'])} features of "
-                          f"{spec.source}; check the property names and values")
+        raise RecipeError(
+            f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r}): its filters (incident, where, "
+            f"exclude, range) select none of the {len(layers[spec.source]['features'])} features of "
+            f"{spec.source}; check the property names and values"
+        )
     return features
 
 
@@ -192,8 +215,9 @@ def on_each_feature(key: str) -> JsCode:
     return JsCode(f"function (feature, layer) {{ GeoMap.bind(feature, layer, {script_json(key)}); }}")
 
 
-def add_geojson_layer(m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData,
-                      occupied: set) -> None:
+def add_geojson_layer(
+    m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData, occupied: set
+) -> None:
     items = page_features(features, spec, key, page)
     if spec.stack:
         items = stacked(items, features, page)
@@ -202,10 +226,14 @@ def add_geojson_layer(m: folium.Map, features: list[dict], spec: Layer, key: str
     occupied.update(tuple(i["geometry"]["coordinates"]) for i in items if i["geometry"]["type"] == "Point")
     kind = geometry_shape(features) if features else "point"
     marker = folium.CircleMarker(radius=spec.style.radius or DEFAULT_STYLE["radius"]) if kind == "point" else None
-    folium.GeoJson({"type": "FeatureCollection", "features": items}, name=control_label(spec.name),
-                   show=spec.show, marker=marker,
-                   style_function=lambda f: style_for(f["properties"], spec, kind),
-                   on_each_feature=on_each_feature(key)).add_to(m)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": items},
+        name=control_label(spec.name),
+        show=spec.show,
+        marker=marker,
+        style_function=lambda f: style_for(f["properties"], spec, kind),
+        on_each_feature=on_each_feature(key),
+    ).add_to(m)
 
 
 def add_accuracy_circles(m: folium.Map, features: list[dict], spec: Layer, key: str) -> list[LegendEntry]:
@@ -213,23 +241,40 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: Layer, key: 
     located = [f for f in features if f["geometry"]["type"] == "Point" and f["properties"].get("position_accuracy_m")]
     if not located:
         return []
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature",
-         "geometry": {"type": "Point", "coordinates": round_coordinates(f["geometry"]["coordinates"])},
-         "properties": {"id": f"{f['properties']['id']}-accuracy",
-                        KEY.radius_m: f["properties"]["position_accuracy_m"]}}
-        for f in located]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": round_coordinates(f["geometry"]["coordinates"])},
+                "properties": {
+                    "id": f"{f['properties']['id']}-accuracy",
+                    KEY.radius_m: f["properties"]["position_accuracy_m"],
+                },
+            }
+            for f in located
+        ],
+    }
     # The marker's fill colour (its stroke is often white, invisible on a pale map): >= 3:1 on the background.
     style = {**spec.style.given(), **(spec.emphasis.style.given() if spec.emphasis else {})}
     color = style.get("fill_color") or style.get("color", "#333333")
-    folium.GeoJson(data, name=control_label(f"{spec.name}: position uncertainty"), show=spec.show,
-                   marker=folium.Circle(radius=1000),
-                   style_function=lambda f: {"radius": f["properties"][KEY.radius_m], "color": color, "weight": 2,
-                                             "dashArray": "6 4", "fillColor": color, "fillOpacity": 0.1,
-                                             "interactive": False},
-                   on_each_feature=on_each_feature(f"{key}-accuracy")).add_to(m)
-    return [LegendEntry(f"{spec.name}: stated position uncertainty", color, f"{color}1a", "point",
-                        dashed=True)]
+    folium.GeoJson(
+        data,
+        name=control_label(f"{spec.name}: position uncertainty"),
+        show=spec.show,
+        marker=folium.Circle(radius=1000),
+        style_function=lambda f: {
+            "radius": f["properties"][KEY.radius_m],
+            "color": color,
+            "weight": 2,
+            "dashArray": "6 4",
+            "fillColor": color,
+            "fillOpacity": 0.1,
+            "interactive": False,
+        },
+        on_each_feature=on_each_feature(f"{key}-accuracy"),
+    ).add_to(m)
+    return [LegendEntry(f"{spec.name}: stated position uncertainty", color, f"{color}1a", "point", dashed=True)]
 
 
 def fit_target(view: View, bounds: dict) -> dict | None:
@@ -243,9 +288,17 @@ def locator_data(layers: Layers) -> dict:
     """Provinces, simplified for a 130-pixel inset, Balochistan highlighted."""
     provinces = layers.get("provinces", {"features": []})["features"]
     geometries = display_geometries(provinces, simplify_m=15000, decimals=2)
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {KEY.highlight: int(f["properties"]["id"] == "balochistan")}, "geometry": g}
-        for f, g in zip(provinces, geometries)]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {KEY.highlight: int(f["properties"]["id"] == "balochistan")},
+                "geometry": g,
+            }
+            for f, g in zip(provinces, geometries)
+        ],
+    }
 
 
 def expected_drawn(recipe: Recipe, layers: Layers, at: str = "start") -> dict[str, int]:
@@ -269,6 +322,7 @@ def expected_drawn(recipe: Recipe, layers: Layers, at: str = "start") -> dict[st
         else:
             counts[key] = len(features)
         if spec.accuracy_circles:
-            counts[f"{key}-accuracy"] = sum(1 for f in features if f["properties"].get("position_accuracy_m")
-                                            and f["geometry"]["type"] == "Point")
+            counts[f"{key}-accuracy"] = sum(
+                1 for f in features if f["properties"].get("position_accuracy_m") and f["geometry"]["type"] == "Point"
+            )
     return counts

@@ -33,8 +33,7 @@ INSET_CHAR_PX, INSET_LINE_PX = 5.5, 12  # a name's width per character and its h
 
 
 def context_features(layers: Layers, kind: str) -> list[dict]:
-    return [f for f in layers.get("context", {"features": []})["features"]
-            if f["properties"]["context_kind"] == kind]
+    return [f for f in layers.get("context", {"features": []})["features"] if f["properties"]["context_kind"] == kind]
 
 
 def page_context(layers: Layers, recipe: Recipe, marked: list[tuple[float, float]]) -> dict | None:
@@ -47,34 +46,54 @@ def page_context(layers: Layers, recipe: Recipe, marked: list[tuple[float, float
         return None
     countries = context_features(layers, "country")
     geometries = display_geometries(countries, decimals=2)
-    data = {"countries": [{"name": f["properties"]["name"], "subject": f["properties"].get("subject", False),
-                           "at": [[lat, lon] for lon, lat in f["properties"]["label_at"]], "geometry": g}
-                          for f, g in zip(countries, geometries)]}
+    data = {
+        "countries": [
+            {
+                "name": f["properties"]["name"],
+                "subject": f["properties"].get("subject", False),
+                "at": [[lat, lon] for lon, lat in f["properties"]["label_at"]],
+                "geometry": g,
+            }
+            for f, g in zip(countries, geometries)
+        ]
+    }
     lines = context_features(layers, "province_boundary")
     data["lines"] = [f["geometry"] for f in lines]
     labelled_provinces = any(spec.source == "provinces" and spec.label for spec in recipe.layer)
-    data["provinces"] = [] if labelled_provinces else [
-        {"name": f["properties"]["name"], "at": [[lat, lon] for lon, lat in f["properties"]["label_at"]]}
-        for f in context_features(layers, "province")]
+    data["provinces"] = (
+        []
+        if labelled_provinces
+        else [
+            {"name": f["properties"]["name"], "at": [[lat, lon] for lon, lat in f["properties"]["label_at"]]}
+            for f in context_features(layers, "province")
+        ]
+    )
     points = np.array(marked, dtype=float).reshape(-1, 2)
 
     def clear(lon: float, lat: float) -> bool:
-        return not np.any((np.abs(points[:, 0] - lon) < CITY_CLEARANCE_DEG)
-                          & (np.abs(points[:, 1] - lat) < CITY_CLEARANCE_DEG))
+        return not np.any(
+            (np.abs(points[:, 0] - lon) < CITY_CLEARANCE_DEG) & (np.abs(points[:, 1] - lat) < CITY_CLEARANCE_DEG)
+        )
 
-    data["cities"] = [{"name": f["properties"]["name"], "at": f["geometry"]["coordinates"][::-1]}
-                      for f in context_features(layers, "city") if clear(*f["geometry"]["coordinates"])]
+    data["cities"] = [
+        {"name": f["properties"]["name"], "at": f["geometry"]["coordinates"][::-1]}
+        for f in context_features(layers, "city")
+        if clear(*f["geometry"]["coordinates"])
+    ]
     data["ranks"] = {"country": RANK_COUNTRY, "province": RANK_PROVINCE, "city": RANK_CITY}
     return data
 
 
 def inset_box(center: list[float], zoom: int, size_px: int) -> tuple[float, float, float, float]:
     """(west, south, east, north) a Web Mercator inset of `size_px` square shows at `zoom` around `center`."""
-    px_per_unit = 256 * 2 ** zoom / (2 * math.pi)
+    px_per_unit = 256 * 2**zoom / (2 * math.pi)
     half = size_px / 2 / px_per_unit
     lat, lon = center
     y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-    def to_lat(v): return math.degrees(2 * math.atan(math.exp(v)) - math.pi / 2)
+
+    def to_lat(v):
+        return math.degrees(2 * math.atan(math.exp(v)) - math.pi / 2)
+
     return (lon - math.degrees(half), to_lat(y - half), lon + math.degrees(half), to_lat(y + half))
 
 
@@ -99,8 +118,11 @@ def inset_countries(layers: Layers, center: list[float], zoom: int, size_px: int
         if part.is_empty:
             continue
         biggest = max(getattr(part, "geoms", [part]), key=lambda g: g.area)
-        at = shapely.ops.polylabel(biggest, tolerance=0.1) if biggest.geom_type == "Polygon" else Point(
-            biggest.representative_point())
+        at = (
+            shapely.ops.polylabel(biggest, tolerance=0.1)
+            if biggest.geom_type == "Polygon"
+            else Point(biggest.representative_point())
+        )
         label = shapely.box(at.x - half_w, at.y - half_h, at.x + half_w, at.y + half_h)
         if label.intersection(shown).area < INSET_LABEL_INSIDE * label.area:
             continue  # the name would lie mostly over a neighbour: the country is too thin here

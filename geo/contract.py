@@ -85,14 +85,16 @@ class LayerKind:
     # One file per incident, `<kind>/<incident>.geojson`, each feature's `incident` the file's name;
     # otherwise one file, `<kind>.geojson`.
     per_incident: bool = False
+    area: tuple[float, float, float, float] | None = None  # its own area of interest, if wider
+    optional_file: bool = False  # a layers directory may go without it
+    exported: bool = True  # in geojson/, the GeoPackage, the KML
+    place: bool = False  # its points are places other features name with `place`
+    chainage: bool = False  # its points without a published km get one computed (`km_from_quetta_source`)
 
     @property
     def has_incident(self) -> bool:
         """Its features belong to an incident: a recipe's `incident` filters them."""
         return "incident" in self.required
-    area: tuple[float, float, float, float] | None = None  # its own area of interest, if wider
-    optional_file: bool = False  # a layers directory may go without it
-    exported: bool = True  # in geojson/, the GeoPackage, the KML
 
 
 COMMON_REQUIRED = {"id": "slug", "name": "text", "sources": "sources"}
@@ -112,20 +114,33 @@ LAYER_KINDS: dict[str, LayerKind] = {
         LayerKind("boundary", ("Polygon", "MultiPolygon"), optional={"name_ur": "urdu_text"}),
         LayerKind("provinces", ("Polygon", "MultiPolygon"), optional={"name_ur": "urdu_text"}),  # corridor context
         LayerKind("railway", ("LineString", "MultiLineString"), {"geometry_quality": "geometry_quality"}),
-        LayerKind("stations", ("Point",), {"km_from_quetta": "non_negative_number"}, PLACE_OPTIONAL),
-        LayerKind("tunnels", ("Point", "LineString"), optional={
-            **PLACE_OPTIONAL, "km_from_quetta": "non_negative_number",
-            "km_from_quetta_start": "non_negative_number", "km_from_quetta_end": "non_negative_number",
-            "km_uncertainty": "non_negative_number",
-            # A tunnel a source puts only at a distance from a station, side unknown.
-            "near_station": "slug", "distance_from_station_km": "positive_number"}),
-        LayerKind("staging", ("Point",), INCIDENT, optional={**PLACE_OPTIONAL, **TIMED_OPTIONAL}),
+        LayerKind("stations", ("Point",), {"km_from_quetta": "non_negative_number"}, PLACE_OPTIONAL, place=True),
+        LayerKind(
+            "tunnels",
+            ("Point", "LineString"),
+            optional={
+                **PLACE_OPTIONAL,
+                "km_from_quetta": "non_negative_number",
+                "km_from_quetta_start": "non_negative_number",
+                "km_from_quetta_end": "non_negative_number",
+                "km_uncertainty": "non_negative_number",
+                # A tunnel a source puts only at a distance from a station, side unknown.
+                "near_station": "slug",
+                "distance_from_station_km": "positive_number",
+            },
+            place=True,
+            chainage=True,
+        ),
+        LayerKind(
+            "staging", ("Point",), INCIDENT, optional={**PLACE_OPTIONAL, **TIMED_OPTIONAL}, place=True, chainage=True
+        ),
         LayerKind(
             "events",
             ("Point",),
             {**INCIDENT, "time": "time", "time_precision": "time_precision", "claimed_by": "text"},
             {"figures": "figures", "time_basis": "text"},
             per_incident=True,
+            chainage=True,
         ),
         # The base map drawn under every map where no tiles load: countries, Pakistan's provinces,
         # cities (scripts/derive_context.py).  Background, not story data: not exported.
@@ -133,9 +148,18 @@ LAYER_KINDS: dict[str, LayerKind] = {
             "context",
             ("Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point"),
             {"context_kind": "context_kind"},
-            {"label_at": "label_anchors", "population": "non_negative_number", "geonameid": "positive_number",
-             "country_code": "text", "capital": "text", "iso_a3": "text", "subject": "bool"},
-            area=CONTEXT_AREA, optional_file=True, exported=False,
+            {
+                "label_at": "label_anchors",
+                "population": "non_negative_number",
+                "geonameid": "positive_number",
+                "country_code": "text",
+                "capital": "text",
+                "iso_a3": "text",
+                "subject": "bool",
+            },
+            area=CONTEXT_AREA,
+            optional_file=True,
+            exported=False,
         ),
     )
 }

@@ -14,8 +14,20 @@ from geo.compose import select
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(value: str) -> str:
@@ -38,7 +50,7 @@ def features_of(shown: list[tuple[Layer, list[dict]]], source: str) -> list[dict
 
 
 def date_span(events: list[dict]) -> str | None:
-    """"on 11 March 2025" or "from 11 March 2025 to 3 April 2025"."""
+    """ "on 11 March 2025" or "from 11 March 2025 to 3 April 2025"."""
     if not events:
         return None
     times = sorted((f["properties"]["time"] for f in events), key=timefmt.parse)
@@ -59,12 +71,14 @@ def attack_sentence(recipe: Recipe, shown: list[tuple[Layer, list[dict]]], layer
     if site is None:
         return None
     stations = {f["properties"]["id"]: f["properties"] for f in layers["stations"]["features"]}
-    either_side = sorted((stations[s] for s in site.get("between_stations", []) if s in stations),
-                         key=lambda s: s["km_from_quetta"])
+    either_side = sorted(
+        (stations[s] for s in site.get("between_stations", []) if s in stations), key=lambda s: s["km_from_quetta"]
+    )
     events = [f for f in incident_events(recipe, shown, layers) if f["properties"].get("place") == site["id"]]
     when = f" on {long_date(min((f['properties']['time'] for f in events), key=timefmt.parse))}" if events else ""
-    text = (f"{site['name']}, where the train was stopped{when}, is about {site['km_from_quetta']:g} km from "
-            "Quetta by rail")
+    text = (
+        f"{site['name']}, where the train was stopped{when}, is about {site['km_from_quetta']:g} km from Quetta by rail"
+    )
     if len(either_side) == 2:
         a, b = either_side
         text += f", between {a['name']} (km {a['km_from_quetta']:g}) and {b['name']} (km {b['km_from_quetta']:g})"
@@ -80,8 +94,11 @@ def places_sentence(shown: list[tuple[Layer, list[dict]]], layers: Layers) -> st
     events = features_of(shown, "events")
     if not events:
         return None
-    places = {f["properties"]["id"]: f["properties"] for kind in ("stations", "tunnels", "staging")
-              for f in layers[kind]["features"]}
+    places = {
+        f["properties"]["id"]: f["properties"]
+        for kind in ("stations", "tunnels", "staging")
+        for f in layers[kind]["features"]
+    }
     named = []
     for place_id in dict.fromkeys(f["properties"].get("place") for f in events):
         place = places.get(place_id)
@@ -92,8 +109,9 @@ def places_sentence(shown: list[tuple[Layer, list[dict]]], layers: Layers) -> st
     if named:
         more = len(named) - 4
         shown_names = named[:4] + ([f"{more} other place{'s' if more > 1 else ''}"] if more > 0 else [])
-        where = " at " + (", ".join(shown_names[:-1]) + " and " + shown_names[-1] if len(shown_names) > 1
-                          else shown_names[0])
+        where = " at " + (
+            ", ".join(shown_names[:-1]) + " and " + shown_names[-1] if len(shown_names) > 1 else shown_names[0]
+        )
     noun = "claim" if len(events) == 1 else "claims"
     return f"It shows {len(events)} {noun}{where}, {date_span(events)}."
 
@@ -101,7 +119,7 @@ def places_sentence(shown: list[tuple[Layer, list[dict]]], layers: Layers) -> st
 def in_sentence(name: str) -> str:
     """A legend name inside a sentence: "Stations" -> "stations", "Jaffar Express stops" as it is."""
     first, *rest = name.split()
-    return name if any(word[:1].isupper() for word in rest) else first.lower() + name[len(first):]
+    return name if any(word[:1].isupper() for word in rest) else first.lower() + name[len(first) :]
 
 
 def layer_sentence(shown: list[tuple[Layer, list[dict]]]) -> str:
@@ -112,8 +130,10 @@ def layer_sentence(shown: list[tuple[Layer, list[dict]]]) -> str:
             if kms:
                 first = min(kms, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
                 last = max(kms, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
-                parts.append(f"{len(features)} {in_sentence(spec.legend_name)} from {first['name']} "
-                             f"(km {first['km_from_quetta']:g}) to {last['name']} (km {last['km_from_quetta']:g})")
+                parts.append(
+                    f"{len(features)} {in_sentence(spec.legend_name)} from {first['name']} "
+                    f"(km {first['km_from_quetta']:g}) to {last['name']} (km {last['km_from_quetta']:g})"
+                )
         elif spec.source == "staging":
             parts.append(f"{len(features)} {in_sentence(spec.legend_name)}")
     return ("The map shows " + ", ".join(parts) + ".") if parts else ""
@@ -125,9 +145,11 @@ def time_sentence(shown: list[tuple[Layer, list[dict]]]) -> str | None:
         return None
     times = sorted(timed, key=lambda f: timefmt.parse(f["properties"]["time"]))
     first, last = times[0]["properties"], times[-1]["properties"]
-    return (f"A time control and a list run from {timefmt.display(first['time'], first['time_precision'])} "
-            f"to {timefmt.display(last['time'], last['time_precision'])} (Pakistan time); each claim names "
-            "who made it, and a table keeps disputed figures side by side.")
+    return (
+        f"A time control and a list run from {timefmt.display(first['time'], first['time_precision'])} "
+        f"to {timefmt.display(last['time'], last['time_precision'])} (Pakistan time); each claim names "
+        "who made it, and a table keeps disputed figures side by side."
+    )
 
 
 def alt_text(recipe: Recipe, layers: Layers) -> str:
@@ -142,7 +164,13 @@ def alt_text(recipe: Recipe, layers: Layers) -> str:
 def description(recipe: Recipe, layers: Layers) -> str:
     """The full plain-text description for screen readers."""
     shown = drawn(recipe, layers)
-    parts = [f"Map: {recipe.title}.", recipe.description, attack_sentence(recipe, shown, layers),
-             places_sentence(shown, layers), layer_sentence(shown), time_sentence(shown),
-             "Positions marked approximate say how approximate; every feature lists its sources."]
+    parts = [
+        f"Map: {recipe.title}.",
+        recipe.description,
+        attack_sentence(recipe, shown, layers),
+        places_sentence(shown, layers),
+        layer_sentence(shown),
+        time_sentence(shown),
+        "Positions marked approximate say how approximate; every feature lists its sources.",
+    ]
     return " ".join(p for p in parts if p)

@@ -69,9 +69,10 @@ EXAMPLES: dict[str, str] = {
     "layer.on_top": "true",
     "layer.offset_shared": "true",
     "timeline.window_hours": "24",
-    "timeline.disputed": "{ Rescued = [\"rescued\", \"rescued_min\"] }",
+    "timeline.disputed": '{ Rescued = ["rescued", "rescued_min"] }',
     "timeline.list": "true",
 }
+
 
 def _is_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -184,8 +185,11 @@ def example(key: str, maps_dir: Path) -> str:
     found = []
     for path in sorted(maps_dir.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        found += [_toml(v) for v in _values_at(data, key.split(".")) if not isinstance(v, (dict, list)) or
-                  not (isinstance(v, list) and v and isinstance(v[0], dict))]
+        found += [
+            _toml(v)
+            for v in _values_at(data, key.split("."))
+            if not isinstance(v, (dict, list)) or not (isinstance(v, list) and v and isinstance(v[0], dict))
+        ]
     usable = [f for f in found if len(f) <= 90]
     if usable:
         return min(usable, key=lambda text: (len(text) > 40, found.index(text)))
@@ -195,8 +199,7 @@ def example(key: str, maps_dir: Path) -> str:
         return "(a table: see below)"
     if found:
         return min(found, key=len)
-    raise KeyError(f"recipe key {key!r} has no example: use it in a recipe in maps/ or add it to "
-                   "geo.docs.EXAMPLES")
+    raise KeyError(f"recipe key {key!r} has no example: use it in a recipe in maps/ or add it to geo.docs.EXAMPLES")
 
 
 def _cell(text: str) -> str:
@@ -232,8 +235,10 @@ def section_recipe_keys(maps_dir: Path) -> str:
                 continue
             key = info.alias or name
             path = f"{prefix}.{key}" if prefix else key
-            out.append(f"| `{key}` | {_cell(_type_words(info.annotation))} | {_default(info)} | "
-                       f"{_cell(info.description or '')} | {_example_cell(example(path, maps_dir))} |")
+            out.append(
+                f"| `{key}` | {_cell(_type_words(info.annotation))} | {_default(info)} | "
+                f"{_cell(info.description or '')} | {_example_cell(example(path, maps_dir))} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -253,11 +258,11 @@ def section_parts_of_day() -> str:
 
 
 PRECISION_MEANINGS = {
-    "minute": "the source gives the time to the minute (\"12:55\"); shown as that time",
-    "hour": "the source gives an hour or \"about\" a time (\"about 1 pm\"); shown as \"about 13:00\"",
-    "part_of_day": "the source gives only a part of the day (\"Tuesday evening\"); store an hour inside that "
-                   "part (table below); shown in words, and the time control spans the whole part",
-    "day": "the source gives no time of day; store noon, `T12:00:00+05:00`; shown as \"(time not reported)\"",
+    "minute": 'the source gives the time to the minute ("12:55"); shown as that time',
+    "hour": 'the source gives an hour or "about" a time ("about 1 pm"); shown as "about 13:00"',
+    "part_of_day": 'the source gives only a part of the day ("Tuesday evening"); store an hour inside that '
+    "part (table below); shown in words, and the time control spans the whole part",
+    "day": 'the source gives no time of day; store noon, `T12:00:00+05:00`; shown as "(time not reported)"',
 }
 
 
@@ -275,7 +280,7 @@ VALUE_WORDS = {
     "sources": "list of `{outlet, date, url}`",
     "time": "ISO 8601 date-time with offset (`2025-03-11T13:00:00+05:00`)",
     "time_precision": ", ".join(f"`{p}`" for p in TIME_PRECISIONS),
-    "figures": "table of named whole numbers (`{\"hostages\": 214}`)",
+    "figures": 'table of named whole numbers (`{"hostages": 214}`)',
     "positive_number": "number > 0",
     "non_negative_number": "number >= 0",
     "geometry_quality": "`surveyed` or `schematic`",
@@ -328,26 +333,31 @@ def section_place_ids(layers_dir: Path) -> str:
             lon, lat = geometry["coordinates"][:2]
             name = props["name"] + (f" ({props['incident']})" if "incident" in props else "")
             accuracy = props.get("position_accuracy_m")
-            rows.append(f"| `{props['id']}` | {kind} | {_cell(name)} | {km} | `{lon}, {lat}` | "
-                        f"{f'{accuracy:,g} m' if accuracy is not None else ''} |")
+            rows.append(
+                f"| `{props['id']}` | {kind} | {_cell(name)} | {km} | `{lon}, {lat}` | "
+                f"{f'{accuracy:,g} m' if accuracy is not None else ''} |"
+            )
     text = "\n".join(rows) + "\n"
     if stretches:
-        text += ("\nNot places (each is drawn as a stretch of line, not a point): " + ", ".join(stretches)
-                 + ".\n")
+        text += "\nNot places (each is drawn as a stretch of line, not a point): " + ", ".join(stretches) + ".\n"
     return text
 
 
 def section_layer_kinds() -> str:
-    rows = ["| kind | file | geometry | required properties | optional properties | exported |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| kind | file | geometry | required properties | optional properties | exported |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind in LAYER_KINDS.values():
         file = f"`layers/{kind.name}/<incident>.geojson`" if kind.per_incident else f"`layers/{kind.name}.geojson`"
         if kind.optional_file:
             file += " (may be missing)"
         required = ", ".join(f"`{n}`" for n in {**COMMON_REQUIRED, **kind.required})
         optional = ", ".join(f"`{n}`" for n in {**COMMON_OPTIONAL, **kind.optional})
-        rows.append(f"| `{kind.name}` | {file} | {', '.join(kind.geometry_types)} | {required} | {optional} | "
-                    f"{'yes' if kind.exported else 'no'} |")
+        rows.append(
+            f"| `{kind.name}` | {file} | {', '.join(kind.geometry_types)} | {required} | {optional} | "
+            f"{'yes' if kind.exported else 'no'} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -388,6 +398,7 @@ def render(text: str, generated: dict[str, str], path: str = "") -> str:
         if name not in generated:
             raise KeyError(f"{path}: unknown generated section {name!r}")
         return match.group(1) + "\n" + generated[name].rstrip("\n") + "\n\n" + match.group(4)
+
     return SECTION.sub(replace, text)
 
 

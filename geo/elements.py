@@ -22,8 +22,13 @@ from geo.assets import links
 from geo.jsonscript import script_json
 from geo.pagedata import KEY
 
-PANELS = jinja2.Environment(loader=jinja2.PackageLoader("geo", "templates"), autoescape=True,
-                            trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=False)
+PANELS = jinja2.Environment(
+    loader=jinja2.PackageLoader("geo", "templates"),
+    autoescape=True,
+    trim_blocks=False,
+    lstrip_blocks=False,
+    keep_trailing_newline=False,
+)
 
 
 def static_text(name: str) -> str:
@@ -144,8 +149,14 @@ class LocatorInset(JSCSSMixin, MacroElement):
     default_js = links("js", "leaflet_minimap_js")
     default_css = links("css", "leaflet_minimap_css")
 
-    def __init__(self, data: dict, center: list[float], zoom: int = 3, countries: list[dict] | None = None,
-                 names: list[dict] | None = None):
+    def __init__(
+        self,
+        data: dict,
+        center: list[float],
+        zoom: int = 3,
+        countries: list[dict] | None = None,
+        names: list[dict] | None = None,
+    ):
         super().__init__()
         self._name = "LocatorInset"
         self.data = data
@@ -235,7 +246,8 @@ class PageFigure(Figure):
         "<script>\n"
         "    {{ this.script.render(**kwargs) }}\n"
         "</script>\n"
-        "</html>\n")
+        "</html>\n"
+    )
     VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 
     def __init__(self, footer: str = "", skip_to: str = "geo-credits", lang: str = "en"):

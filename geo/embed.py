@@ -49,7 +49,19 @@ def embed_snippet(recipe: Recipe, alt: str, description: str, credits: str, base
     """The snippet for one map; links relative to dist/embed/ unless `base` (checked by `checked_base_url`) is given."""
     slug, prefix = recipe.slug, base or RELATIVE
     listener = {"type": MESSAGE_TYPE, "map": slug, "min": FRAME_HEIGHT[0], "max": FRAME_HEIGHT[1]}
-    return render_panel("embed.html", slug=slug, title=recipe.title, alt=alt, description=description,
-                        credits=credits, map_url=f"{prefix}{slug}.html", png_url=f"{prefix}png/{slug}.png",
-                        png2x_url=f"{prefix}png/{slug}@2x.png", loading_height=FRAME_HEIGHT[1],
-                        listener=Markup(script_json(listener))) + "\n"
+    return (
+        render_panel(
+            "embed.html",
+            slug=slug,
+            title=recipe.title,
+            alt=alt,
+            description=description,
+            credits=credits,
+            map_url=f"{prefix}{slug}.html",
+            png_url=f"{prefix}png/{slug}.png",
+            png2x_url=f"{prefix}png/{slug}@2x.png",
+            loading_height=FRAME_HEIGHT[1],
+            listener=Markup(script_json(listener)),
+        )
+        + "\n"
+    )

@@ -14,16 +14,35 @@ from geo import timefmt
 from geo.contract import FIGURES, figure_base
 
 LABELS = {
-    "name": "Name", "official_name": "Official name", "km_from_quetta": "Km from Quetta",
-    "position_accuracy_m": "Position accuracy", "position_basis": "Position from",
-    "jaffar_express_stop": "Jaffar Express stop", "time": "When", "claimed_by": "Claimed by",
-    "claimed_by_detail": "Who said it", "summary": "Claim", "figures": "Figures", "role": "Role",
-    "area_km2_geodesic": "Area (geodesic)", "area_km2_official": "Area (official)", "kind": "Kind",
-    "geometry_quality": "Geometry", "line": "Line", "notes": "Notes", "place_reported": "Place as reported",
-    "place_note": "Place", "number": "Tunnel number", "time_note": "When",
-    "name_ur": "Name in Urdu", "time_basis": "Time from", "km_uncertainty": "Km uncertainty",
-    "km_from_quetta_end": "Km from Quetta (end)", "between_stations": "Between stations",
-    "reported_locations": "Where reports place it", "tunnel_counts_reported": "Tunnel counts reported",
+    "name": "Name",
+    "official_name": "Official name",
+    "km_from_quetta": "Km from Quetta",
+    "position_accuracy_m": "Position accuracy",
+    "position_basis": "Position from",
+    "jaffar_express_stop": "Jaffar Express stop",
+    "time": "When",
+    "claimed_by": "Claimed by",
+    "claimed_by_detail": "Who said it",
+    "summary": "Claim",
+    "figures": "Figures",
+    "role": "Role",
+    "area_km2_geodesic": "Area (geodesic)",
+    "area_km2_official": "Area (official)",
+    "kind": "Kind",
+    "geometry_quality": "Geometry",
+    "line": "Line",
+    "notes": "Notes",
+    "place_reported": "Place as reported",
+    "place_note": "Place",
+    "number": "Tunnel number",
+    "time_note": "When",
+    "name_ur": "Name in Urdu",
+    "time_basis": "Time from",
+    "km_uncertainty": "Km uncertainty",
+    "km_from_quetta_end": "Km from Quetta (end)",
+    "between_stations": "Between stations",
+    "reported_locations": "Where reports place it",
+    "tunnel_counts_reported": "Tunnel counts reported",
     "km_from_quetta_basis": "Km from",
 }
 URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -70,9 +89,13 @@ def _area(value, props) -> str:
 
 FORMATTERS = {
     "time": lambda value, props: timefmt.display(value, props.get("time_precision", "minute")),
-    "km_from_quetta": _km, "km_from_quetta_start": _km, "km_from_quetta_end": _km,
-    "km_uncertainty": _km_uncertainty, "position_accuracy_m": _accuracy,
-    "area_km2_geodesic": _area, "area_km2_official": _area,
+    "km_from_quetta": _km,
+    "km_from_quetta_start": _km,
+    "km_from_quetta_end": _km,
+    "km_uncertainty": _km_uncertainty,
+    "position_accuracy_m": _accuracy,
+    "area_km2_geodesic": _area,
+    "area_km2_official": _area,
     "figures": lambda value, props: format_figures(value),
 }
 
@@ -101,11 +124,13 @@ def readable_url(url: str) -> str:
     Only runs of escaped bytes >= 0x80 are decoded: together they can only be
     non-ASCII UTF-8, so no "/", "?" or "#" appears and the link stays the same.
     """
+
     def decode(match: re.Match) -> str:
         try:
             return unquote(match.group(0), errors="strict")
         except UnicodeDecodeError:
             return match.group(0)
+
     return NON_ASCII_ESCAPES.sub(decode, url)
 
 

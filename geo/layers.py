@@ -36,8 +36,12 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
         if kind.optional_file and not any(path.exists() for path in paths):
             continue
         if not paths:
-            problems.append(Problem(str(directory / name), f"no {name} files: put each incident's {name} in "
-                                                          f"{directory / name}/<incident>.geojson"))
+            problems.append(
+                Problem(
+                    str(directory / name),
+                    f"no {name} files: put each incident's {name} in {directory / name}/<incident>.geojson",
+                )
+            )
         collections = []
         for path in paths:
             collection, found = validate_file(path, bbox)
@@ -65,4 +69,3 @@ def merged(collections: list[tuple[Path, dict]]) -> tuple[dict, list[Problem]]:
             first_file.setdefault(fid, path)
     features = [f for _, collection in collections for f in collection["features"]]
     return {"type": "FeatureCollection", "features": features}, problems
-

@@ -75,8 +75,10 @@ def pin_assets(figure: Figure) -> None:
             continue
         for name, url in declared_links:
             if url not in pinned:
-                raise AssetError(f"{type(element).__name__} links {url}, which geo/assets.toml does not pin: "
-                                 "declare the file there (and its package in package.json) and use its URL")
+                raise AssetError(
+                    f"{type(element).__name__} links {url}, which geo/assets.toml does not pin: "
+                    "declare the file there (and its package in package.json) and use its URL"
+                )
             chosen.setdefault(name, pinned[url])
         element.default_js, element.default_css = [], []  # PageAssets renders them now
     figure.header.add_child(PageAssets(list(chosen.values())), name="page_assets")

@@ -105,10 +105,13 @@ class PageData:
         `target`: its points answer a 44 px tap (`on_top` layers: the attack site).
         """
         popup = [f for f in spec.popup if f != "sources"]
-        self.layers[key] = {"fields": popup, "labels": [fields.label(f) for f in popup],
-                            "tooltip": bool(spec.tooltip),
-                            "focusable": points and not spec.timeline and not spec.stack,
-                            "target": points and spec.on_top}
+        self.layers[key] = {
+            "fields": popup,
+            "labels": [fields.label(f) for f in popup],
+            "tooltip": bool(spec.tooltip),
+            "focusable": points and not spec.timeline and not spec.stack,
+            "target": points and spec.on_top,
+        }
         return popup
 
     def script(self) -> str:
@@ -140,8 +143,10 @@ def round_coordinates(coords: Any, decimals: int = DEFAULT_DECIMALS) -> Any:
 def display_geometries(features: list[dict], simplify_m: float = 0, decimals: int = DEFAULT_DECIMALS) -> list[dict]:
     """Geometries simplified for display (`simplify_m`), shared edges kept, rounded (`decimals`)."""
     if all(f["geometry"]["type"] == "Point" for f in features):  # the common case, kept cheap
-        return [{"type": "Point", "coordinates": [round(c, decimals) for c in f["geometry"]["coordinates"][:2]]}
-                for f in features]
+        return [
+            {"type": "Point", "coordinates": [round(c, decimals) for c in f["geometry"]["coordinates"][:2]]}
+            for f in features
+        ]
     geoms = [shape_of(f) for f in features]
     tolerance = simplify_m / METRES_PER_DEGREE
     if tolerance and geoms:
@@ -236,12 +241,23 @@ def stacked(items: list[dict], originals: list[dict], page: PageData) -> list[di
         for _, original in members:
             props = original["properties"]
             who = props.get("claimed_by")
-            rows.append([fields.format_value("time", props) or "",
-                         props["name"] + (f" (claimed by {who})" if who else "")])
+            rows.append(
+                [fields.format_value("time", props) or "", props["name"] + (f" (claimed by {who})" if who else "")]
+            )
             source_ids += [i for i in page.source_ids(props) if i not in source_ids]
         first = members[0][0]
         title = f"{len(members)} claims at this place"
-        merged.append({"type": "Feature", "geometry": first["geometry"], "properties": {
-            "id": f"{first['properties']['id']}-and-{len(members) - 1}-more", KEY.name: title, KEY.rows: rows,
-            KEY.sources: source_ids, KEY.count: len(members)}})
+        merged.append(
+            {
+                "type": "Feature",
+                "geometry": first["geometry"],
+                "properties": {
+                    "id": f"{first['properties']['id']}-and-{len(members) - 1}-more",
+                    KEY.name: title,
+                    KEY.rows: rows,
+                    KEY.sources: source_ids,
+                    KEY.count: len(members),
+                },
+            }
+        )
     return merged

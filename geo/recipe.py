@@ -53,6 +53,7 @@ class RecipeError(GeoError):
 # --- value types -----------------------------------------------------------------
 # Each says in words what it takes: the messages are read by editors, not programmers.
 
+
 def _matching(pattern: str, expected: str):
     compiled = re.compile(pattern)
 
@@ -60,6 +61,7 @@ def _matching(pattern: str, expected: str):
         if not compiled.match(value):
             raise ValueError(f"must be {expected}")
         return value
+
     return AfterValidator(check)
 
 
@@ -71,10 +73,20 @@ def real(**bounds: float) -> Any:
 Text = Annotated[str, _matching(r"[\s\S]*\S", "non-empty text")]
 Color = Annotated[str, _matching(r"^#[0-9a-fA-F]{6}$", "a colour written like '#0072B2'")]
 Field_ = Annotated[str, _matching(r"^[a-z_][a-z0-9_]*$", "a property name like 'km_from_quetta'")]
-DashArray = Annotated[str, _matching(r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$",
-                                     "dash and gap lengths in pixels, like '4 4' or '6, 3'")]
-Slug = Annotated[str, _matching(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "a slug of lower-case letters, digits and "
-                                                                  "hyphens, like 'jaffar-express-2025-03-11'")]
+DashArray = Annotated[
+    str,
+    _matching(
+        r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$",
+        "dash and gap lengths in pixels, like '4 4' or '6, 3'",
+    ),
+]
+Slug = Annotated[
+    str,
+    _matching(
+        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        "a slug of lower-case letters, digits and hyphens, like 'jaffar-express-2025-03-11'",
+    ),
+]
 Fraction = real(ge=0, le=1)
 Zoom = real(ge=0, le=22)
 # TOML has arrays, not tuples: an array of the right length is read as a tuple, its items still strict.
@@ -96,8 +108,9 @@ def _known_provider(name: str) -> str:
     try:
         provider = tile_provider(name)
     except (ValueError, TypeError):
-        raise ValueError(f"unknown tile provider {name!r}; use an xyzservices name such as 'OpenTopoMap' "
-                         "or 'Esri.WorldGrayCanvas'") from None
+        raise ValueError(
+            f"unknown tile provider {name!r}; use an xyzservices name such as 'OpenTopoMap' or 'Esri.WorldGrayCanvas'"
+        ) from None
     if provider.requires_token():
         raise ValueError(f"tile provider {name!r} needs an API key; choose one that does not")
     return name
@@ -121,23 +134,24 @@ class Model(BaseModel):
 
 # --- tables ----------------------------------------------------------------------
 
+
 class Style(Model):
     """How a layer's features are drawn (Leaflet path options)."""
 
     color: Color | None = Field(None, description="outline or line colour, like '#0072B2'")
-    weight: real(ge=0, le=20) | None = Field(
-        None, description="outline or line width in pixels, 0-20")
+    weight: real(ge=0, le=20) | None = Field(None, description="outline or line width in pixels, 0-20")
     opacity: Fraction | None = Field(None, description="outline or line opacity, 0-1")
     fill_color: Color | None = Field(None, description="fill colour of points and areas")
     fill_opacity: Fraction | None = Field(None, description="fill opacity, 0-1")
-    radius: real(ge=0.5, le=100) | None = Field(
-        None, description="point radius in pixels, 0.5-100")
+    radius: real(ge=0.5, le=100) | None = Field(None, description="point radius in pixels, 0.5-100")
     dash_array: DashArray | None = Field(None, description="dashes and gaps in pixels, like '4 4'")
 
     def given(self) -> dict[str, Any]:
         """The keys the recipe sets, to lay over the defaults (whole numbers as written: 4, not 4.0)."""
-        return {key: int(value) if isinstance(value, float) and value.is_integer() else value
-                for key, value in self.model_dump(exclude_none=True).items()}
+        return {
+            key: int(value) if isinstance(value, float) and value.is_integer() else value
+            for key, value in self.model_dump(exclude_none=True).items()
+        }
 
 
 class View(Model):
@@ -145,13 +159,15 @@ class View(Model):
 
     fit: Text | None = Field(None, description="name of a [[layer]] whose features the opening view fits")
     bounds: Annotated[tuple[LatLon, LatLon], ArrayTuple] | None = Field(
-        None, description="[[south, west], [north, east]] to fit")
+        None, description="[[south, west], [north, east]] to fit"
+    )
     center: LatLon | None = Field(None, description="[lat, lon] of the centre when nothing is fitted")
     zoom: Zoom | None = Field(None, description="zoom level when nothing is fitted, 0-22")
     min_zoom: Zoom | None = Field(None, description="the furthest a reader can zoom out, 0-22")
     max_zoom: Zoom | None = Field(None, description="the closest a reader can zoom in, 0-22")
     padding: Annotated[tuple[Pixels, Pixels, Pixels, Pixels], ArrayTuple] | None = Field(
-        None, description="[top, right, bottom, left] pixels kept clear around the fitted view")
+        None, description="[top, right, bottom, left] pixels kept clear around the fitted view"
+    )
 
 
 class Basemap(Model):
@@ -220,11 +236,14 @@ class Layer(Model):
     legend: Text | None = Field(None, description="legend label, if not the name")
     show: bool = Field(True, description="drawn when the map opens")
     where: dict[Field_, list[FilterValue]] = Field(
-        {}, description="keep features whose property is one of the values: { property = [values] }")
+        {}, description="keep features whose property is one of the values: { property = [values] }"
+    )
     exclude: dict[Field_, list[FilterValue]] = Field(
-        {}, description="drop features whose property is one of the values: { property = [values] }")
+        {}, description="drop features whose property is one of the values: { property = [values] }"
+    )
     range: dict[Field_, Annotated[tuple[Number, Number], ArrayTuple]] = Field(
-        {}, description="keep features whose number property is within [min, max]")
+        {}, description="keep features whose number property is within [min, max]"
+    )
     style: Style = Field(Style(), description="how features are drawn")
     style_by: StyleBy | None = Field(None, description="colour by a property's value")
     emphasis: Emphasis | None = Field(None, description="features drawn differently")
@@ -239,7 +258,8 @@ class Layer(Model):
     on_top: bool = Field(False, description="drawn above every other layer, with a 44 px tap area")
     offset_shared: bool = Field(False, description="drawn beside a place an earlier layer already marks")
     simplify_m: real(ge=0, le=100_000) = Field(
-        0, description="simplify lines and areas to this many metres for display")
+        0, description="simplify lines and areas to this many metres for display"
+    )
     decimals: Annotated[int, Field(ge=2, le=7)] = Field(5, description="coordinate decimals in the page")
 
     @property
@@ -253,9 +273,11 @@ class Timeline(Model):
     layer: Text = Field(description="name of the [[layer]] on the time control")
     list: bool = Field(True, description="the list of claims and the disputed figures beside the map")
     disputed: dict[Text, builtins.list[Field_]] = Field(
-        {}, description="rows of the disputed-figures table: label = [figure names]")
+        {}, description="rows of the disputed-figures table: label = [figure names]"
+    )
     window_hours: real(gt=0, le=24 * 366 * 10) | None = Field(
-        None, description="each claim stays this many hours (default: to the end)")
+        None, description="each claim stays this many hours (default: to the end)"
+    )
 
 
 class Recipe(Model):
@@ -264,8 +286,10 @@ class Recipe(Model):
     slug: str = Field(description="the map's name: the recipe's file name without .toml", exclude=True)
     path: str = Field(description="the recipe file", exclude=True)
     incident: Slug | None = Field(
-        None, description="the incident the map shows (its events file's name): layers whose features "
-                          "belong to an incident (events, staging) keep only that incident's")
+        None,
+        description="the incident the map shows (its events file's name): layers whose features "
+        "belong to an incident (events, staging) keep only that incident's",
+    )
     title: Text = Field(description="the headline above the map, and the page title")
     description: Text = Field(description="the standfirst under the title")
     attribution: Text | None = Field(None, description="the data credit in the source line")
@@ -283,16 +307,20 @@ class Recipe(Model):
 
 # --- reading ---------------------------------------------------------------------
 
+
 def load_recipe(path: str | Path) -> Recipe:
     """Read and check one recipe; raise RecipeError naming the file and key."""
     path = Path(path)
     if not re.match(MAP_NAME, path.stem):
-        raise RecipeError(f"{path}: the map name {path.stem!r} (the file name) must be a slug of lower-case "
-                          "letters, digits and hyphens, such as 'attack-site': it becomes a URL and a CSS class")
+        raise RecipeError(
+            f"{path}: the map name {path.stem!r} (the file name) must be a slug of lower-case "
+            "letters, digits and hyphens, such as 'attack-site': it becomes a URL and a CSS class"
+        )
     data = _parse_toml(path)
     try:
-        recipe = Recipe.model_validate({**data, "slug": path.stem, "path": str(path)} if isinstance(data, dict)
-                                       else data)
+        recipe = Recipe.model_validate(
+            {**data, "slug": path.stem, "path": str(path)} if isinstance(data, dict) else data
+        )
     except pydantic.ValidationError as exc:
         raise RecipeError(f"{path}: {describe_error(exc.errors()[0], data)}") from None
     check_references(recipe)
@@ -390,14 +418,18 @@ def check_references(recipe: Recipe) -> None:
             raise RecipeError(f"{where}: name is used twice")
         kind = LAYER_KINDS[layer.source]
         if layer.timeline and "time" not in kind.required:
-            raise RecipeError(f"{where}: timeline = true needs a layer whose every feature has a time; "
-                              f"{layer.source} does not")
+            raise RecipeError(
+                f"{where}: timeline = true needs a layer whose every feature has a time; {layer.source} does not"
+            )
         if layer.stack and kind.geometry_types != ("Point",):
-            raise RecipeError(f"{where}: stack = true merges points at one place; {layer.source} is not a "
-                              "point layer")
+            raise RecipeError(f"{where}: stack = true merges points at one place; {layer.source} is not a point layer")
     if recipe.timeline and recipe.timeline.layer not in names:
-        raise RecipeError(f"{recipe.path}: [timeline] layer {recipe.timeline.layer!r} is not the name of a "
-                          f"[[layer]]; expected one of {', '.join(names)}")
+        raise RecipeError(
+            f"{recipe.path}: [timeline] layer {recipe.timeline.layer!r} is not the name of a "
+            f"[[layer]]; expected one of {', '.join(names)}"
+        )
     if recipe.view.fit is not None and recipe.view.fit not in names:
-        raise RecipeError(f"{recipe.path}: [view] fit {recipe.view.fit!r} is not the name of a [[layer]]; "
-                          f"expected one of {', '.join(names)}")
+        raise RecipeError(
+            f"{recipe.path}: [view] fit {recipe.view.fit!r} is not the name of a [[layer]]; "
+            f"expected one of {', '.join(names)}"
+        )

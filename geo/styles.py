@@ -7,10 +7,23 @@ from dataclasses import dataclass
 from geo.pagedata import KEY
 from geo.recipe import Layer
 
-LEAFLET_STYLE = {"color": "color", "weight": "weight", "opacity": "opacity", "fill_color": "fillColor",
-                 "fill_opacity": "fillOpacity", "radius": "radius", "dash_array": "dashArray"}
-DEFAULT_STYLE = {"color": "#333333", "weight": 2, "opacity": 1, "fill_color": "#999999", "fill_opacity": 0.6,
-                 "radius": 5}
+LEAFLET_STYLE = {
+    "color": "color",
+    "weight": "weight",
+    "opacity": "opacity",
+    "fill_color": "fillColor",
+    "fill_opacity": "fillOpacity",
+    "radius": "radius",
+    "dash_array": "dashArray",
+}
+DEFAULT_STYLE = {
+    "color": "#333333",
+    "weight": 2,
+    "opacity": 1,
+    "fill_color": "#999999",
+    "fill_opacity": 0.6,
+    "radius": 5,
+}
 
 
 @dataclass
@@ -59,8 +72,11 @@ def legend_entries(features: list[dict], spec: Layer) -> list[LegendEntry]:
     if style_by:
         present = {style_by.class_of(str(f["properties"].get(style_by.property))) for f in features}
         order = [(c.label, c.color) for c in style_by.classes] + [(style_by.default_label, style_by.default)]
-        entries += [LegendEntry(f"{name}: {label}", "#333333", color, kind)
-                    for label, color in order if (label, color) in present]
+        entries += [
+            LegendEntry(f"{name}: {label}", "#333333", color, kind)
+            for label, color in order
+            if (label, color) in present
+        ]
     elif spec.stack:  # numbered badges beside the places (geomap.js)
         entries.append(LegendEntry(name, "#ffffff", fill, "badge"))
     else:

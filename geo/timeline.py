@@ -63,13 +63,15 @@ def appears_at(props: dict) -> int:
     return timefmt.epoch_ms(timefmt.parse(props["time"]))
 
 
-def add_timeline_layer(m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData,
-                       window_hours: float | None = None) -> DataTimeline:
+def add_timeline_layer(
+    m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData, window_hours: float | None = None
+) -> DataTimeline:
     """Events on the time control.  Each appears at its stated time ("Wednesday
     evening" is stored as 18:00 and shown in words) and stays, or with
     `window_hours` stays that long, so a year of events can be scrubbed."""
-    order = sorted(range(len(features)), key=lambda i: (appears_at(features[i]["properties"]),
-                                                        features[i]["properties"]["id"]))
+    order = sorted(
+        range(len(features)), key=lambda i: (appears_at(features[i]["properties"]), features[i]["properties"]["id"])
+    )
     features = [features[i] for i in order]
     items = page_features(features, spec, key, page)
     starts = [appears_at(f["properties"]) for f in features]
@@ -84,12 +86,19 @@ def add_timeline_layer(m: folium.Map, features: list[dict], spec: Layer, key: st
             styles[cls] = style_for(item["properties"], spec)
     renderer = "L.canvas({padding: 0.5})" if len(items) > CANVAS_ABOVE else "null"
     point_to_layer = JsCode(
-        "(function () { var styles = " + script_json(styles, sort_keys=True) +
-        "; var renderer = " + renderer + "; return function (feature, latlng) { "
+        "(function () { var styles = "
+        + script_json(styles, sort_keys=True)
+        + "; var renderer = "
+        + renderer
+        + "; return function (feature, latlng) { "
         "var options = Object.assign({}, styles[feature.properties[" + json.dumps(KEY.style_class) + "] || ''] || {}); "
-        "if (renderer) options.renderer = renderer; return L.circleMarker(latlng, options); }; })()")
-    timeline = DataTimeline(collection(items), point_to_layer=point_to_layer,
-                            on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {script_json(key)}); }}"))
+        "if (renderer) options.renderer = renderer; return L.circleMarker(latlng, options); }; })()"
+    )
+    timeline = DataTimeline(
+        collection(items),
+        point_to_layer=point_to_layer,
+        on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {script_json(key)}); }}"),
+    )
     timeline.layer_name = str(markupsafe.escape(spec.name))  # shown as HTML by the layer control
     timeline.add_to(m)
     timeline.starts = starts
@@ -101,9 +110,15 @@ def collection(features: list[dict]) -> dict:
 
 
 def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: Recipe, events: list[dict]) -> None:
-    slider = PktTimelineSlider(auto_play=False, start=min(timeline.starts), end=max(timeline.starts),
-                               enable_keyboard_controls=False, show_ticks=len(timeline.starts) <= 500, steps=400,
-                               playback_duration=20000)
+    slider = PktTimelineSlider(
+        auto_play=False,
+        start=min(timeline.starts),
+        end=max(timeline.starts),
+        enable_keyboard_controls=False,
+        show_ticks=len(timeline.starts) <= 500,
+        steps=400,
+        playback_duration=20000,
+    )
     slider.add_timelines(timeline)
     slider.add_to(m)
     settings = recipe.timeline or TimelineSettings(layer=key)
@@ -125,11 +140,19 @@ def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[di
             for key in keys:
                 if key in props.get("figures", {}):
                     figure = fields.figure_label(key)
-                    claims.append((appears_at(props), props["id"], key, {
-                        "figure": figure,
-                        "value": fields.figure_value(key, props["figures"][key]),
-                        "claimed_by": props["claimed_by"],
-                        "when": timefmt.display(props["time"], props["time_precision"])}))
+                    claims.append(
+                        (
+                            appears_at(props),
+                            props["id"],
+                            key,
+                            {
+                                "figure": figure,
+                                "value": fields.figure_value(key, props["figures"][key]),
+                                "claimed_by": props["claimed_by"],
+                                "when": timefmt.display(props["time"], props["time_precision"]),
+                            },
+                        )
+                    )
         rows = [row for *_, row in sorted(claims, key=lambda c: (c[0], c[1], c[2]))]
         if rows:
             groups.append({"label": label, "rows": rows[:DISPUTED_ROWS], "more": max(0, len(rows) - DISPUTED_ROWS)})

@@ -42,8 +42,9 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
     path = str(path)
     kind = kind_for_path(path)
     if kind is None:
-        expected = ", ".join(f"{k}/<incident>.geojson" if LAYER_KINDS[k].per_incident else f"{k}.geojson"
-                             for k in LAYER_KINDS)
+        expected = ", ".join(
+            f"{k}/<incident>.geojson" if LAYER_KINDS[k].per_incident else f"{k}.geojson" for k in LAYER_KINDS
+        )
         return None, [Problem(path, f"cannot tell the layer kind from the file name; expected one of {expected}")]
     try:
         raw = read_regular(path, LAYER_MAX_BYTES)
@@ -58,8 +59,12 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
     except json.JSONDecodeError as exc:  # orjson's error is a json.JSONDecodeError
         return None, [Problem(path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     if kind.area:  # a base map reaches past the story's area
-        bbox = (min(bbox[0], kind.area[0]), min(bbox[1], kind.area[1]), max(bbox[2], kind.area[2]),
-                max(bbox[3], kind.area[3]))
+        bbox = (
+            min(bbox[0], kind.area[0]),
+            min(bbox[1], kind.area[1]),
+            max(bbox[2], kind.area[2]),
+            max(bbox[3], kind.area[3]),
+        )
     problems = list(check_collection(path, data, kind, bbox))
     if kind.per_incident and not errors_only(problems):
         problems += list(check_incident_file(path, data))
@@ -75,8 +80,13 @@ def check_incident_file(path: str, data: dict) -> Iterator[Problem]:
     for index, feature in enumerate(data["features"]):
         found = feature["properties"]["incident"]
         if found != incident:
-            yield Problem(path, f"incident {found!r} is not this file's incident {incident!r}; an incident's "
-                                f"events go in {Path(path).parent.name}/{found}.geojson", index, _feature_id(feature))
+            yield Problem(
+                path,
+                f"incident {found!r} is not this file's incident {incident!r}; an incident's "
+                f"events go in {Path(path).parent.name}/{found}.geojson",
+                index,
+                _feature_id(feature),
+            )
 
 
 def errors_only(problems: list[Problem]) -> list[Problem]:
@@ -128,6 +138,7 @@ def check_feature(feature: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
 
 # --- geometry -------------------------------------------------------------
 
+
 def check_geometry(geometry: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
     if not isinstance(geometry, dict):
         yield "has no geometry"
@@ -157,10 +168,14 @@ _DEPTH = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLine
 
 def _structure_problem(gtype: str, coords: Any) -> str | None:
     """Shape of the coordinate arrays: positions, line lengths, closed rings."""
+
     def positions(node: Any, depth: int) -> bool:
         if depth == 0:
-            return (isinstance(node, list) and len(node) in (2, 3)
-                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in node))
+            return (
+                isinstance(node, list)
+                and len(node) in (2, 3)
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in node)
+            )
         return isinstance(node, list) and all(positions(child, depth - 1) for child in node)
 
     if not positions(coords, _DEPTH[gtype]):
@@ -191,18 +206,23 @@ def _first_bad_position(coords: Any, bbox: Bbox) -> str | None:
     for lon, lat, *_ in _iter_positions(coords):
         if abs(lon) > 180 or abs(lat) > 90:
             if abs(lon) > 1000 or abs(lat) > 1000:
-                return (f"position [{lon}, {lat}] looks like projected metres; "
-                        "layers must be WGS84 longitude/latitude (EPSG:4326)")
+                return (
+                    f"position [{lon}, {lat}] looks like projected metres; "
+                    "layers must be WGS84 longitude/latitude (EPSG:4326)"
+                )
             return f"position [{lon}, {lat}] is out of range (longitude -180..180, latitude -90..90)"
         if not (west <= lon <= east and south <= lat <= north):
             if west <= lat <= east and south <= lon <= north:
-                return (f"position [{lon}, {lat}] looks like latitude/longitude swapped; "
-                        "GeoJSON positions are [longitude, latitude]")
+                return (
+                    f"position [{lon}, {lat}] looks like latitude/longitude swapped; "
+                    "GeoJSON positions are [longitude, latitude]"
+                )
             return f"position [{lon}, {lat}] is outside the area of interest {list(bbox)} (west, south, east, north)"
     return None
 
 
 # --- properties -----------------------------------------------------------
+
 
 @cache
 def _property_checks(kind_name: str) -> tuple[tuple, tuple]:
@@ -267,9 +287,14 @@ def xml_forbidden_warnings(path: str, data: Any) -> Iterator[Problem]:
             continue
         for name, text in _strings(props):
             if match := XML_FORBIDDEN.search(text):
-                yield Problem(path, f"property {name!r} holds the control character U+{ord(match[0]):04X}, "
-                                    "which XML (KML) cannot carry; it is replaced there by U+FFFD",
-                              index, _feature_id(feature), warning=True)
+                yield Problem(
+                    path,
+                    f"property {name!r} holds the control character U+{ord(match[0]):04X}, "
+                    "which XML (KML) cannot carry; it is replaced there by U+FFFD",
+                    index,
+                    _feature_id(feature),
+                    warning=True,
+                )
 
 
 def _strings(value: Any, name: str = "", level: int = 0) -> Iterator[tuple[str, str]]:
@@ -332,8 +357,10 @@ def _time(value: Any) -> str | None:
             return f"must be a date-time, not a date: {value!r} (a claim known only to the day: time_precision 'day')"
         if re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$", value):
             return f"has no UTC offset: {value!r} (Pakistan time is +05:00)"
-        return (f"is not an ISO 8601 date-time like 2025-03-11T13:00:00+05:00 (calendar date, time, offset "
-                f"in hours and minutes), got {value!r}")
+        return (
+            f"is not an ISO 8601 date-time like 2025-03-11T13:00:00+05:00 (calendar date, time, offset "
+            f"in hours and minutes), got {value!r}"
+        )
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -346,6 +373,7 @@ def _time(value: Any) -> str | None:
 def _choice(options: tuple[str, ...]):
     def check(value: Any) -> str | None:
         return None if value in options else f"must be one of {', '.join(options)}; got {value!r}"
+
     return check
 
 
@@ -372,11 +400,13 @@ def _sources(value: Any) -> str | None:
 
 def _figures(value: Any) -> str | None:
     if not isinstance(value, dict):
-        return f"must be an object of named counts like {{\"hostages\": 214}}, got {value!r}"
+        return f'must be an object of named counts like {{"hostages": 214}}, got {value!r}'
     for key, count in value.items():
         if not FIGURE_KEY.match(key):
-            return (f"name {key!r} must be lower-case letters, digits and underscores, starting with a letter "
-                    "(it becomes a column name)")
+            return (
+                f"name {key!r} must be lower-case letters, digits and underscores, starting with a letter "
+                "(it becomes a column name)"
+            )
         if not isinstance(count, int) or isinstance(count, bool) or count < 0 or count >= 2**53:
             return f"{key!r} must be a whole number >= 0, got {count!r}"
     return None
@@ -384,9 +414,16 @@ def _figures(value: Any) -> str | None:
 
 def _label_anchors(value: Any) -> str | None:
     """Where an area's name may go: a list of [lon, lat] positions, the preferred first."""
-    if not isinstance(value, list) or not value or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool)
-                                                        and math.isfinite(c) for c in p) for p in value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(
+            isinstance(p, list)
+            and len(p) == 2
+            and all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in p)
+            for p in value
+        )
+    ):
         return f"must be a non-empty list of [lon, lat] positions, got {str(value)[:60]!r}"
     return None
 

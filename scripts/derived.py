@@ -38,9 +38,12 @@ def refuse_hand_edits(path: Path, values_of: ValuesOf, belongs: str) -> None:
         fid = feature["properties"].get("id")
         values = values_of(feature)
         if values is not None and fid in recorded and digest(values) != recorded[fid]:
-            print(f"{path}: feature {index} ({fid}): a value `make data` derives was edited by hand and would be "
-                  f"overwritten; {belongs}. Undo the edit in this file (git diff shows it), make it there, and run "
-                  "`make data` again.", file=sys.stderr)
+            print(
+                f"{path}: feature {index} ({fid}): a value `make data` derives was edited by hand and would be "
+                f"overwritten; {belongs}. Undo the edit in this file (git diff shows it), make it there, and run "
+                "`make data` again.",
+                file=sys.stderr,
+            )
             raise SystemExit(2)  # bad input, as the command line's exit codes say
 
 

@@ -51,24 +51,35 @@ def write(path: Path, collection: dict, values_of, belongs: str) -> None:
 def placed_values(feature: dict):
     """What placing derives: the position and its accuracy, for features that name a `place`."""
     props = feature["properties"]
-    return {"geometry": feature["geometry"], "accuracy": props.get("position_accuracy_m")} if "place" in props \
-        else None
+    return {"geometry": feature["geometry"], "accuracy": props.get("position_accuracy_m")} if "place" in props else None
 
 
 def tunnel_values(feature: dict):
     """What measuring derives for a tunnel: its km, their basis and uncertainty, a stretch's line."""
     props = feature["properties"]
-    derived = {k: props.get(k) for k in ("km_from_quetta", "km_from_quetta_start", "km_from_quetta_end",
-                                         "km_uncertainty", "km_from_quetta_basis")}
+    derived = {
+        k: props.get(k)
+        for k in (
+            "km_from_quetta",
+            "km_from_quetta_start",
+            "km_from_quetta_end",
+            "km_uncertainty",
+            "km_from_quetta_basis",
+        )
+    }
     if feature["geometry"]["type"] != "Point":
         derived.update(geometry=feature["geometry"], accuracy=props.get("position_accuracy_m"))
     return derived
 
 
-PLACED_BELONGS = ("a placed feature's position comes from its `place`; to change it, change `place` (or drop "
-                  "`place` and give your own coordinates), and put a wider uncertainty in `place_spread_m`")
-TUNNEL_BELONGS = ("a tunnel's km, and a stretch's line and accuracy, come from its stations (between_stations, "
-                  "near_station) and scripts/data/route.toml")
+PLACED_BELONGS = (
+    "a placed feature's position comes from its `place`; to change it, change `place` (or drop "
+    "`place` and give your own coordinates), and put a wider uncertainty in `place_spread_m`"
+)
+TUNNEL_BELONGS = (
+    "a tunnel's km, and a stretch's line and accuracy, come from its stations (between_stations, "
+    "near_station) and scripts/data/route.toml"
+)
 
 
 def measure_tunnels(tunnels: dict, route: Route, stations: dict[str, dict]) -> None:
@@ -96,7 +107,8 @@ def measure_point_tunnel(feature: dict, route: Route, stations: dict[str, dict])
         f"computed by route chainage from the reported point, between the km posts of {names}; "
         f"uncertain by ± {props['km_uncertainty']:g} km: the point's own ± {own_m / 1000:g} km plus "
         f"± {station_m / 1000:g} km for the positions of {names}, which calibrate the chainage here "
-        "(added, not combined in quadrature, as the errors need not be independent)")
+        "(added, not combined in quadrature, as the errors need not be independent)"
+    )
 
 
 def draw_near_station_tunnel(feature: dict, route: Route, stations: dict[str, dict]) -> None:
@@ -110,7 +122,8 @@ def draw_near_station_tunnel(feature: dict, route: Route, stations: dict[str, di
     props["position_accuracy_m"] = station["position_accuracy_m"]
     props["km_from_quetta_basis"] = (
         f"{reach:g} km either side of the published km of {station['name']} ({station['km_from_quetta']:g}): "
-        "the source gives the distance from the station but not the side")
+        "the source gives the distance from the station but not the side"
+    )
 
 
 def stretch(route: Route, near_km: float, far_km: float) -> dict:
@@ -132,8 +145,9 @@ def draw_stretch_tunnel(feature: dict, route: Route, stations: dict[str, dict]) 
     props["km_from_quetta_end"] = far_km
     props["position_accuracy_m"] = max(s["position_accuracy_m"] for s in ends)
     names = " and ".join(s["name"] for s in sorted(ends, key=lambda s: s["km_from_quetta"]))
-    props["km_from_quetta_basis"] = (f"the published km of {names}; the source gives no finer place, "
-                                     "so the tunnel may be anywhere between them")
+    props["km_from_quetta_basis"] = (
+        f"the published km of {names}; the source gives no finer place, so the tunnel may be anywhere between them"
+    )
 
 
 def place(collection: dict, places: dict[str, dict], path: Path) -> None:
@@ -159,8 +173,9 @@ def main(layers_dir: str = "layers") -> None:
     write(layers / "tunnels.geojson", tunnels, tunnel_values, TUNNEL_BELONGS)
 
     # Only points can be places: a tunnel drawn as a stretch of line is not a position.
-    places = {f["properties"]["id"]: f for f in stations["features"] + tunnels["features"]
-              if f["geometry"]["type"] == "Point"}
+    places = {
+        f["properties"]["id"]: f for f in stations["features"] + tunnels["features"] if f["geometry"]["type"] == "Point"
+    }
     staging = read(layers / "staging.geojson")
     place(staging, places, layers / "staging.geojson")
     write(layers / "staging.geojson", staging, placed_values, PLACED_BELONGS)

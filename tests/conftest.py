@@ -26,8 +26,11 @@ def layer_path(layers_dir: Path, kind: str, incident: str = JAFFAR) -> Path:
 
 def read_layer(name: str, layers_dir: Path = LAYERS) -> dict:
     """A layer kind's features, every incident's file together."""
-    features = [feature for path in layer_files(layers_dir, LAYER_KINDS[name])
-                for feature in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    features = [
+        feature
+        for path in layer_files(layers_dir, LAYER_KINDS[name])
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -45,8 +48,7 @@ def write_layer(layers_dir: Path, name: str, collection: dict, dumps=json.dumps)
         incident = feature.get("properties", {}).get("incident") if isinstance(feature, dict) else None
         groups.setdefault(incident if isinstance(incident, str) and incident else JAFFAR, []).append(feature)
     for incident, features in groups.items():
-        layer_path(layers_dir, name, incident).write_text(dumps({**collection, "features": features}),
-                                                          encoding="utf-8")
+        layer_path(layers_dir, name, incident).write_text(dumps({**collection, "features": features}), encoding="utf-8")
 
 
 @pytest.fixture

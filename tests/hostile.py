@@ -36,16 +36,21 @@ MAPS = ROOT / "maps"
 MAP_NAMES = tuple(sorted(p.stem for p in MAPS.glob("*.toml")))
 
 # Deterministic, small, no example database in the repository.
-HOSTILE = settings(max_examples=10, deadline=None, derandomize=True, database=None, print_blob=True,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                          HealthCheck.data_too_large])
+HOSTILE = settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 
 
 # --- hostile text --------------------------------------------------------------------------
 
 # Each markup fragment, if it ever runs, sets window.__pwned (and some open a dialog).
 FRAGMENTS = (
-    "</script><img src=x onerror=\"window.__pwned=1;alert(1)\">",
+    '</script><img src=x onerror="window.__pwned=1;alert(1)">',
     "<!--<script>",
     "<script>window.__pwned=2</script>",
     "\"'><img src=x onerror=window.__pwned=3>",
@@ -54,16 +59,60 @@ FRAGMENTS = (
     "</textarea></title><img src=x onerror=window.__pwned=6>",
     "${window.__pwned=7}`",
     "');window.__pwned=8;('",
-    "\");window.__pwned=9;(\"",
-    "\\", "\\\\u003c", "\\x3C", "\u2028", "\u2029", "\u0085",
-    "]]>", "<![CDATA[", "&amp;", "&#x3C;", "&lt;b&gt;", "&", "<", ">",
+    '");window.__pwned=9;("',
+    "\\",
+    "\\\\u003c",
+    "\\x3C",
+    "\u2028",
+    "\u2029",
+    "\u0085",
+    "]]>",
+    "<![CDATA[",
+    "&amp;",
+    "&#x3C;",
+    "&lt;b&gt;",
+    "&",
+    "<",
+    ">",
     "javascript:window.__pwned=10",
-    "<link href=\"https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css\" rel=stylesheet>",
-    "<script src=\"https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js\"></script>",
-    "=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1",
-    "\x00", "\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\ufffe", "\uffff", "\U0001F600", "\u202e",
-    "}", "{", "[", "]", "/*", "*/", "//", "\n", "\r\n", ";", ":", ",", ".", " ",
-    "constructor", "__proto__", "toString", "null", "undefined", "NaN",
+    '<link href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css" rel=stylesheet>',
+    '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>',
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "\x00",
+    "\x01",
+    "\x0b",
+    "\x0c",
+    "\x1f",
+    "\x7f",
+    "\ufffe",
+    "\uffff",
+    "\U0001f600",
+    "\u202e",
+    "}",
+    "{",
+    "[",
+    "]",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "\r\n",
+    ";",
+    ":",
+    ",",
+    ".",
+    " ",
+    "constructor",
+    "__proto__",
+    "toString",
+    "null",
+    "undefined",
+    "NaN",
 )
 EVERYTHING = "".join(FRAGMENTS)
 
@@ -78,6 +127,7 @@ def as_required_text(payload: str) -> str:
 
 
 # --- scratch projects ----------------------------------------------------------------------
+
 
 def read_layers() -> dict[str, dict]:
     return {kind: read_layer(kind) for kind in LAYER_KINDS}
@@ -176,6 +226,7 @@ def write_recipes(directory: Path, recipes: dict[str, dict]) -> Path:
 
 # --- running geo -----------------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     returncode: int
@@ -200,6 +251,7 @@ def geo(*args: str) -> Result:
             code = exc.code if isinstance(exc.code, int) else 1
         except BaseException as exc:  # noqa: BLE001 - a crash is a finding, reported as such
             import traceback
+
             err.write("Traceback (escaped from geo.cli.main):\n" + traceback.format_exc())
             code = 1
             if isinstance(exc, KeyboardInterrupt):
@@ -216,8 +268,14 @@ def limit_memory() -> None:  # preexec_fn: a runaway read fails instead of eatin
 def geo_subprocess(*args: str, timeout: float = 30, cwd: Path | None = None) -> Result:
     """`geo ARGS` in a child with a timeout and a memory cap: a hang or a runaway read fails the test."""
     try:
-        done = subprocess.run([sys.executable, "-m", "geo.cli", *map(str, args)], capture_output=True, text=True,
-                              timeout=timeout, cwd=cwd or ROOT, preexec_fn=limit_memory)
+        done = subprocess.run(
+            [sys.executable, "-m", "geo.cli", *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=cwd or ROOT,
+            preexec_fn=limit_memory,
+        )
     except subprocess.TimeoutExpired:
         return Result(-9, "", f"TIMEOUT: geo {' '.join(map(str, args))} still running after {timeout} s")
     return Result(done.returncode, done.stdout, done.stderr)
@@ -246,6 +304,7 @@ def assert_clean(result: Result) -> None:
 
 # --- checking outputs -------------------------------------------------------------------------
 
+
 def _no_constants(name):
     raise ValueError(f"non-standard JSON constant {name}")
 
@@ -266,8 +325,12 @@ def is_number(cell: str) -> bool:
 
 def formula_cells(path: Path) -> list[tuple[int, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return [(i, cell) for i, row in enumerate(csv.reader(handle)) for cell in row
-                if cell.startswith(FORMULA_START) and not is_number(cell)]
+        return [
+            (i, cell)
+            for i, row in enumerate(csv.reader(handle))
+            for cell in row
+            if cell.startswith(FORMULA_START) and not is_number(cell)
+        ]
 
 
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -301,8 +364,7 @@ def check_page(chromium, html: Path, counts: dict[str, int] | None = None) -> No
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(html.resolve().as_uri())
-        page.wait_for_function("() => window.GeoMap && document.querySelectorAll('.geo-f').length > 0",
-                               timeout=5_000)
+        page.wait_for_function("() => window.GeoMap && document.querySelectorAll('.geo-f').length > 0", timeout=5_000)
         page.evaluate("() => { const s = GeoMap.registry.slider; if (s) s.setTime(s.end); }")
         page.evaluate("() => GeoMap.registry.ready || null")
         page.wait_for_timeout(50)

@@ -45,8 +45,9 @@ def lockfile() -> dict:
 
 
 def locked_versions() -> dict[str, str]:
-    return {path.removeprefix("node_modules/"): entry["version"]
-            for path, entry in lockfile()["packages"].items() if path}
+    return {
+        path.removeprefix("node_modules/"): entry["version"] for path, entry in lockfile()["packages"].items() if path
+    }
 
 
 def test_npm_pins_the_declared_versions():
@@ -58,14 +59,18 @@ def test_npm_pins_the_declared_versions():
 
 
 def test_no_locked_package_has_a_known_advisory():
-    found = {f"{name}@{pinned}": ids for name, pinned in locked_versions().items()
-             if (ids := advisories_for(name, pinned))}
+    found = {
+        f"{name}@{pinned}": ids for name, pinned in locked_versions().items() if (ids := advisories_for(name, pinned))
+    }
     assert not found, f"known-vulnerable browser packages pinned: {found}"
 
 
 def test_the_advisory_check_catches_the_old_moment():
-    assert set(advisories_for("moment", "2.18.1")) >= {"GHSA-446m-mv8f-q348", "GHSA-8hfj-j24r-96c4",
-                                                       "GHSA-wc69-rhjr-hc9g"}
+    assert set(advisories_for("moment", "2.18.1")) >= {
+        "GHSA-446m-mv8f-q348",
+        "GHSA-8hfj-j24r-96c4",
+        "GHSA-wc69-rhjr-hc9g",
+    }
     assert advisories_for("moment", "2.31.0") == [] and advisories_for("leaflet", "1.9.4") == []
 
 
@@ -74,13 +79,18 @@ def test_every_declared_link_is_a_pinned_cdn_file(element):
     declarations = {asset.url: asset for asset in declared().values()}
     for name, url in [*element.default_js, *getattr(element, "default_css", [])]:
         asset = declarations[url]
-        assert asset.name == name and url == f"https://cdn.jsdelivr.net/npm/{asset.package}@{asset.version}/{asset.file}"
+        assert (
+            asset.name == name and url == f"https://cdn.jsdelivr.net/npm/{asset.package}@{asset.version}/{asset.file}"
+        )
 
 
 def test_packaged_copies_are_the_npm_files():
     for asset in declared().values():
-        css = (ROOT / "node_modules" / asset.package / asset.file).read_text(encoding="utf-8") \
-            if asset.kind == "css" else ""
+        css = (
+            (ROOT / "node_modules" / asset.package / asset.file).read_text(encoding="utf-8")
+            if asset.kind == "css"
+            else ""
+        )
         files = [asset.file, *filter(None, (package_file(asset, ref) for ref in re.findall(r"url\(([^)]+)\)", css)))]
         for file in files:
             vendored = ROOT / "geo" / "vendor" / f"{asset.package}@{asset.version}" / file

@@ -11,8 +11,12 @@ from tests.conftest import ROOT
 
 def test_bench_runs_on_a_tiny_size(tmp_path):
     out = tmp_path / "results.json"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "200", "--repeat", "1",
-                             "--out", str(out)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "200", "--repeat", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     pages = results["compare"]["pages"]

@@ -88,8 +88,9 @@ def test_time_control_changes_which_events_are_shown(chromium, dist):
     events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
     assert 0 < at_start < after_next < at_end == len(events)
     # The list follows on the next animation frame.
-    page.wait_for_function("n => document.querySelectorAll('.geo-event-list li.is-shown').length === n",
-                           arg=len(events), timeout=5000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.geo-event-list li.is-shown').length === n", arg=len(events), timeout=5000
+    )
     page.close()
 
 
@@ -112,8 +113,12 @@ def test_keyboard_reaches_the_controls(chromium, dist):
     reached = set()
     for _ in range(40):
         page.keyboard.press("Tab")
-        reached.add(page.evaluate("() => { const e = document.activeElement; "
-                                  "return e.className + '|' + (e.getAttribute('aria-label') || '') }"))
+        reached.add(
+            page.evaluate(
+                "() => { const e = document.activeElement; "
+                "return e.className + '|' + (e.getAttribute('aria-label') || '') }"
+            )
+        )
     text = " ".join(reached)
     assert "leaflet-control-layers-toggle" in text
     assert "play" in text
@@ -127,8 +132,11 @@ def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
     mach["properties"]["sources"][0]["url"] = "javascript:window.__pwned=2"
     (scratch_layers / "stations.geojson").write_text(json.dumps(stations), encoding="utf-8")
     out = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     page = open_map(chromium, out / "offline" / "attack-site.html")
     label = page.locator(".geo-label", has_text="onerror")
     assert label.count() == 1 and label.inner_text().startswith('<img src=x onerror="window.__pwned=1">Mach')
@@ -145,16 +153,21 @@ def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
 def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_path, scratch_layers):
     events = json.loads(layer_path(scratch_layers, "events").read_text(encoding="utf-8"))
     first = events["features"][0]["properties"]
-    first["name"] = ('<img src=x onerror="window.__pwned=1">'  # and a tag the offline inliner would replace:
-                     '<link href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css" rel=stylesheet>')
+    first["name"] = (
+        '<img src=x onerror="window.__pwned=1">'  # and a tag the offline inliner would replace:
+        '<link href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css" rel=stylesheet>'
+    )
     first["claimed_by_detail"] = "</script><script>window.__pwned=2</script>"
     first["sources"][0]["outlet"] = "<b onmouseover=window.__pwned=3>Outlet</b>"
     bla = next(f["properties"] for f in events["features"] if f["properties"]["id"] == "bla-214-hostages")
     bla["claimed_by"] = "<i>BLA</i>"
     layer_path(scratch_layers, "events").write_text(json.dumps(events), encoding="utf-8")
     out = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     page = open_map(chromium, out / "offline" / "timeline.html")
     page.wait_for_function("() => GeoMap.registry.loaded")
     button = page.locator(f'button[data-event-id="{first["id"]}"]')
@@ -174,8 +187,11 @@ def serve_cdn_from_node_modules(page, changed: bool = False) -> list[str]:
     def fulfill(route):
         package_at_version, file = route.request.url.split("/npm/", 1)[1].split("/", 1)
         body = (ROOT / "node_modules" / package_at_version.rsplit("@", 1)[0] / file).read_bytes()
-        route.fulfill(body=body + (b"\n" if changed else b""), content_type=mimetypes.guess_type(file)[0],
-                      headers={"Access-Control-Allow-Origin": "*"})  # crossorigin="anonymous" needs CORS
+        route.fulfill(
+            body=body + (b"\n" if changed else b""),
+            content_type=mimetypes.guess_type(file)[0],
+            headers={"Access-Control-Allow-Origin": "*"},
+        )  # crossorigin="anonymous" needs CORS
 
     page.route(re.compile(r"^https://cdn\.jsdelivr\.net/npm/"), fulfill)
     return console
@@ -187,8 +203,10 @@ def test_web_page_loads_its_cdn_files_with_integrity(chromium, dist):
     page.goto((dist / "attack-site.html").resolve().as_uri())
     wait_for_vectors(page)
     assert page.errors == []
-    assert page.evaluate("() => !!L.Control.MiniMap && L.version") == json.loads(
-        (ROOT / "node_modules" / "leaflet" / "package.json").read_text(encoding="utf-8"))["version"]
+    assert (
+        page.evaluate("() => !!L.Control.MiniMap && L.version")
+        == json.loads((ROOT / "node_modules" / "leaflet" / "package.json").read_text(encoding="utf-8"))["version"]
+    )
     for key, count in expected_counts("attack-site").items():
         assert drawn(page, key) == count, key
     page.close()

@@ -61,9 +61,21 @@ def test_station_km_increase_along_the_line_in_file_order(route, stations):
 
 
 def test_published_km_of_the_bolan_section(stations):
-    published_from_rohri = {"sibi": 240, "mushkaf": 257, "pehro-kunri": 266, "panir": 281, "peshi": 290,
-                            "aab-e-gum": 303, "mach": 315, "hirok": 329, "dozan": 333, "kolpur": 341,
-                            "spezand": 357, "sar-i-ab": 371, "quetta": 381}
+    published_from_rohri = {
+        "sibi": 240,
+        "mushkaf": 257,
+        "pehro-kunri": 266,
+        "panir": 281,
+        "peshi": 290,
+        "aab-e-gum": 303,
+        "mach": 315,
+        "hirok": 329,
+        "dozan": 333,
+        "kolpur": 341,
+        "spezand": 357,
+        "sar-i-ab": 371,
+        "quetta": 381,
+    }
     by_id = {f["properties"]["id"]: f["properties"] for f in stations}
     for station_id, km_from_rohri in published_from_rohri.items():
         assert by_id[station_id]["km_from_quetta"] == 381 - km_from_rohri
@@ -85,16 +97,21 @@ def test_point_at_inverts_locate(route):
 
 
 def test_cli_json(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "geo.cli", "chainage", "67.57083", "29.64639", "--json"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "chainage", "67.57083", "29.64639", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out = json.loads(result.stdout)
     assert {"km_from_quetta", "previous_station", "next_station", "offset_m"} <= set(out)
     assert out["previous_station"] == "Panir" and out["next_station"] == "Pehro Kunri"
 
 
 def test_cli_text_and_bad_arguments():
-    ok = subprocess.run([sys.executable, "-m", "geo.cli", "chainage", "67.87726", "29.54299"],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "chainage", "67.87726", "29.54299"], capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "km 141.0 from Quetta" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "geo.cli", "chainage", "29.5", "267.8"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -13,11 +13,24 @@ from tests.conftest import LAYERS, ROOT, read_layer
 
 OFFICIAL_AREA_KM2 = 347_190
 
-INSIDE = {"Quetta": (67.00, 30.18), "Sibi": (67.877, 29.543), "Mach": (67.330, 29.864),
-          "Gwadar": (62.325, 25.126), "Zhob": (69.449, 31.341), "Turbat": (63.044, 26.003),
-          "Khuzdar": (66.611, 27.812), "Dera Murad Jamali": (68.223, 28.547)}
-OUTSIDE = {"Jacobabad": (68.438, 28.282), "Dera Ghazi Khan": (70.634, 30.046), "Karachi": (67.010, 24.861),
-           "Sukkur": (68.859, 27.703), "Kandahar": (65.710, 31.613), "Zahedan": (60.863, 29.496)}
+INSIDE = {
+    "Quetta": (67.00, 30.18),
+    "Sibi": (67.877, 29.543),
+    "Mach": (67.330, 29.864),
+    "Gwadar": (62.325, 25.126),
+    "Zhob": (69.449, 31.341),
+    "Turbat": (63.044, 26.003),
+    "Khuzdar": (66.611, 27.812),
+    "Dera Murad Jamali": (68.223, 28.547),
+}
+OUTSIDE = {
+    "Jacobabad": (68.438, 28.282),
+    "Dera Ghazi Khan": (70.634, 30.046),
+    "Karachi": (67.010, 24.861),
+    "Sukkur": (68.859, 27.703),
+    "Kandahar": (65.710, 31.613),
+    "Zahedan": (60.863, 29.496),
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +61,9 @@ def test_towns_outside(balochistan, town):
 
 
 def test_make_data_rederives_identical_bytes(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_boundary.py"), str(tmp_path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "derive_boundary.py"), str(tmp_path)], check=True, capture_output=True
+    )
     for name in ("boundary", "provinces"):
         assert (tmp_path / f"{name}.geojson").read_bytes() == (LAYERS / f"{name}.geojson").read_bytes()
 
@@ -57,20 +71,24 @@ def test_make_data_rederives_identical_bytes(tmp_path):
 def test_provinces_tile_pakistan_and_name_the_corridor():
     provinces = {f["properties"]["name"]: shape(f["geometry"]) for f in read_layer("provinces")["features"]}
     assert {"Balochistan", "Sindh", "Punjab", "Khyber Pakhtunkhwa"} <= set(provinces)
-    for town, (lon, lat), province in [("Jacobabad", (68.438, 28.282), "Sindh"), ("Multan", (71.478, 30.197), "Punjab"),
-                                       ("Peshawar", (71.578, 34.008), "Khyber Pakhtunkhwa"),
-                                       ("Miranshah", (70.07, 33.0), "Khyber Pakhtunkhwa")]:
+    for town, (lon, lat), province in [
+        ("Jacobabad", (68.438, 28.282), "Sindh"),
+        ("Multan", (71.478, 30.197), "Punjab"),
+        ("Peshawar", (71.578, 34.008), "Khyber Pakhtunkhwa"),
+        ("Miranshah", (70.07, 33.0), "Khyber Pakhtunkhwa"),
+    ]:
         assert provinces[province].contains(Point(lon, lat)), town
     names = list(provinces)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert provinces[a].intersection(provinces[b]).area < 1e-9, (a, b)
 
 
 def test_make_data_rederives_route_and_places_identically(scratch_layers):
     for script in ("derive_route.py", "place_features.py"):
-        subprocess.run([sys.executable, str(ROOT / "scripts" / script), str(scratch_layers)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / script), str(scratch_layers)], check=True, capture_output=True
+        )
     for name in ("stations", "railway", "tunnels", "staging", "events"):
         for path in layer_files(LAYERS, LAYER_KINDS[name]):
             relative = path.relative_to(LAYERS)
@@ -79,14 +97,16 @@ def test_make_data_rederives_route_and_places_identically(scratch_layers):
             else:  # a file added by hand since (a new incident): its positions already agree with its places
                 rederived = json.loads((scratch_layers / relative).read_text(encoding="utf-8"))["features"]
                 given = json.loads(path.read_text(encoding="utf-8"))["features"]
-                assert [f["geometry"] for f in rederived] == [f["geometry"] for f in given], \
+                assert [f["geometry"] for f in rederived] == [f["geometry"] for f in given], (
                     f"{relative}: positions disagree with their `place`; run `make data`"
+                )
 
 
 def test_make_data_rederives_the_context_identically(tmp_path):
     (tmp_path / "provinces.geojson").write_bytes((LAYERS / "provinces.geojson").read_bytes())
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_context.py"), str(tmp_path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "derive_context.py"), str(tmp_path)], check=True, capture_output=True
+    )
     assert (tmp_path / "context.geojson").read_bytes() == (LAYERS / "context.geojson").read_bytes()
 
 
@@ -101,8 +121,9 @@ def test_context_names_the_neighbours_and_every_feature_is_sourced():
     assert pakistan.buffer(0.05).contains(Point(cities["Quetta"]["geometry"]["coordinates"]))
 
 
-@pytest.mark.parametrize("kind, script, feature", [("staging", "place_features.py", 0),
-                                                   ("stations", "derive_route.py", 5)])
+@pytest.mark.parametrize(
+    "kind, script, feature", [("staging", "place_features.py", 0), ("stations", "derive_route.py", 5)]
+)
 def test_make_data_refuses_to_overwrite_a_hand_edit(scratch_layers, kind, script, feature):
     """A derived value edited by hand (here a position accuracy) stops `make data`, which says where the edit
     belongs, and the file keeps the edit."""
@@ -110,7 +131,8 @@ def test_make_data_refuses_to_overwrite_a_hand_edit(scratch_layers, kind, script
     collection = json.loads(path.read_text(encoding="utf-8"))
     collection["features"][feature]["properties"]["position_accuracy_m"] = 123
     path.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), str(scratch_layers)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), str(scratch_layers)], capture_output=True, text=True
+    )
     assert result.returncode == 2 and "edited by hand" in result.stderr and "Traceback" not in result.stderr
     assert json.loads(path.read_text(encoding="utf-8"))["features"][feature]["properties"]["position_accuracy_m"] == 123

@@ -15,8 +15,9 @@ GENERATED = docs.sections(ROOT)
 @pytest.mark.parametrize("relative", sorted(GENERATED))
 def test_generated_sections_are_current(relative):
     text = (ROOT / relative).read_text(encoding="utf-8")
-    assert docs.render(text, GENERATED[relative], relative) == text, \
+    assert docs.render(text, GENERATED[relative], relative) == text, (
         f"{relative} is out of date with the code: run `make docs` (python -m geo.docs) and commit the result"
+    )
 
 
 def test_the_guide_lists_every_recipe_key():
@@ -48,8 +49,12 @@ def test_render_replaces_only_the_marked_section():
 
 
 def test_the_guide_cites_no_brief():
-    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "geo").rglob("*.py"),
-                 ROOT / "layers/SOURCES.md"]:
+    for path in [
+        ROOT / "README.md",
+        *(ROOT / "docs").glob("*.md"),
+        *(ROOT / "geo").rglob("*.py"),
+        ROOT / "layers/SOURCES.md",
+    ]:
         assert "DESIGN.md" not in path.read_text(encoding="utf-8"), path
 
 
@@ -61,7 +66,7 @@ def test_the_templates_are_valid_features(tmp_path, heading, kind):
     from geo.validate import errors_only, validate_file
 
     guide = (ROOT / "docs/EDITING.md").read_text(encoding="utf-8")
-    block = re.search(r"```json\n(.*?)```", guide[guide.index(heading):], re.DOTALL)[1]
+    block = re.search(r"```json\n(.*?)```", guide[guide.index(heading) :], re.DOTALL)[1]
     feature = json.loads(block)
     path = tmp_path / (f"events/{feature['properties']['incident']}.geojson" if kind == "events" else "staging.geojson")
     path.parent.mkdir(exist_ok=True)

@@ -53,8 +53,20 @@ def site(tmp_path_factory):
     thread.start()
     try:
         port = server.server_address[1]
-        subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(root / "dist"),
-                        "--base-url", f"http://localhost:{port}/dist/"], check=True, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "geo.cli",
+                "build",
+                "--out",
+                str(root / "dist"),
+                "--base-url",
+                f"http://localhost:{port}/dist/",
+            ],
+            check=True,
+            cwd=ROOT,
+        )
         (root / "dist" / "png").mkdir()
         for suffix, width in (("", 1200), ("@2x", 2400)):  # `geo png` takes longer; any picture will do here
             Image.new("RGB", (width, width * 2 // 3), "#d0d0d0").save(root / "dist" / "png" / f"{MAP}{suffix}.png")
@@ -86,8 +98,9 @@ def serve_cdn_and_local_only(route) -> None:
     elif url.startswith("https://cdn.jsdelivr.net/npm/"):
         package_at_version, file = url.split("/npm/", 1)[1].split("/", 1)
         body = (ROOT / "node_modules" / package_at_version.rsplit("@", 1)[0] / file).read_bytes()
-        route.fulfill(body=body, content_type=mimetypes.guess_type(file)[0],
-                      headers={"Access-Control-Allow-Origin": "*"})
+        route.fulfill(
+            body=body, content_type=mimetypes.guess_type(file)[0], headers={"Access-Control-Allow-Origin": "*"}
+        )
     else:
         route.abort()  # tiles: no network
 
@@ -113,8 +126,9 @@ def shown(page) -> dict:
 
 
 def wait_until_revealed(page) -> None:
-    page.wait_for_function("() => getComputedStyle(document.querySelector('.geo-embed iframe')).visibility "
-                           "=== 'visible'", timeout=15_000)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.geo-embed iframe')).visibility === 'visible'", timeout=15_000
+    )
 
 
 def settle(page, frame=None) -> None:
@@ -136,8 +150,11 @@ def test_map_replaces_the_picture_once_drawn_and_the_frame_follows_its_height(ch
     assert state == {"picture": False, "map": True, "height": min(max(content, FRAME_HEIGHT[0]), FRAME_HEIGHT[1])}
     assert 320 < content < 1600  # the page's own height (title, map at 3:2, credits), not the frame's
     frame.evaluate("() => { document.body.style.paddingBottom = '200px'; }")
-    page.wait_for_function("h => document.querySelector('.geo-embed iframe').getBoundingClientRect().height === h",
-                           arg=content + 200, timeout=5000)
+    page.wait_for_function(
+        "h => document.querySelector('.geo-embed iframe').getBoundingClientRect().height === h",
+        arg=content + 200,
+        timeout=5000,
+    )
     # On a desktop in a frame, the wheel scrolls the article; ctrl + wheel zooms (leaflet-gesture-handling).
     assert frame.evaluate("() => GeoMap.registry.map.gestureHandling.enabled()")
     assert page.errors == [] and not any("gesture" in e for e in page.errors)
@@ -148,8 +165,11 @@ def test_a_preview_from_file_beside_the_offline_map_shows_the_map(chromium, site
     """An editor opening the snippet from disk: file:// pages message with origin "null"; the frame still counts."""
     root, port = site
     served = f"http://localhost:{port}/dist/"
-    html = article(site, "preview", lambda s: s.replace(f"{served}{MAP}.html", f"../dist/offline/{MAP}.html")
-                   .replace(served, "../dist/"))
+    html = article(
+        site,
+        "preview",
+        lambda s: s.replace(f"{served}{MAP}.html", f"../dist/offline/{MAP}.html").replace(served, "../dist/"),
+    )
     page = offline_page(chromium)
     page.goto((root / "article" / Path(html).name).as_uri())
     wait_until_revealed(page)
@@ -160,8 +180,9 @@ def test_a_preview_from_file_beside_the_offline_map_shows_the_map(chromium, site
 def test_the_picture_stays_when_the_map_is_missing_or_fails(chromium, site):
     root, _ = site
     web = (root / "dist" / f"{MAP}.html").read_text(encoding="utf-8")
-    (root / "dist" / "failing.html").write_text(web.replace("</body>", "<script>null.fail()</script></body>", 1),
-                                                encoding="utf-8")
+    (root / "dist" / "failing.html").write_text(
+        web.replace("</body>", "<script>null.fail()</script></body>", 1), encoding="utf-8"
+    )
     for name, target in (("missing", "missing.html"), ("failing", "failing.html")):
         page = new_page(chromium)
         page.goto(article(site, name, lambda s, target=target: s.replace(f"/dist/{MAP}.html", f"/dist/{target}")))
@@ -181,9 +202,12 @@ def test_only_the_frame_of_the_map_s_origin_is_heard(chromium, site):
     settle(page, frame)
     drawn = {"type": "geo-map", "map": MAP, "drawn": True, "height": 700}
     page.evaluate("m => window.postMessage(m, '*')", drawn)  # the article's own window
-    page.evaluate("""m => { const other = document.createElement('iframe');
+    page.evaluate(
+        """m => { const other = document.createElement('iframe');
         other.srcdoc = '<script>parent.postMessage(' + JSON.stringify(m) + ', "*")<\\/script>';
-        document.body.appendChild(other); return new Promise(r => other.onload = r); }""", drawn)
+        document.body.appendChild(other); return new Promise(r => other.onload = r); }""",
+        drawn,
+    )
     frame.evaluate("m => parent.postMessage(m, '*')", {**drawn, "map": "corridor"})  # another map's message
     settle(page)
     assert shown(page)["picture"] and not shown(page)["map"]
@@ -219,8 +243,9 @@ def test_one_finger_scrolls_the_article_on_a_phone_but_drags_the_full_map(chromi
     frame = map_frame(page)
     center = "() => { const c = GeoMap.registry.map.getCenter(); return [c.lat, c.lng]; }"
     before = frame.evaluate(center)
-    assert frame.evaluate("() => GeoMap.registry.map.gestureHandling.enabled() && "
-                          "!GeoMap.registry.map.dragging.enabled()")
+    assert frame.evaluate(
+        "() => GeoMap.registry.map.gestureHandling.enabled() && !GeoMap.registry.map.dragging.enabled()"
+    )
     box = page.locator(".geo-embed iframe").bounding_box()
     swipe_up(page, box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, 700))
     assert page.evaluate("() => window.scrollY") > 100
@@ -270,9 +295,18 @@ def test_base_url_makes_every_embed_link_absolute(site):
     assert checked_base_url("https://example.org/maps") == base  # the slash is added
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/maps/", "example.org/maps/", "https:///maps/",
-                                 "https://example.org/maps/?v=1", "https://example.org/a map/",
-                                 'https://example.org/"><script>', "javascript:alert(1)//"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/maps/",
+        "example.org/maps/",
+        "https:///maps/",
+        "https://example.org/maps/?v=1",
+        "https://example.org/a map/",
+        'https://example.org/"><script>',
+        "javascript:alert(1)//",
+    ],
+)
 def test_a_bad_base_url_is_refused(url, capsys):
     with pytest.raises(GeoError, match="--base-url"):
         checked_base_url(url)

@@ -68,20 +68,23 @@ def test_gpkg_mixed_tunnels_layer_conformant(gpkg, db):
     source = by_id(read_layer("tunnels"))
     assert db.execute("PRAGMA application_id").fetchone()[0] == GPKG_APPLICATION_ID
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns WHERE table_name = 'tunnels'"
-                      ).fetchone() == ("GEOMETRY", 4326)
+    assert db.execute(
+        "SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns WHERE table_name = 'tunnels'"
+    ).fetchone() == ("GEOMETRY", 4326)
     assert db.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'tunnels'").fetchone() == ("features",)
     assert pyogrio.read_info(gpkg, layer="tunnels")["geometry_type"] == "Unknown"
     frame = gpd.read_file(gpkg, layer="tunnels")
     assert {row.id: row.geometry.geom_type for row in frame.itertuples()} == {
-        fid: f["geometry"]["type"] for fid, f in source.items()}
+        fid: f["geometry"]["type"] for fid, f in source.items()
+    }
 
 
 def test_gpkg_sources_is_a_described_attributes_table(gpkg, db):
     """No geometry: registered as 'attributes' (GDAL lists it without a geometry type), described so a
     GIS shows why converting it to a spatial-only format (FlatGeobuf) gives no features."""
     data_type, description = db.execute(
-        "SELECT data_type, description FROM gpkg_contents WHERE table_name = 'sources'").fetchone()
+        "SELECT data_type, description FROM gpkg_contents WHERE table_name = 'sources'"
+    ).fetchone()
     assert data_type == "attributes" and "Non-spatial" in description and "feature_id" in description
     assert dict(pyogrio.list_layers(gpkg))["sources"] is None
     sources = pyogrio.read_dataframe(gpkg, layer="sources", read_geometry=False)

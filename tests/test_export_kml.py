@@ -35,8 +35,9 @@ def kml(dist):
 def test_kml_one_folder_per_layer_named_from_the_data(kml):
     root = ET.parse(kml).getroot()  # expat: well-formed, no character XML 1.0 forbids
     document = root.find(f"{KML}Document")
-    incidents = sorted({f["properties"]["incident"] for k in KINDS for f in read_layer(k)["features"]
-                        if "incident" in f["properties"]})
+    incidents = sorted(
+        {f["properties"]["incident"] for k in KINDS for f in read_layer(k)["features"] if "incident" in f["properties"]}
+    )
     assert document.find(f"{KML}name").text == (", ".join(incidents) or "jaffar-express")
     folders = {f.find(f"{KML}name").text: f for f in document.findall(f"{KML}Folder")}
     assert set(KINDS) <= set(folders)
@@ -118,11 +119,23 @@ HOSTILE_TEXT = {
 
 
 def hostile_layers() -> dict:
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [67.5 + i / 10, 29.6]},
-                 "properties": {"id": f"case-{i}", "name": text, "notes": text, "visibility": text, 'a"b<c': text,
-                                "time": "2025-03-11T13:00:00+05:00", "time_precision": "minute",
-                                "sources": [{"outlet": text, "date": "2025-03-12", "url": "https://x.test/?a=1&b=2"}]}}
-                for i, text in enumerate(HOSTILE_TEXT.values())]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [67.5 + i / 10, 29.6]},
+            "properties": {
+                "id": f"case-{i}",
+                "name": text,
+                "notes": text,
+                "visibility": text,
+                'a"b<c': text,
+                "time": "2025-03-11T13:00:00+05:00",
+                "time_precision": "minute",
+                "sources": [{"outlet": text, "date": "2025-03-12", "url": "https://x.test/?a=1&b=2"}],
+            },
+        }
+        for i, text in enumerate(HOSTILE_TEXT.values())
+    ]
     return {"staging": {"type": "FeatureCollection", "features": features}}
 
 
@@ -137,7 +150,7 @@ def test_kml_hostile_text_well_formed_and_read_back(tmp_path):
         expected = text.replace("\x0b", "\ufffd").replace("\x00", "\ufffd").replace("\x01", "\ufffd")
         assert row["Name"] == expected and row["notes"] == expected
         assert row["visibility_"] == expected  # a LIBKML element name stays data
-        assert row['a_b_c'] == expected  # attribute-unsafe characters in a field name
+        assert row["a_b_c"] == expected  # attribute-unsafe characters in a field name
         assert expected in row["sources"]
 
 

@@ -53,8 +53,9 @@ def test_geojson_keeps_chainage_and_times(dist):
     source = by_id(read_layer("events"))
     for fid, feature in events.items():
         assert isinstance(feature["properties"]["km_from_quetta"], (int, float))
-        assert datetime.fromisoformat(feature["properties"]["time"]) == \
-            datetime.fromisoformat(source[fid]["properties"]["time"])
+        assert datetime.fromisoformat(feature["properties"]["time"]) == datetime.fromisoformat(
+            source[fid]["properties"]["time"]
+        )
 
 
 def test_gpkg_tables_types_times_and_sources(dist):
@@ -107,19 +108,48 @@ def test_events_csv_one_row_per_claim(dist):
         for key, value in props.get("figures", {}).items():
             assert row[key] == str(value)
         assert (float(row["lon"]), float(row["lat"])) == pytest.approx(
-            tuple(source[row["id"]]["geometry"]["coordinates"]), abs=1e-6)
+            tuple(source[row["id"]]["geometry"]["coordinates"]), abs=1e-6
+        )
         assert float(row["km_from_quetta"]) >= 0
         assert props["sources"][0]["outlet"] in row["sources"]
 
 
 def test_export_command_subset_and_bad_format(tmp_path):
     out = tmp_path / "subset.gpkg"
-    ok = subprocess.run([sys.executable, "-m", "geo.cli", "export", "--format", "gpkg", "--out", str(out),
-                         "--layers", "stations,events"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo.cli",
+            "export",
+            "--format",
+            "gpkg",
+            "--out",
+            str(out),
+            "--layers",
+            "stations,events",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert {name for name, _ in pyogrio.list_layers(out)} == {"stations", "events", "sources"}
-    bad = subprocess.run([sys.executable, "-m", "geo.cli", "export", "--format", "csv", "--out", str(tmp_path / "x"),
-                          "--layers", "roads"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo.cli",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "x"),
+            "--layers",
+            "roads",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "unknown layer 'roads'" in bad.stderr
 
 
@@ -135,8 +165,9 @@ def test_embeds_name_the_attack_site_and_date(dist):
 
 
 def test_pngs_right_size_not_blank_with_credits(dist):
-    result = subprocess.run([sys.executable, "-m", "geo.cli", "png", "--dist", str(dist)], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "png", "--dist", str(dist)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     for name in ("corridor", "attack-site", "timeline"):
         for suffix, width in (("", 1200), ("@2x", 2400)):

@@ -91,23 +91,57 @@ def test_layer_input_gpkg_cannot_take_is_bad_input(tmp_path, case):
     assert_clean(validated)
     assert (validated.returncode == 0) == (result.returncode == 0), (
         f"geo validate exit {validated.returncode} but geo build exit {result.returncode}:\n"
-        f"{validated.output[-1500:]}\n{result.output[-1500:]}")
+        f"{validated.output[-1500:]}\n{result.output[-1500:]}"
+    )
 
 
-json_scalar = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
-                        st.floats(allow_nan=False, allow_infinity=False), unicode_text)
-json_value = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(unicode_text, inner, max_size=3), max_leaves=8)
-property_name = st.one_of(st.sampled_from(["fid", "FID", "Name", "ID", "Time", "geom", "geometry", "SOURCES",
-                                           "figure_killed", "Claimed_By", "", " ", "a.b", "\x00", "OGC_FID",
-                                           "rowid", "select", "\"", "'"]), unicode_text)
+json_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    unicode_text,
+)
+json_value = st.recursive(
+    json_scalar,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(unicode_text, inner, max_size=3),
+    max_leaves=8,
+)
+property_name = st.one_of(
+    st.sampled_from(
+        [
+            "fid",
+            "FID",
+            "Name",
+            "ID",
+            "Time",
+            "geom",
+            "geometry",
+            "SOURCES",
+            "figure_killed",
+            "Claimed_By",
+            "",
+            " ",
+            "a.b",
+            "\x00",
+            "OGC_FID",
+            "rowid",
+            "select",
+            '"',
+            "'",
+        ]
+    ),
+    unicode_text,
+)
 iso_time = st.builds(
     lambda year, date, clock, offset: f"{year:04d}{date}T{clock}{offset}",
     st.sampled_from([1, 2, 1969, 1970, 2025, 9998, 9999]),
     st.sampled_from(["-03-11", "-W11-2", "-W01-1", "-070", "0311", "-12-31", "-01-01"]),
     st.sampled_from(["13:00", "13:00:00", "13", "1300", "13:00:00.123456", "23:59:59.999", "00:00:00"]),
-    st.sampled_from(["+05:00", "Z", "+05:00:30", "-23:59", "+14:00", "+0500", "+05", "+05:00:30.5",
-                     "-00:00", "+23:59:59.999999"]))
+    st.sampled_from(
+        ["+05:00", "Z", "+05:00:30", "-23:59", "+14:00", "+0500", "+05", "+05:00:30.5", "-00:00", "+23:59:59.999999"]
+    ),
+)
 
 
 @HOSTILE
@@ -131,7 +165,8 @@ def test_what_validate_accepts_build_builds(name, value, time, figure):
         assert_clean(result)
         assert (validated.returncode == 0) == (result.returncode == 0), (
             f"geo validate exit {validated.returncode} but geo build exit {result.returncode}:\n"
-            f"{validated.output[-1500:]}\n{result.output[-1500:]}")
+            f"{validated.output[-1500:]}\n{result.output[-1500:]}"
+        )
         if result.returncode == 0:
             check_exports(tmp / "dist")
 
@@ -147,6 +182,7 @@ def test_validate_warns_about_characters_xml_forbids(tmp_path):
 
 
 # --- degenerate stations ---------------------------------------------------------------------
+
 
 def stations_only(*features) -> dict:
     layers = copy.deepcopy(LAYERS)
@@ -181,6 +217,7 @@ def test_degenerate_stations_are_bad_input(tmp_path, case):
 
 # --- recipes ------------------------------------------------------------------------------
 
+
 def recipe_with(mutate) -> dict:
     recipes = copy.deepcopy(RECIPES)
     mutate(recipes)
@@ -207,8 +244,10 @@ RECIPE_CASES = {
     "weight-nan": (lambda r: layer_of(r, "corridor", "railway")["style"].update(weight=math.nan), "weight"),
     "timeline-on-stations": (lambda r: layer_of(r, "attack-site", "stations").update(timeline=True), "timeline"),
     "stack-on-railway": (lambda r: layer_of(r, "attack-site", "railway").update(stack=True), "stack"),
-    "timeline-selects-nothing": (lambda r: layer_of(r, "timeline", "events").update(
-        where={"claimed_by": ["nobody at all"]}), "timeline"),
+    "timeline-selects-nothing": (
+        lambda r: layer_of(r, "timeline", "events").update(where={"claimed_by": ["nobody at all"]}),
+        "timeline",
+    ),
 }
 
 
@@ -222,9 +261,16 @@ def test_recipe_value_out_of_range_is_bad_input(tmp_path, case):
     assert_bad_input(result, ".toml", key)
 
 
-number = st.one_of(st.floats(), st.integers(-10**12, 10**12), st.sampled_from([0, 1e9, -1e-9, 1e308]))
-NUMBER_KEYS = ("view.zoom", "view.min_zoom", "view.max_zoom", "style.radius", "style.weight", "simplify_m",
-               "window_hours")
+number = st.one_of(st.floats(), st.integers(-(10**12), 10**12), st.sampled_from([0, 1e9, -1e-9, 1e308]))
+NUMBER_KEYS = (
+    "view.zoom",
+    "view.min_zoom",
+    "view.max_zoom",
+    "style.radius",
+    "style.weight",
+    "simplify_m",
+    "window_hours",
+)
 
 
 @HOSTILE
@@ -235,6 +281,7 @@ NUMBER_KEYS = ("view.zoom", "view.min_zoom", "view.max_zoom", "style.radius", "s
 def test_recipe_numbers_are_range_checked(key, value):
     """Defect 9 (recipe numbers not range-checked): any number in any numeric recipe key is built into
     strict outputs or refused with exit 2 naming the key; non-finite or negative values are always refused."""
+
     def mutate(recipes):
         if key.startswith("view."):
             recipes["corridor"]["view"][key[5:]] = value
@@ -244,6 +291,7 @@ def test_recipe_numbers_are_range_checked(key, value):
             recipes["corridor"]["layer"][0]["simplify_m"] = value
         else:
             recipes["timeline"]["timeline"]["window_hours"] = value
+
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         result = build(tmp, recipes=recipe_with(mutate))
@@ -281,8 +329,9 @@ def test_deeply_nested_recipe_is_bad_input(tmp_path, depth, shape):
     assert_bad_input(result, "corridor.toml")
 
 
-map_stem = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1,
-                   max_size=20).filter(lambda s: s not in (".", "..") and len(s.encode()) < 200)
+map_stem = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=20
+).filter(lambda s: s not in (".", "..") and len(s.encode()) < 200)
 
 
 @HOSTILE
@@ -304,8 +353,9 @@ def test_map_names_are_slugs(stem):
         maps_dir.mkdir()
         (maps_dir / f"{stem}.toml").write_text(dump_toml(RECIPES["attack-site"]), encoding="utf-8")
         result = geo("build", "--layers", layers_dir, "--maps", maps_dir, "--out", tmp / "dist")
-        if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem) or (re.fullmatch(r"[a-z0-9-]+", stem)
-                                                           and result.returncode == 0):
+        if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem) or (
+            re.fullmatch(r"[a-z0-9-]+", stem) and result.returncode == 0
+        ):
             assert_built(result)
         else:
             assert_bad_input(result, "slug")
@@ -313,6 +363,7 @@ def test_map_names_are_slugs(stem):
 
 
 # --- inputs that hang or eat memory ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge-sparse"])
 @pytest.mark.parametrize("target", ["events.geojson", "recipe"])

@@ -38,10 +38,24 @@ from tests.hostile import (
 )
 
 # Strings the data contract gives a meaning (slugs, times, enumerations, references): not free text.
-PROTECTED = {"id", "time", "time_precision", "geometry_quality", "jaffar_express_stop", "from_station",
-             "to_station", "place", "between_stations", "via", "date", "near_station", "incident",
-             "context_kind", "iso_a3",
-             "name_ur"}  # Urdu script only: the validator refuses Latin text there
+PROTECTED = {
+    "id",
+    "time",
+    "time_precision",
+    "geometry_quality",
+    "jaffar_express_stop",
+    "from_station",
+    "to_station",
+    "place",
+    "between_stations",
+    "via",
+    "date",
+    "near_station",
+    "incident",
+    "context_kind",
+    "iso_a3",
+    "name_ur",
+}  # Urdu script only: the validator refuses Latin text there
 BASE_LAYERS = read_layers()
 BASE_RECIPES = read_recipes()
 
@@ -100,8 +114,10 @@ def check_web_page(chromium, html: Path) -> None:
         page.wait_for_timeout(50)
         assert page.evaluate("() => window.__pwned") is None, f"{html}: injected script ran"
         assert dialogs == [], f"{html}: a dialog opened"
-        handlers = page.evaluate("() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
-                                 ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))")
+        handlers = page.evaluate(
+            "() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
+            ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))"
+        )
         assert handlers == [], f"{html}: elements with event-handler attributes: {handlers[:5]}"
     finally:
         page.context.close()
@@ -148,15 +164,15 @@ def poisoned_recipes(payload: str) -> dict[str, dict]:
             recipe["view"]["fit"] = renamed[recipe["view"]["fit"]]
         if "timeline" in recipe:
             recipe["timeline"]["layer"] = renamed[recipe["timeline"]["layer"]]
-            recipe["timeline"]["disputed"] = {f"{text} {label}": figures
-                                             for label, figures in recipe["timeline"]["disputed"].items()}
+            recipe["timeline"]["disputed"] = {
+                f"{text} {label}": figures for label, figures in recipe["timeline"]["disputed"].items()
+            }
         for i, basemap in enumerate(recipe["basemap"]):
             basemap["name"] = f"{text} basemap {i}"
         for i, area in enumerate(recipe.get("area_label", [])):
             area["text"] = f"{text} area {i}"
     stations = next(layer for layer in recipes["attack-site"]["layer"] if layer["source"] == "stations")
-    stations["emphasis"] = {"ids": ["mach"], "legend": text + " emphasis",
-                            "style": {"color": "#D55E00"}}
+    stations["emphasis"] = {"ids": ["mach"], "legend": text + " emphasis", "style": {"color": "#D55E00"}}
     return recipes
 
 
@@ -206,8 +222,9 @@ def test_free_text_style_never_reaches_a_script(chromium, dash):
         check_build(chromium, layers_dir, maps_dir, tmp / "dist")
 
 
-formula_key = st.tuples(st.sampled_from("=+-@\t\r"), st.from_regex(r"[A-Za-z0-9_(),.!$ ]{0,10}", fullmatch=True)) \
-    .map("".join)
+formula_key = st.tuples(st.sampled_from("=+-@\t\r"), st.from_regex(r"[A-Za-z0-9_(),.!$ ]{0,10}", fullmatch=True)).map(
+    "".join
+)
 
 
 @HOSTILE
@@ -229,6 +246,7 @@ def test_csv_has_no_formula_cell(values):
         result = geo("export", "--format", "csv", "--out", tmp / "events.csv", "--layers-dir", layers_dir)
         assert_built(result)
         from tests.hostile import formula_cells
+
         bad = formula_cells(tmp / "events.csv")
         assert not bad, f"formula cells: {bad[:6]}"
 

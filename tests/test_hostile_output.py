@@ -18,9 +18,21 @@ from hypothesis import strategies as st
 from tests.hostile import HOSTILE, ROOT, assert_bad_input, assert_built, geo, tree
 
 MARKER = ".geo-build"
-EXPECTED = ("corridor.html", "attack-site.html", "timeline.html", "offline/corridor.html",
-            "offline/attack-site.html", "offline/timeline.html", "geojson/events.geojson", "jaffar-express.gpkg",
-            "jaffar-express.kml", "events.csv", "embed/timeline.html", "embed/timeline.txt", MARKER)
+EXPECTED = (
+    "corridor.html",
+    "attack-site.html",
+    "timeline.html",
+    "offline/corridor.html",
+    "offline/attack-site.html",
+    "offline/timeline.html",
+    "geojson/events.geojson",
+    "jaffar-express.gpkg",
+    "jaffar-express.kml",
+    "events.csv",
+    "embed/timeline.html",
+    "embed/timeline.txt",
+    MARKER,
+)
 
 
 def build(out: Path):
@@ -33,8 +45,9 @@ def complete(out: Path) -> bool:
 
 def leftovers(out: Path) -> list[str]:
     """Staging or retired folders beside `out` (its lock file stays: it is how builds take turns)."""
-    return sorted(p.name for p in out.parent.iterdir()
-                  if p.name.startswith(f".{out.name}.") and p.name != f".{out.name}.lock")
+    return sorted(
+        p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != f".{out.name}.lock"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +58,9 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-entry_name = st.sampled_from(["offline", "geojson", "png", "embed", "notes.txt", "src", ".git", "README.md",
-                              "events.csv", "index.html", "x"])
+entry_name = st.sampled_from(
+    ["offline", "geojson", "png", "embed", "notes.txt", "src", ".git", "README.md", "events.csv", "index.html", "x"]
+)
 
 
 @HOSTILE
@@ -92,6 +106,7 @@ def test_symlinks_inside_the_output_are_refused_never_followed(tmp_path, built, 
     """Defect 5 (symlinks in the output followed): a symlink anywhere inside --out / --dist (dist/png,
     dist/offline, a file) makes `geo build` and `geo png` exit 2 naming it; the link's target is untouched."""
     import shutil
+
     out = tmp_path / "dist"
     shutil.copytree(built, out, symlinks=True)
     target = tmp_path / "elsewhere"
@@ -112,6 +127,7 @@ def test_symlinks_inside_the_output_are_refused_never_followed(tmp_path, built, 
         result = geo("build", "--layers", ROOT / "layers", "--maps", ROOT / "maps", "--out", out)
     else:
         from tests.hostile import geo_subprocess
+
         result = geo_subprocess("png", "--dist", out, "--maps", ROOT / "maps", timeout=120)
     assert_bad_input(result, inside.split("/")[0])
     message = result.stderr.replace(str(tmp_path), "TMP")  # the test's folder name says "symlinks" too
@@ -137,6 +153,7 @@ def test_a_crash_between_any_two_renames_leaves_a_whole_dist(tmp_path, built, mo
     """Defect 11 (swap not atomic): stopped at any rename or replace of the swap, dist/ is the previous build
     or the complete new one, never missing or half-written; the next build cleans every staging folder."""
     import shutil
+
     out = tmp_path / "dist"
     shutil.copytree(built, out, symlinks=True)
     (out / "previous.txt").write_text("the previous build\n")
@@ -150,11 +167,13 @@ def test_a_crash_between_any_two_renames_leaves_a_whole_dist(tmp_path, built, mo
             if calls["n"] == step:
                 raise Crash(f"killed at {name} #{step}")
             return real[name](*args, **kwargs)
+
         return move
 
     monkeypatch.setattr(os, "rename", counting("rename"))
     monkeypatch.setattr(os, "replace", counting("replace"))
     from geo.build import build as build_function
+
     try:
         build_function(ROOT / "layers", ROOT / "maps", out)
     except Crash:
@@ -170,11 +189,17 @@ def test_killed_builds_leave_a_whole_dist_and_no_staging_after_the_next(tmp_path
     """Defect 11 (interrupted builds): `geo build` SIGKILLed at several moments leaves the previous dist or
     a complete one; the next build removes every `.<out>.building-*` folder left behind."""
     import shutil
+
     out = tmp_path / "dist"
     shutil.copytree(built, out, symlinks=True)
     for delay in (0.8, 1.4, 2.0, 2.6):
-        child = subprocess.Popen([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "geo.cli", "build", "--out", str(out)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(delay)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
@@ -187,6 +212,7 @@ def test_stale_staging_folders_are_cleaned(tmp_path, built):
     """Defect 11 (stale staging folders): folders a killed build left (`.dist.building-*`,
     `.dist.previous`) are removed by the next build."""
     import shutil
+
     out = tmp_path / "dist"
     shutil.copytree(built, out, symlinks=True)
     for name in (".dist.building-abc123", ".dist.building-zz9", ".dist.previous"):
@@ -202,18 +228,27 @@ def test_concurrent_builds_into_one_out_wait_or_refuse(tmp_path, built):
     """Defect 11 (concurrent builds): three `geo build` into one --out at once each succeed or refuse
     clearly (exit 2 saying another build holds the lock); none fails half-way; dist/ ends complete."""
     import shutil
+
     out = tmp_path / "dist"
     shutil.copytree(built, out, symlinks=True)
-    children = [subprocess.Popen([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], cwd=ROOT,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "geo.cli", "build", "--out", str(out)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = []
     for child in children:
         stdout, stderr = child.communicate(timeout=120)
         results.append((child.returncode, stderr))
     for code, stderr in results:
-        assert code == 0 or (code == 2 and any(w in stderr.lower() for w in ("lock", "another build",
-                                                                             "in progress", "running"))), \
-            f"exit {code}: {stderr[-1500:]}"
+        assert code == 0 or (
+            code == 2 and any(w in stderr.lower() for w in ("lock", "another build", "in progress", "running"))
+        ), f"exit {code}: {stderr[-1500:]}"
         assert "Traceback" not in stderr
     assert any(code == 0 for code, _ in results)
     assert complete(out) and leftovers(out) == [], leftovers(out)

@@ -35,8 +35,11 @@ def venv_on_our_packages(target: Path) -> Path:
     only add the base interpreter's, not this environment's.  Returns its site-packages."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(target)], check=True)
     query = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    purelib = Path(subprocess.run([target / "bin" / "python", "-c", query], check=True, capture_output=True,
-                                  text=True).stdout.strip())
+    purelib = Path(
+        subprocess.run(
+            [target / "bin" / "python", "-c", query], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
     (purelib / "parent-environment.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
     return purelib
 
@@ -46,21 +49,51 @@ def test_installed_package_builds_offline_pages_from_any_folder(tmp_path):
     source = fresh_clone(tmp_path / "clone")
     purelib = venv_on_our_packages(tmp_path / "venv")
     python = tmp_path / "venv" / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                    "--ignore-installed", str(source)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--ignore-installed",
+            str(source),
+        ],
+        check=True,
+        cwd=tmp_path,
+    )
 
-    vendored = sorted(p.relative_to(purelib / "geo" / "vendor").as_posix()
-                      for p in (purelib / "geo" / "vendor").rglob("*") if p.is_file())
+    vendored = sorted(
+        p.relative_to(purelib / "geo" / "vendor").as_posix()
+        for p in (purelib / "geo" / "vendor").rglob("*")
+        if p.is_file()
+    )
     assert any(re.fullmatch(r"leaflet@[\d.]+/dist/leaflet\.js", p) for p in vendored)
     assert any(re.fullmatch(r"leaflet@[\d.]+/dist/images/layers\.png", p) for p in vendored)
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    located = subprocess.run([python, "-c", "import geo; print(geo.__file__)"], check=True, capture_output=True,
-                             text=True, cwd=elsewhere).stdout
+    located = subprocess.run(
+        [python, "-c", "import geo; print(geo.__file__)"], check=True, capture_output=True, text=True, cwd=elsewhere
+    ).stdout
     assert Path(located).resolve().is_relative_to(purelib.resolve())
-    subprocess.run([tmp_path / "venv" / "bin" / "geo", "build", "--layers", str(LAYERS), "--maps", str(ROOT / "maps"),
-                    "--out", "dist"], check=True, cwd=elsewhere)
+    subprocess.run(
+        [
+            tmp_path / "venv" / "bin" / "geo",
+            "build",
+            "--layers",
+            str(LAYERS),
+            "--maps",
+            str(ROOT / "maps"),
+            "--out",
+            "dist",
+        ],
+        check=True,
+        cwd=elsewhere,
+    )
     for page in (elsewhere / "dist" / "offline").glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']?https?:", html), page.name

@@ -8,10 +8,35 @@ import pytest
 
 from tests.conftest import read_layer
 
-BOLAN_SECTION = ["Sibi", "Mushkaf", "Pehro Kunri", "Panir", "Peshi", "Aab-e-Gum", "Mach", "Hirok", "Dozan",
-                 "Kolpur", "Spezand", "Sar-i-Ab", "Quetta"]
-CORRIDOR_STOPS = ["Quetta", "Sibi", "Jacobabad", "Rohri", "Bahawalpur", "Multan Cantt", "Sahiwal", "Lahore",
-                  "Gujranwala", "Jhelum", "Rawalpindi", "Peshawar Cantt"]
+BOLAN_SECTION = [
+    "Sibi",
+    "Mushkaf",
+    "Pehro Kunri",
+    "Panir",
+    "Peshi",
+    "Aab-e-Gum",
+    "Mach",
+    "Hirok",
+    "Dozan",
+    "Kolpur",
+    "Spezand",
+    "Sar-i-Ab",
+    "Quetta",
+]
+CORRIDOR_STOPS = [
+    "Quetta",
+    "Sibi",
+    "Jacobabad",
+    "Rohri",
+    "Bahawalpur",
+    "Multan Cantt",
+    "Sahiwal",
+    "Lahore",
+    "Gujranwala",
+    "Jhelum",
+    "Rawalpindi",
+    "Peshawar Cantt",
+]
 
 
 def props(name: str) -> list[dict]:
@@ -54,17 +79,20 @@ def test_events_are_single_claims_with_aware_times():
         assert datetime.fromisoformat(p["time"]).utcoffset() is not None
 
 
-@pytest.mark.parametrize("figure, value, party", [
-    ("passengers_aboard", 425, "security officials"),
-    ("passengers_aboard_min", 450, "railway officials"),
-    ("passengers_aboard_min", 400, "security officials"),
-    ("hostages", 214, "BLA"),
-    ("rescued", 190, "government officials"),
-    ("killed_attackers", 33, "ISPR"),
-    ("killed_passengers", 21, "ISPR"),
-    ("killed_security", 4, "ISPR"),
-    ("executed_claimed", 50, "BLA"),
-])
+@pytest.mark.parametrize(
+    "figure, value, party",
+    [
+        ("passengers_aboard", 425, "security officials"),
+        ("passengers_aboard_min", 450, "railway officials"),
+        ("passengers_aboard_min", 400, "security officials"),
+        ("hostages", 214, "BLA"),
+        ("rescued", 190, "government officials"),
+        ("killed_attackers", 33, "ISPR"),
+        ("killed_passengers", 21, "ISPR"),
+        ("killed_security", 4, "ISPR"),
+        ("executed_claimed", 50, "BLA"),
+    ],
+)
 def test_disputed_figures_kept_apart_with_their_claimant(figure, value, party):
     matches = [p for p in props("events") if p.get("figures", {}).get(figure) == value]
     assert matches, (figure, value)
@@ -83,8 +111,9 @@ def test_staging_points_cover_the_rescue_chain():
 
 
 def test_placed_features_sit_exactly_on_their_place():
-    places = {f["properties"]["id"]: f
-              for name in ("stations", "tunnels", "staging") for f in read_layer(name)["features"]}
+    places = {
+        f["properties"]["id"]: f for name in ("stations", "tunnels", "staging") for f in read_layer(name)["features"]
+    }
     for name in ("staging", "events"):
         for feature in read_layer(name)["features"]:
             place = feature["properties"].get("place")

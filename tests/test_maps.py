@@ -51,8 +51,11 @@ def test_non_http_source_urls_are_not_links(tmp_path, scratch_layers):
     events["features"][0]["properties"]["name"] = '<!--<script><img src=x onerror="alert(1)"></script><script>alert(2)'
     layer_path(scratch_layers, "events").write_text(json.dumps(events), encoding="utf-8")
     out = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "geo.cli", "build", "--layers", str(scratch_layers), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     html = (out / "timeline.html").read_text(encoding="utf-8")
     assert "javascript:alert" not in html
     # The name is data inside a script: it must not close the script element.

@@ -36,9 +36,8 @@ def open_map(chromium, dist: Path, name: str, size: str):
 def overlapping(boxes: list[dict]) -> list[tuple]:
     pairs = []
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            apart = (a["r"] - 0.5 <= b["l"] or b["r"] - 0.5 <= a["l"]
-                     or a["b"] - 0.5 <= b["t"] or b["b"] - 0.5 <= a["t"])
+        for b in boxes[i + 1 :]:
+            apart = a["r"] - 0.5 <= b["l"] or b["r"] - 0.5 <= a["l"] or a["b"] - 0.5 <= b["t"] or b["b"] - 0.5 <= a["t"]
             if not apart:
                 pairs.append((a["name"], b["name"]))
     return pairs
@@ -58,27 +57,38 @@ def test_publishable_at_every_size(chromium, dist, name, size):
     page = open_map(chromium, dist, name, size)
     # axe-core, pinned from npm: no serious or critical WCAG 2.2 AA violation.
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-                               ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
-                               ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
-                               AXE_TAGS)
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+        AXE_TAGS,
+    )
     assert violations == []
     # Labels: none overlaps another, none is cut at the map's edge.
     labels = page.evaluate(BOXES, ".geo-label:not(.geo-label-hidden)")
     assert labels and overlapping(labels) == []
-    frame = page.evaluate("() => { const r = document.querySelector('.folium-map').getBoundingClientRect();"
-                          " return {l: r.left, r: r.right, t: r.top, b: r.bottom}; }")
-    cut = [b["name"] for b in labels if b["l"] < frame["l"] or b["r"] > frame["r"] or b["t"] < frame["t"]
-           or b["b"] > frame["b"]]
+    frame = page.evaluate(
+        "() => { const r = document.querySelector('.folium-map').getBoundingClientRect();"
+        " return {l: r.left, r: r.right, t: r.top, b: r.bottom}; }"
+    )
+    cut = [
+        b["name"]
+        for b in labels
+        if b["l"] < frame["l"] or b["r"] > frame["r"] or b["t"] < frame["t"] or b["b"] > frame["b"]
+    ]
     assert cut == []
     # Controls do not overlap each other, nor the source line below the map.
     controls = page.evaluate(BOXES, ".leaflet-control-container .leaflet-control, .geo-credits")
     assert overlapping(controls) == []
     if size == "phone":  # every control a finger can hit is at least 44 x 44 px
-        targets = page.evaluate(BOXES, ".leaflet-control a, .leaflet-control button, .leaflet-control summary, "
-                                       ".leaflet-control input")
-        small = [(t["name"], round(t["r"] - t["l"]), round(t["b"] - t["t"])) for t in targets
-                 if t["r"] - t["l"] < 44 or t["b"] - t["t"] < 44]
+        targets = page.evaluate(
+            BOXES, ".leaflet-control a, .leaflet-control button, .leaflet-control summary, .leaflet-control input"
+        )
+        small = [
+            (t["name"], round(t["r"] - t["l"]), round(t["b"] - t["t"]))
+            for t in targets
+            if t["r"] - t["l"] < 44 or t["b"] - t["t"] < 44
+        ]
         assert small == []
     assert page.errors == []
     page.close()
@@ -102,15 +112,31 @@ def test_the_attack_site_popup_fits_closes_with_escape_and_gives_the_view_back(c
     close = page.locator(".geo-sheet-close" if size == "phone" else ".leaflet-popup-close-button")
     close_box = close.bounding_box()
     controls = page.evaluate(BOXES, ".leaflet-control-container .leaflet-control")
-    assert overlapping([{"name": "close", "l": close_box["x"], "r": close_box["x"] + close_box["width"],
-                         "t": close_box["y"], "b": close_box["y"] + close_box["height"]}, *controls]) == [] \
-        or size == "phone"  # the sheet lies over the map's controls, so its button is never under one
+    assert (
+        overlapping(
+            [
+                {
+                    "name": "close",
+                    "l": close_box["x"],
+                    "r": close_box["x"] + close_box["width"],
+                    "t": close_box["y"],
+                    "b": close_box["y"] + close_box["height"],
+                },
+                *controls,
+            ]
+        )
+        == []
+        or size == "phone"
+    )  # the sheet lies over the map's controls, so its button is never under one
     page.keyboard.press("Escape")
     opened.wait_for(state="detached")
     # The same zoom, and the opening centre back at the map's centre (to the pixel Leaflet rounds to).
     after = page.evaluate(view)
-    drift = page.evaluate("c => { const m = GeoMap.registry.map; const p = m.latLngToContainerPoint(c);"
-                          " const s = m.getSize(); return Math.hypot(p.x - s.x / 2, p.y - s.y / 2); }", before[:2])
+    drift = page.evaluate(
+        "c => { const m = GeoMap.registry.map; const p = m.latLngToContainerPoint(c);"
+        " const s = m.getSize(); return Math.hypot(p.x - s.x / 2, p.y - s.y / 2); }",
+        before[:2],
+    )
     assert after[2] == before[2] and drift <= 1.5
     assert page.errors == []
     page.close()
@@ -161,8 +187,10 @@ def test_the_slider_steps_claim_by_claim_and_says_when(chromium, dist):
     assert page.evaluate("() => GeoMap.registry.slider.time") == times[-1]
     page.keyboard.press("ArrowLeft")
     assert page.evaluate("() => GeoMap.registry.slider.time") == times[-2]
-    page.wait_for_function("() => (document.querySelector('input.time-slider').getAttribute('aria-valuetext') || '')"
-                           ".match(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /)")
+    page.wait_for_function(
+        "() => (document.querySelector('input.time-slider').getAttribute('aria-valuetext') || '')"
+        ".match(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /)"
+    )
     # The readout is one line and names no time that no source gives.
     readout = page.locator(".time-text")
     assert readout.bounding_box()["height"] < 30
@@ -174,11 +202,13 @@ def test_an_entry_moves_the_time_control_and_is_marked_current(chromium, dist):
     button = page.locator('button[data-event-id="ispr-operation-concluded"]')
     button.scroll_into_view_if_needed()
     button.click()
-    start = int(page.locator('li:has(button[data-event-id="ispr-operation-concluded"])').get_attribute(
-        "data-event-start"))
+    start = int(
+        page.locator('li:has(button[data-event-id="ispr-operation-concluded"])').get_attribute("data-event-start")
+    )
     assert page.evaluate("() => GeoMap.registry.slider.time") == start
-    page.wait_for_function("() => document.querySelector('li[aria-current] button[data-event-id="
-                           "\"ispr-operation-concluded\"]')")
+    page.wait_for_function(
+        "() => document.querySelector('li[aria-current] button[data-event-id=\"ispr-operation-concluded\"]')"
+    )
     # On a phone the map comes into view and the claim opens in the sheet.
     page.locator(".geo-sheet").wait_for()
     top = page.evaluate("() => document.querySelector('.folium-map').getBoundingClientRect().top")
@@ -191,8 +221,10 @@ def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
     from geo.browser import PRINT_MODE
 
     page.evaluate(PRINT_MODE, None)
-    hidden = page.evaluate(BOXES, ".leaflet-control-zoom, .leaflet-control-layers-toggle, .geo-reset, "
-                                  ".time-slider, .button-container button")
+    hidden = page.evaluate(
+        BOXES,
+        ".leaflet-control-zoom, .leaflet-control-layers-toggle, .geo-reset, .time-slider, .button-container button",
+    )
     assert hidden == []
     assert page.locator("details.geo-legend[open]").count() == 1 and page.locator(".geo-credits").is_visible()
     events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]

@@ -21,15 +21,25 @@ def station(**props):
 
 
 def event(**props):
-    base = {"id": "attack", "incident": "an-incident", "name": "Attack", "time": "2025-03-11T13:00:00+05:00",
-            "time_precision": "hour", "claimed_by": "ISPR", "sources": SOURCE}
+    base = {
+        "id": "attack",
+        "incident": "an-incident",
+        "name": "Attack",
+        "time": "2025-03-11T13:00:00+05:00",
+        "time_precision": "hour",
+        "claimed_by": "ISPR",
+        "sources": SOURCE,
+    }
     base.update(props)
     return {"type": "Feature", "properties": base, "geometry": {"type": "Point", "coordinates": [67.6, 29.6]}}
 
 
 def boundary(ring):
-    return {"type": "Feature", "properties": {"id": "b", "name": "B", "sources": SOURCE},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"id": "b", "name": "B", "sources": SOURCE},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 def collection(*features):
@@ -59,8 +69,12 @@ def test_accepts_every_file_in_layers():
 
 
 def test_unreadable_json(tmp_path):
-    assert_refused(run_validate(tmp_path, "stations.geojson", '{"type": "FeatureCollection", '),
-                   "stations.geojson", "not valid JSON", "line 1")
+    assert_refused(
+        run_validate(tmp_path, "stations.geojson", '{"type": "FeatureCollection", '),
+        "stations.geojson",
+        "not valid JSON",
+        "line 1",
+    )
 
 
 def test_missing_file(tmp_path):
@@ -71,13 +85,19 @@ def test_missing_file(tmp_path):
 
 def test_an_event_in_another_incidents_file_is_refused(tmp_path):
     result = run_validate(tmp_path, "events.geojson", collection(event(incident="quetta-station-2024-11-09")))
-    assert_refused(result, "an-incident.geojson", "feature 0 (id 'attack')", "incident 'quetta-station-2024-11-09'",
-                   "events/quetta-station-2024-11-09.geojson")
+    assert_refused(
+        result,
+        "an-incident.geojson",
+        "feature 0 (id 'attack')",
+        "incident 'quetta-station-2024-11-09'",
+        "events/quetta-station-2024-11-09.geojson",
+    )
 
 
 def test_unknown_layer_kind(tmp_path):
-    assert_refused(run_validate(tmp_path, "roads.geojson", collection(station())), "roads.geojson",
-                   "cannot tell the layer kind")
+    assert_refused(
+        run_validate(tmp_path, "roads.geojson", collection(station())), "roads.geojson", "cannot tell the layer kind"
+    )
 
 
 def test_not_a_feature_collection(tmp_path):
@@ -87,20 +107,28 @@ def test_not_a_feature_collection(tmp_path):
 def test_wrong_geometry_type(tmp_path):
     bad = station()
     bad["geometry"] = {"type": "LineString", "coordinates": [[67.8, 29.5], [67.9, 29.6]]}
-    assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)),
-                   "feature 0 (id 'sibi')", "geometry is 'LineString'", "Point")
+    assert_refused(
+        run_validate(tmp_path, "stations.geojson", collection(bad)),
+        "feature 0 (id 'sibi')",
+        "geometry is 'LineString'",
+        "Point",
+    )
 
 
 def test_unclosed_ring(tmp_path):
     ring = [[66, 29], [67, 29], [67, 30], [66, 30]]
-    assert_refused(run_validate(tmp_path, "boundary.geojson", collection(boundary(ring))),
-                   "feature 0 (id 'b')", "not closed")
+    assert_refused(
+        run_validate(tmp_path, "boundary.geojson", collection(boundary(ring))), "feature 0 (id 'b')", "not closed"
+    )
 
 
 def test_self_intersecting_ring(tmp_path):
     bowtie = [[66, 29], [67, 30], [67, 29], [66, 30], [66, 29]]
-    assert_refused(run_validate(tmp_path, "boundary.geojson", collection(boundary(bowtie))),
-                   "invalid geometry", "Self-intersection")
+    assert_refused(
+        run_validate(tmp_path, "boundary.geojson", collection(boundary(bowtie))),
+        "invalid geometry",
+        "Self-intersection",
+    )
 
 
 def test_swapped_lat_lon(tmp_path):
@@ -128,40 +156,56 @@ def test_missing_required_property(tmp_path, prop):
     assert_refused(run_validate(tmp_path, "stations.geojson", collection(bad)), f"missing required property {prop!r}")
 
 
-@pytest.mark.parametrize("sources, message", [
-    ([], "non-empty list"),
-    ([{"date": "2025-03-12"}], "has no outlet"),
-    ([{"outlet": "Dawn"}], "needs a date"),
-    ([{"outlet": "Dawn", "date": "12 March 2025"}], "needs a date"),
-    ([{"outlet": "Dawn", "date": "2025-02-30"}], "impossible date"),
-])
+@pytest.mark.parametrize(
+    "sources, message",
+    [
+        ([], "non-empty list"),
+        ([{"date": "2025-03-12"}], "has no outlet"),
+        ([{"outlet": "Dawn"}], "needs a date"),
+        ([{"outlet": "Dawn", "date": "12 March 2025"}], "needs a date"),
+        ([{"outlet": "Dawn", "date": "2025-02-30"}], "impossible date"),
+    ],
+)
 def test_bad_sources(tmp_path, sources, message):
-    assert_refused(run_validate(tmp_path, "stations.geojson", collection(station(sources=sources))),
-                   "property 'sources'", message)
+    assert_refused(
+        run_validate(tmp_path, "stations.geojson", collection(station(sources=sources))), "property 'sources'", message
+    )
 
 
-@pytest.mark.parametrize("time, message", [
-    ("2025-03-11T13:00:00", "no UTC offset"),
-    ("2025-03-11", "not a date"),
-    ("Tuesday 1pm", "not an ISO 8601"),
-])
+@pytest.mark.parametrize(
+    "time, message",
+    [
+        ("2025-03-11T13:00:00", "no UTC offset"),
+        ("2025-03-11", "not a date"),
+        ("Tuesday 1pm", "not an ISO 8601"),
+    ],
+)
 def test_bad_times(tmp_path, time, message):
     assert_refused(run_validate(tmp_path, "events.geojson", collection(event(time=time))), "property 'time'", message)
 
 
 def test_unknown_time_precision(tmp_path):
-    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(time_precision="second"))),
-                   "property 'time_precision'", "part_of_day")
+    assert_refused(
+        run_validate(tmp_path, "events.geojson", collection(event(time_precision="second"))),
+        "property 'time_precision'",
+        "part_of_day",
+    )
 
 
 def test_bad_figures(tmp_path):
-    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(figures={"hostages": "214"}))),
-                   "property 'figures'", "whole number")
+    assert_refused(
+        run_validate(tmp_path, "events.geojson", collection(event(figures={"hostages": "214"}))),
+        "property 'figures'",
+        "whole number",
+    )
 
 
 def test_duplicate_ids(tmp_path):
-    assert_refused(run_validate(tmp_path, "stations.geojson", collection(station(), station())),
-                   "feature 1 (id 'sibi')", "duplicate id")
+    assert_refused(
+        run_validate(tmp_path, "stations.geojson", collection(station(), station())),
+        "feature 1 (id 'sibi')",
+        "duplicate id",
+    )
 
 
 def test_every_problem_reported_not_just_the_first(tmp_path):
@@ -170,18 +214,25 @@ def test_every_problem_reported_not_just_the_first(tmp_path):
 
 
 def test_railway_segment_needs_geometry_quality(tmp_path):
-    segment = {"type": "Feature", "properties": {"id": "s", "name": "S", "sources": SOURCE},
-               "geometry": {"type": "LineString", "coordinates": [[67.0, 30.2], [67.3, 29.9]]}}
-    assert_refused(run_validate(tmp_path, "railway.geojson", collection(segment)),
-                   "missing required property 'geometry_quality'")
+    segment = {
+        "type": "Feature",
+        "properties": {"id": "s", "name": "S", "sources": SOURCE},
+        "geometry": {"type": "LineString", "coordinates": [[67.0, 30.2], [67.3, 29.9]]},
+    }
+    assert_refused(
+        run_validate(tmp_path, "railway.geojson", collection(segment)), "missing required property 'geometry_quality'"
+    )
 
 
-@pytest.mark.parametrize("value, message", [
-    ("", "must be non-empty text"),
-    (7, "must be non-empty text"),
-    ("Sibi", "must be text in Urdu script"),
-    ("سبی Junction", "must be text in Urdu script"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "must be non-empty text"),
+        (7, "must be non-empty text"),
+        ("Sibi", "must be text in Urdu script"),
+        ("سبی Junction", "must be text in Urdu script"),
+    ],
+)
 def test_name_ur_must_be_urdu_text(tmp_path, value, message):
     assert_refused(run_validate(tmp_path, "stations.geojson", collection(station(name_ur=value))), "name_ur", message)
 
@@ -193,12 +244,25 @@ def test_name_ur_in_urdu_script_accepted(tmp_path):
 
 @pytest.mark.parametrize("value", ["", 12, ["evening"]])
 def test_time_basis_must_be_text(tmp_path, value):
-    assert_refused(run_validate(tmp_path, "events.geojson", collection(event(time_basis=value))),
-                   "time_basis", "must be non-empty text")
+    assert_refused(
+        run_validate(tmp_path, "events.geojson", collection(event(time_basis=value))),
+        "time_basis",
+        "must be non-empty text",
+    )
 
 
 def test_time_basis_on_staging_point_checked(tmp_path):
-    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [67.8, 29.5]},
-             "properties": {"id": "s", "name": "S", "sources": SOURCE, "time": "2025-03-11T14:00:00+05:00",
-                            "time_precision": "part_of_day", "time_basis": None, "name_ur": 3}}
+    point = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [67.8, 29.5]},
+        "properties": {
+            "id": "s",
+            "name": "S",
+            "sources": SOURCE,
+            "time": "2025-03-11T14:00:00+05:00",
+            "time_precision": "part_of_day",
+            "time_basis": None,
+            "name_ur": 3,
+        },
+    }
     assert_refused(run_validate(tmp_path, "staging.geojson", collection(point)), "name_ur")

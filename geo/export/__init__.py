@@ -19,7 +19,11 @@ from geo.export.kml import write_kml
 from geo.layers import Layers
 
 WRITERS: dict[str, Callable[[Layers, Path], list[Path]]] = {
-    "geojson": write_geojson, "gpkg": write_gpkg, "kml": write_kml, "csv": write_events_csv}
+    "geojson": write_geojson,
+    "gpkg": write_gpkg,
+    "kml": write_kml,
+    "csv": write_events_csv,
+}
 
 
 def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None = None) -> list[Path]:
@@ -42,5 +46,9 @@ def export_all(layers: Layers, out: Path, title: str | None = None) -> list[Path
     `title` names the KML document; by default the incidents the layers hold.
     """
     prepared = rfc7946_layers(layers)
-    return (write_geojson(prepared, out / "geojson") + write_gpkg(prepared, out / "jaffar-express.gpkg")
-            + write_kml(prepared, out / "jaffar-express.kml", title) + write_events_csv(prepared, out / "events.csv"))
+    return (
+        write_geojson(prepared, out / "geojson")
+        + write_gpkg(prepared, out / "jaffar-express.gpkg")
+        + write_kml(prepared, out / "jaffar-express.kml", title)
+        + write_events_csv(prepared, out / "events.csv")
+    )

@@ -38,24 +38,50 @@ def csv_cell(value: Any) -> Any:
 def csv_columns(events: dict) -> tuple[list[str], list[str]]:
     """(the columns before the figures, the columns after): figure keys come from the data, in between."""
     present = {c for c in WHERE_PRESENT if any(c in f["properties"] for f in events["features"])}
-    before = ["id", "incident", "time", "time_local", "time_precision", "time_pkt",
-              *(["time_basis"] if "time_basis" in present else []), "claimed_by", "claimed_by_detail", "name",
-              *(["name_ur"] if "name_ur" in present else []), "summary"]
-    after = ["lon", "lat", "position_accuracy_m", "position_basis", "km_from_quetta", "place", "place_reported",
-             "notes", "sources"]
+    before = [
+        "id",
+        "incident",
+        "time",
+        "time_local",
+        "time_precision",
+        "time_pkt",
+        *(["time_basis"] if "time_basis" in present else []),
+        "claimed_by",
+        "claimed_by_detail",
+        "name",
+        *(["name_ur"] if "name_ur" in present else []),
+        "summary",
+    ]
+    after = [
+        "lon",
+        "lat",
+        "position_accuracy_m",
+        "position_basis",
+        "km_from_quetta",
+        "place",
+        "place_reported",
+        "notes",
+        "sources",
+    ]
     return before, after
 
 
 def csv_row(feature: dict, before: list[str], figures: list[str], after: list[str]) -> list:
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"][:2]
-    computed = {"time": utc_time(props["time"]), "time_local": local_time(props["time"]),
-                "time_pkt": timefmt.display(props["time"], props["time_precision"]),
-                "lon": round(lon, DECIMALS), "lat": round(lat, DECIMALS), "sources": sources_text(props)}
+    computed = {
+        "time": utc_time(props["time"]),
+        "time_local": local_time(props["time"]),
+        "time_pkt": timefmt.display(props["time"], props["time_precision"]),
+        "lon": round(lon, DECIMALS),
+        "lat": round(lat, DECIMALS),
+        "sources": sources_text(props),
+    }
 
     def cell(name: str):
         value = computed[name] if name in computed else flat_value(props.get(name))
         return "" if value is None else value
+
     counts = props.get("figures", {})
     return [*map(cell, before), *(counts.get(k, "") for k in figures), *map(cell, after)]
 
@@ -68,8 +94,9 @@ def write_events_csv(layers: Layers, path: Path) -> list[Path]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
     writer.writerow([csv_cell(name) for name in (*before, *figures, *after)])
-    for feature in sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]),
-                                                              f["properties"]["id"])):
+    for feature in sorted(
+        events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"])
+    ):
         writer.writerow([csv_cell(cell) for cell in csv_row(feature, before, figures, after)])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")

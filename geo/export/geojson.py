@@ -33,10 +33,17 @@ def rfc7946_layers(layers: Layers) -> Layers:
 
     Base-map layers (`LayerKind.exported` false: the context under the maps) are left out.
     """
-    return {kind: {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": f["properties"], "geometry": rfc7946_geometry(f["geometry"])}
-        for f in collection["features"]]} for kind, collection in layers.items()
-        if kind not in LAYER_KINDS or LAYER_KINDS[kind].exported}
+    return {
+        kind: {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": f["properties"], "geometry": rfc7946_geometry(f["geometry"])}
+                for f in collection["features"]
+            ],
+        }
+        for kind, collection in layers.items()
+        if kind not in LAYER_KINDS or LAYER_KINDS[kind].exported
+    }
 
 
 def write_geojson(layers: Layers, path: Path) -> list[Path]:

@@ -29,8 +29,10 @@ from geo.layers import Layers
 # GeoPackage stamps "last changed" times; a fixed one keeps builds byte-identical.
 GPKG_TIMESTAMP = "2025-03-12T00:00:00Z"
 # gpkg_contents.description of the sources table: what a GIS shows beside the table's name.
-SOURCES_DESCRIPTION = ("Non-spatial (attributes) table: one row per source of a feature. "
-                       "Join sources.layer = the table name and sources.feature_id = its id.")
+SOURCES_DESCRIPTION = (
+    "Non-spatial (attributes) table: one row per source of a feature. "
+    "Join sources.layer = the table name and sources.feature_id = its id."
+)
 MULTI = {"MultiPolygon": MultiPolygon, "MultiLineString": MultiLineString, "MultiPoint": MultiPoint}
 
 
@@ -56,8 +58,9 @@ def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
     features = collection["features"]
     target = table_geometry_type(kind, collection)
     if features and all(f["geometry"]["type"] == "Point" for f in features):
-        geoms = gpd.points_from_xy([f["geometry"]["coordinates"][0] for f in features],
-                                   [f["geometry"]["coordinates"][1] for f in features])
+        geoms = gpd.points_from_xy(
+            [f["geometry"]["coordinates"][0] for f in features], [f["geometry"]["coordinates"][1] for f in features]
+        )
     else:
         geoms = [as_multi(shape(f["geometry"]), target) for f in features]
     frame = gpd.GeoDataFrame(integer_figures(table_columns(rows)), geometry=geoms, crs="EPSG:4326")
@@ -85,10 +88,12 @@ def write_gpkg(layers: Layers, path: Path) -> list[Path]:
 
 def _write_gpkg_tables(layers: Layers, path: Path) -> None:
     for kind, collection in layers.items():
-        geodataframe(kind, collection).to_file(path, layer=kind, driver="GPKG", engine="pyogrio",
-                                               geometry_type=table_geometry_type(kind, collection))
+        geodataframe(kind, collection).to_file(
+            path, layer=kind, driver="GPKG", engine="pyogrio", geometry_type=table_geometry_type(kind, collection)
+        )
     # A frame without geometry becomes an attributes table (gpkg_contents.data_type 'attributes'):
     # ogr2ogr to a spatial-only format such as FlatGeobuf gives it 0 features, hence the description.
     sources = pd.DataFrame(sources_rows(layers), columns=["layer", "feature_id", "outlet", "date", "url"])
-    pyogrio.write_dataframe(sources, path, layer="sources", driver="GPKG",
-                            layer_options={"DESCRIPTION": SOURCES_DESCRIPTION})
+    pyogrio.write_dataframe(
+        sources, path, layer="sources", driver="GPKG", layer_options={"DESCRIPTION": SOURCES_DESCRIPTION}
+    )

@@ -64,18 +64,70 @@ CDATA_SECTION = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
 ATTRIBUTE_UNSAFE = re.compile('["<&]')
 # Columns the LIBKML driver maps to KML elements rather than ExtendedData (GDAL's LIBKML
 # driver documentation, "Fields": the LIBKML_*_FIELD defaults), compared ignoring case.
-LIBKML_FIELDS = frozenset(name.casefold() for name in (
-    "id", "name", "description", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
-    "visibility", "icon", "drawOrder", "snippet", "heading", "tilt", "roll", "model", "scale_x", "scale_y",
-    "scale_z", "networklink", "networklink_refreshvisibility", "networklink_flytoview",
-    "networklink_refreshmode", "networklink_refreshinterval", "networklink_viewrefreshmode",
-    "networklink_viewrefreshtime", "networklink_viewboundscale", "networklink_viewformat",
-    "networklink_httpquery", "camera_longitude", "camera_latitude", "camera_altitude", "camera_altitudemode",
-    "photooverlay", "leftfov", "rightfov", "bottomfov", "topfov", "near", "shape", "imagepyramid_tilesize",
-    "imagepyramid_maxwidth", "imagepyramid_maxheight", "imagepyramid_gridorigin", "OGR_STYLE"))
+LIBKML_FIELDS = frozenset(
+    name.casefold()
+    for name in (
+        "id",
+        "name",
+        "description",
+        "timestamp",
+        "begin",
+        "end",
+        "altitudeMode",
+        "tessellate",
+        "extrude",
+        "visibility",
+        "icon",
+        "drawOrder",
+        "snippet",
+        "heading",
+        "tilt",
+        "roll",
+        "model",
+        "scale_x",
+        "scale_y",
+        "scale_z",
+        "networklink",
+        "networklink_refreshvisibility",
+        "networklink_flytoview",
+        "networklink_refreshmode",
+        "networklink_refreshinterval",
+        "networklink_viewrefreshmode",
+        "networklink_viewrefreshtime",
+        "networklink_viewboundscale",
+        "networklink_viewformat",
+        "networklink_httpquery",
+        "camera_longitude",
+        "camera_latitude",
+        "camera_altitude",
+        "camera_altitudemode",
+        "photooverlay",
+        "leftfov",
+        "rightfov",
+        "bottomfov",
+        "topfov",
+        "near",
+        "shape",
+        "imagepyramid_tilesize",
+        "imagepyramid_maxwidth",
+        "imagepyramid_maxheight",
+        "imagepyramid_gridorigin",
+        "OGR_STYLE",
+    )
+)
 # What the balloon shows besides the name, in this order.
-KML_FIELDS = ("km_from_quetta", "time", "claimed_by", "claimed_by_detail", "summary", "figures", "role",
-              "position_accuracy_m", "position_basis", "notes")
+KML_FIELDS = (
+    "km_from_quetta",
+    "time",
+    "claimed_by",
+    "claimed_by_detail",
+    "summary",
+    "figures",
+    "role",
+    "position_accuracy_m",
+    "position_basis",
+    "notes",
+)
 INT32 = np.iinfo(np.int32)
 
 
@@ -92,8 +144,9 @@ def close_cdata_ends(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     if CDATA_END_MARK not in text and CDATA_START_MARK not in text:
         return
-    text = CDATA_SECTION.sub(lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>")
-                             .replace(CDATA_START_MARK, "<![CDATA["), text)
+    text = CDATA_SECTION.sub(
+        lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>").replace(CDATA_START_MARK, "<![CDATA["), text
+    )
     text = text.replace(CDATA_END_MARK, "]]&gt;").replace(CDATA_START_MARK, "&lt;![CDATA[")
     path.write_text(text, encoding="utf-8")
 
@@ -176,15 +229,22 @@ def kml_frame(kind: str, collection: dict) -> gpd.GeoDataFrame:
 
 def _geometries(features: list[dict]):
     if all(f["geometry"]["type"] == "Point" for f in features):  # most features: no shapely round trip
-        return gpd.points_from_xy([f["geometry"]["coordinates"][0] for f in features],
-                                  [f["geometry"]["coordinates"][1] for f in features])
+        return gpd.points_from_xy(
+            [f["geometry"]["coordinates"][0] for f in features], [f["geometry"]["coordinates"][1] for f in features]
+        )
     return [shape(f["geometry"]) for f in features]
 
 
 def document_name(layers: Layers, path: Path) -> str:
     """The incidents the layers hold (their `incident` slugs), else the file's name."""
-    incidents = sorted({f["properties"]["incident"] for collection in layers.values()
-                        for f in collection["features"] if isinstance(f["properties"].get("incident"), str)})
+    incidents = sorted(
+        {
+            f["properties"]["incident"]
+            for collection in layers.values()
+            for f in collection["features"]
+            if isinstance(f["properties"].get("incident"), str)
+        }
+    )
     return ", ".join(incidents) or path.stem
 
 
@@ -197,10 +257,16 @@ def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path
     try:
         # pyogrio writes one layer a call: the first creates the document, the others are appended to it.
         for index, (kind, collection) in enumerate(layers.items()):
-            pyogrio.write_dataframe(kml_frame(kind, collection), path, layer=kind, driver="LIBKML",
-                                    append=index > 0, geometry_type="Unknown",
-                                    dataset_options=None if index else {"NAME": name},
-                                    layer_options={"FOLDER": "YES"})
+            pyogrio.write_dataframe(
+                kml_frame(kind, collection),
+                path,
+                layer=kind,
+                driver="LIBKML",
+                append=index > 0,
+                geometry_type="Unknown",
+                dataset_options=None if index else {"NAME": name},
+                layer_options={"FOLDER": "YES"},
+            )
     except pyogrio.errors.DataSourceError as exc:
         raise GeoError(f"{path}: cannot write the KML: {exc}") from None
     close_cdata_ends(path)

@@ -79,16 +79,25 @@ def flat_rows(kind: str, collection: dict) -> list[dict]:
 
 
 def sources_rows(layers: dict) -> list[dict]:
-    return [{"layer": kind, "feature_id": f["properties"]["id"], "outlet": s["outlet"], "date": s["date"],
-             "url": s.get("url")}
-            for kind, collection in layers.items() for f in collection["features"]
-            for s in f["properties"].get("sources", [])]
+    return [
+        {
+            "layer": kind,
+            "feature_id": f["properties"]["id"],
+            "outlet": s["outlet"],
+            "date": s["date"],
+            "url": s.get("url"),
+        }
+        for kind, collection in layers.items()
+        for f in collection["features"]
+        for s in f["properties"].get("sources", [])
+    ]
 
 
 def sources_text(props: dict) -> str:
     """'Dawn (2025-03-12) https://...; BBC (2025-03-11)': a feature's sources in one cell."""
-    return "; ".join(f"{s['outlet']} ({s['date']})" + (f" {s['url']}" if s.get("url") else "")
-                     for s in props.get("sources", []))
+    return "; ".join(
+        f"{s['outlet']} ({s['date']})" + (f" {s['url']}" if s.get("url") else "") for s in props.get("sources", [])
+    )
 
 
 def table_columns(rows: list[dict]) -> pd.DataFrame:
@@ -105,8 +114,10 @@ def table_columns(rows: list[dict]) -> pd.DataFrame:
         values = [v for v in frame[column] if not _missing(v)]
         if all(isinstance(v, bool) for v in values) or all(_storable_number(v) for v in values):
             continue
-        frame[column] = [None if _missing(v) else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                         for v in frame[column]]
+        frame[column] = [
+            None if _missing(v) else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+            for v in frame[column]
+        ]
     return frame
 
 
@@ -126,8 +137,11 @@ def _one_type(column: pd.Series) -> bool:
     """Text, booleans, 64-bit integers, or finite floats (NaN is a missing value): as pandas inferred them."""
     if pd.api.types.is_float_dtype(column):
         return bool(np.isfinite(column.dropna()).all())
-    return (pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column)) or \
-        pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column)
+    return (
+        (pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column))
+        or pd.api.types.is_bool_dtype(column)
+        or pd.api.types.is_integer_dtype(column)
+    )
 
 
 def _missing(value) -> bool:
