@@ -45,8 +45,18 @@ class CheckError(GeoError):
 def check_all(layers: Layers, recipes: list[Recipe], layers_dir: str | Path) -> list[Finding]:
     """Every finding, errors and warnings; raise CheckError when there is an error."""
     findings = list(check_places(layers, Path(layers_dir)))
+    # What every recipe is checked against, worked out once (a year of claims is a lot of features).
+    fields = {
+        kind: known_fields(kind, collection["features"]) for kind, collection in layers.items() if kind in LAYER_KINDS
+    }
+    incidents = {
+        f["properties"]["incident"]
+        for kind, collection in layers.items()
+        if kind in LAYER_KINDS and LAYER_KINDS[kind].has_incident
+        for f in collection["features"]
+    }
     for recipe in recipes:
-        findings += check_recipe(recipe, layers)
+        findings += check_recipe(recipe, layers, fields, incidents)
     if any(not f.warning for f in findings):
         raise CheckError(findings)
     return findings
@@ -86,15 +96,9 @@ def known_fields(kind: str, features: list[dict]) -> set[str]:
     return declared | held | COMPUTED | POPUP_ONLY
 
 
-def check_recipe(recipe: Recipe, layers: Layers) -> list[Finding]:
+def check_recipe(recipe: Recipe, layers: Layers, fields: dict[str, set[str]], incidents: set[str]) -> list[Finding]:
     findings = []
     if recipe.incident is not None:
-        incidents = {
-            f["properties"]["incident"]
-            for kind, collection in layers.items()
-            if kind in LAYER_KINDS and LAYER_KINDS[kind].has_incident
-            for f in collection["features"]
-        }
         if recipe.incident not in incidents:
             findings.append(
                 Finding(
@@ -104,7 +108,7 @@ def check_recipe(recipe: Recipe, layers: Layers) -> list[Finding]:
                 )
             )
     for index, spec in enumerate(recipe.layer):
-        findings += check_layer(recipe, index, spec, layers)
+        findings += check_layer(recipe, index, spec, layers, fields[spec.source])
     if recipe.timeline:
         counted = {figure_base(key) for f in layers["events"]["features"] for key in f["properties"].get("figures", {})}
         for label, keys in recipe.timeline.disputed.items():
@@ -119,7 +123,7 @@ def check_recipe(recipe: Recipe, layers: Layers) -> list[Finding]:
     return findings
 
 
-def check_layer(recipe: Recipe, index: int, spec: Layer, layers: Layers) -> list[Finding]:
+def check_layer(recipe: Recipe, index: int, spec: Layer, layers: Layers, fields: set[str]) -> list[Finding]:
     where = f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r})"
     everything = layers[spec.source]["features"]
     chosen = select(everything, spec, recipe.incident)
@@ -132,7 +136,6 @@ def check_layer(recipe: Recipe, index: int, spec: Layer, layers: Layers) -> list
             )
         ]
     findings = []
-    fields = known_fields(spec.source, everything)
     for key in ("popup", "tooltip", "label"):
         for name in getattr(spec, key):
             if name not in fields:

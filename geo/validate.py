@@ -256,7 +256,8 @@ RESERVED_PROPERTY_NAMES = ("fid", "geom", "geometry")
 FIGURE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_NESTING = 20
 # Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; surrogates; U+FFFE/U+FFFF).
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_FORBIDDEN_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"  # a regex class body; KML uses it too
+XML_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN_CHARS}]")
 
 
 def check_property_names(props: dict) -> Iterator[str]:

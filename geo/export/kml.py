@@ -52,11 +52,12 @@ from geo import fields, timefmt
 from geo.errors import GeoError
 from geo.export.tables import flat_rows, integer_figures, sources_text, table_columns, utc_time
 from geo.layers import Layers
+from geo.validate import XML_FORBIDDEN_CHARS
 
 # Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
 # (The marks below, private-use characters, are taken too: they stand for "]]>" and "<![CDATA["
 # while GDAL writes.)
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\U000f0000\U000f0001]")
+XML_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN_CHARS}\U000f0000\U000f0001]")
 CDATA_END_MARK = "\U000f0000"
 CDATA_START_MARK = "\U000f0001"
 CDATA_SECTION = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
