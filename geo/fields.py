@@ -43,7 +43,7 @@ LABELS = {
     "between_stations": "Between stations",
     "reported_locations": "Where reports place it",
     "tunnel_counts_reported": "Tunnel counts reported",
-    "km_from_quetta_basis": "Km from",
+    "km_from_quetta_basis": "How the km was found",
 }
 URL = re.compile(r"^https?://", re.IGNORECASE)
 
