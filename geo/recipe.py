@@ -301,9 +301,6 @@ class Recipe(Model):
     layer: list[Layer] = Field(min_length=1, description="the layers, bottom first, as [[layer]]")
     timeline: Timeline | None = Field(None, description="the time control, as [timeline]")
 
-    def layer_named(self, name: str) -> Layer | None:
-        return next((layer for layer in self.layer if layer.name == name), None)
-
 
 # --- reading ---------------------------------------------------------------------
 
