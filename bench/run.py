@@ -26,7 +26,7 @@ from shapely.geometry import shape  # noqa: E402
 
 from bench.synthetic import synthetic_project  # noqa: E402
 from geo.build import build, load_enriched, load_recipes  # noqa: E402
-from geo.compose import expected_drawn  # noqa: E402
+from tests.expected import expected_counts  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 TARGETS = {
@@ -165,7 +165,6 @@ PHONE_CPU_SLOWDOWN = 4  # a mid-range phone: Chrome DevTools' own preset
 def render_times(
     dist: Path,
     recipes: list[dict],
-    enriched: dict,
     repeat: int,
     cpu_slowdown: int = 1,
     viewport: tuple[int, int] = (1200, 800),
@@ -179,7 +178,7 @@ def render_times(
     results = {}
     with browser() as instance:
         for recipe in recipes:
-            expected = expected_drawn(recipe, enriched, at="start")
+            expected = expected_counts(Path(recipe.path), dist / "geojson", at="start")
             samples, errors, drawn = [], [], []
             for _ in range(repeat):
                 page = offline_page(instance, *viewport)
@@ -225,11 +224,10 @@ def scrub_times(page_path: Path) -> dict:
 def phone_load(work: Path, repeat: int) -> dict[str, dict]:
     """Each map's load on a mid-range phone: a 390 x 844 page with the CPU slowed 4x."""
     layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
-    enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
     dist = work / "phone-dist"
     build(layers_dir, maps_dir, dist)
-    timings = render_times(dist, recipes, enriched, repeat, cpu_slowdown=PHONE_CPU_SLOWDOWN, viewport=(390, 844))
+    timings = render_times(dist, recipes, repeat, cpu_slowdown=PHONE_CPU_SLOWDOWN, viewport=(390, 844))
     return {slug: {"load_ms": t["render_ms"], "errors": t["errors"]} for slug, t in timings.items()}
 
 
@@ -243,7 +241,7 @@ def compare(work: Path, repeat: int, render_repeat: int) -> dict:
     explore_pages(layers_dir, maps_dir, work / "explore")
     ours_s = median_time(lambda: build(layers_dir, maps_dir, dist), repeat)
     explore_s = median_time(lambda: explore_pages(layers_dir, maps_dir, work / "explore"), repeat)
-    renders = render_times(dist, recipes, enriched, render_repeat)
+    renders = render_times(dist, recipes, render_repeat)
     pages = {}
     for recipe in recipes:
         slug = recipe.slug
@@ -285,9 +283,8 @@ def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
             "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size,
         }
         if render:
-            enriched = load_enriched(layers_dir)
             recipe = next(r for r in load_recipes(maps_dir) if r.slug == "timeline")
-            timing = render_times(folder / "dist", [recipe], enriched, 1)["timeline"]
+            timing = render_times(folder / "dist", [recipe], 1)["timeline"]
             row.update(load_ms=timing["render_ms"], load_errors=timing["errors"])
             row.update(scrub_times(folder / "dist" / "offline" / "timeline.html"))
         rows.append(row)

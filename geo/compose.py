@@ -299,30 +299,3 @@ def locator_data(layers: Layers) -> dict:
             for f, g in zip(provinces, geometries)
         ],
     }
-
-
-def expected_drawn(recipe: Recipe, layers: Layers, at: str = "start") -> dict[str, int]:
-    """How many features each layer of a map draws: with the time control at its `start` or `end`.
-
-    Used by the browser tests and the render benchmark to know when a page is done.
-    """
-    from geo.timeline import appears_at
-
-    counts = {}
-    for index, spec in enumerate(recipe.layer):
-        features = select(layers[spec.source]["features"], spec, recipe.incident)
-        key = f"{recipe.slug}-{index}"
-        if not spec.show:  # switched off until the reader turns it on
-            counts[key] = 0
-        elif spec.stack:
-            counts[key] = len({tuple(round_coordinates(f["geometry"]["coordinates"])) for f in features})
-        elif spec.timeline and at == "start" and features:
-            first = min(appears_at(f["properties"]) for f in features)
-            counts[key] = sum(1 for f in features if appears_at(f["properties"]) <= first)
-        else:
-            counts[key] = len(features)
-        if spec.accuracy_circles:
-            counts[f"{key}-accuracy"] = sum(
-                1 for f in features if f["properties"].get("position_accuracy_m") and f["geometry"]["type"] == "Point"
-            )
-    return counts

@@ -347,14 +347,6 @@ def check_exports(dist: Path) -> None:
     assert not bad, f"formula cells in events.csv: {bad[:5]}"
 
 
-def expected_counts(layers_dir: Path, maps_dir: Path, name: str) -> dict[str, int]:
-    from geo.build import load_enriched
-    from geo.compose import expected_drawn
-    from geo.recipe import load_recipe
-
-    return expected_drawn(load_recipe(maps_dir / f"{name}.toml"), load_enriched(layers_dir), at="end")
-
-
 def check_page(chromium, html: Path, counts: dict[str, int] | None = None) -> None:
     """Loads offline with no page error, no dialog, no sentinel run, and draws every feature."""
     from geo.browser import offline_page

@@ -17,10 +17,8 @@ from pathlib import Path
 import pytest
 
 from geo.browser import browser, offline_page, wait_for_vectors
-from geo.build import load_enriched
-from geo.compose import expected_drawn
-from geo.recipe import load_recipe
 from tests.conftest import LAYERS, ROOT, layer_path
+from tests.expected import expected_counts
 
 MAPS = ("corridor", "attack-site", "timeline")
 
@@ -36,11 +34,6 @@ def open_map(chromium, path: Path, width=1200, height=800):
     page.goto(path.resolve().as_uri())
     wait_for_vectors(page)
     return page
-
-
-def expected_counts(name: str, at: str = "end") -> dict[str, int]:
-    """How many features each layer of a map should draw, from the recipe and the layers."""
-    return expected_drawn(load_recipe(ROOT / "maps" / f"{name}.toml"), load_enriched(LAYERS), at=at)
 
 
 def drawn(page, key: str) -> int:
@@ -59,7 +52,7 @@ def test_loads_offline_without_errors_and_draws_every_feature(chromium, dist, na
         page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
     assert page.errors == []
     tile_requests_only(page)
-    for key, count in expected_counts(name).items():
+    for key, count in expected_counts(ROOT / "maps" / f"{name}.toml", dist / "geojson").items():
         assert drawn(page, key) == count, key
     page.close()
 
@@ -207,7 +200,7 @@ def test_web_page_loads_its_cdn_files_with_integrity(chromium, dist):
         page.evaluate("() => !!L.Control.MiniMap && L.version")
         == json.loads((ROOT / "node_modules" / "leaflet" / "package.json").read_text(encoding="utf-8"))["version"]
     )
-    for key, count in expected_counts("attack-site").items():
+    for key, count in expected_counts(ROOT / "maps" / "attack-site.toml", dist / "geojson").items():
         assert drawn(page, key) == count, key
     page.close()
 

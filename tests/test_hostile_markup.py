@@ -18,6 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from geo.browser import browser, offline_page
+from tests.expected import expected_counts
 from tests.hostile import (
     EVERYTHING,
     HOSTILE,
@@ -28,7 +29,6 @@ from tests.hostile import (
     assert_clean,
     check_exports,
     check_page,
-    expected_counts,
     geo,
     hostile_text,
     read_layers,
@@ -99,7 +99,8 @@ def poisoned_layers(payload: str) -> dict[str, dict]:
 def check_build(chromium, layers_dir: Path, maps_dir: Path, out: Path) -> None:
     check_exports(out)
     for name in MAP_NAMES:
-        check_page(chromium, out / "offline" / f"{name}.html", expected_counts(layers_dir, maps_dir, name))
+        counts = expected_counts(maps_dir / f"{name}.toml", out / "geojson")
+        check_page(chromium, out / "offline" / f"{name}.html", counts)
         for page in (out / f"{name}.html", out / "embed" / f"{name}.html"):
             check_web_page(chromium, page)
 
