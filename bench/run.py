@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import geopandas as gpd  # noqa: E402
 from pyproj import Geod  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
@@ -37,6 +38,7 @@ TARGETS = {
     "area_error": 0.001,
     "point_error_m": 10.0,
     "build_100k_s": 15.0,
+    "build_vs_geopandas_100k": 3.0,
     "load_100k_ms": 3000.0,
 }
 
@@ -267,6 +269,15 @@ def compare(work: Path, repeat: int, render_repeat: int) -> dict:
     }
 
 
+def geopandas_baseline(layers_dir: Path, gpkg: Path) -> float:
+    """Seconds geopandas takes to read the events and write them to a GeoPackage: the floor a full
+    `geo build` (three maps twice, four export formats, embeds) is measured against."""
+    start = time.perf_counter()
+    for events in sorted((layers_dir / "events").glob("*.geojson")):
+        gpd.read_file(events).to_file(gpkg, layer=events.stem, driver="GPKG")
+    return time.perf_counter() - start
+
+
 def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
     rows = []
     for count in sizes:
@@ -275,10 +286,14 @@ def scale(work: Path, sizes: list[int], render: bool) -> list[dict]:
         start = time.perf_counter()
         build(layers_dir, maps_dir, folder / "dist")
         build_s = time.perf_counter() - start
+        baseline_s = geopandas_baseline(layers_dir, folder / "baseline.gpkg")
         page = folder / "dist" / "timeline.html"
         row = {
             "events": count,
+            "built_events": len(gpd.read_file(folder / "dist" / "geojson" / "events.geojson", columns=["id"])),
             "build_s": build_s,
+            "geopandas_s": baseline_s,
+            "build_vs_geopandas": build_s / baseline_s,
             "timeline_bytes": page.stat().st_size,
             "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size,
         }
@@ -324,13 +339,14 @@ def table(results: dict) -> str:
     if results["scale"]:
         lines += [
             "",
-            "| events | build s | timeline page bytes | offline bytes | load ms | scrub to middle ms | "
-            "scrub to end ms | drawn at end |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| events | build s | geopandas read + GPKG s | ratio (target ≤ 3 at 100k) | timeline page bytes | "
+            "offline bytes | load ms | scrub to middle ms | scrub to end ms | drawn at end |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in results["scale"]:
             lines.append(
-                f"| {r['events']:,} | {r['build_s']:.1f} | {r['timeline_bytes']:,} | {r['offline_bytes']:,} | "
+                f"| {r['events']:,} | {r['build_s']:.1f} | {r['geopandas_s']:.1f} | {r['build_vs_geopandas']:.1f} | "
+                f"{r['timeline_bytes']:,} | {r['offline_bytes']:,} | "
                 f"{r.get('load_ms', float('nan')):.0f} | {r.get('middle_ms', float('nan')):.0f} | "
                 f"{r.get('end_ms', float('nan')):.0f} | {r.get('end_drawn', '-')} |"
             )

@@ -48,7 +48,7 @@ PRECISIONS = ["minute", "hour", "part_of_day", "day"]
 FIGURES = ["passengers_aboard", "hostages", "rescued", "killed", "injured"]
 
 
-def synthetic_events(count: int, route: Route, seed: int = 2025) -> dict:
+def synthetic_events(count: int, route: Route, incident: str, seed: int = 2025) -> dict:
     rng = random.Random(seed)
     start = datetime(2025, 1, 1, tzinfo=PKT)
     features = []
@@ -72,6 +72,7 @@ def synthetic_events(count: int, route: Route, seed: int = 2025) -> dict:
                 "geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": {
                     "id": f"event-{i:06d}",
+                    "incident": incident,
                     "name": f"Incident reported near km {km:.0f}",
                     "time": moment.replace(second=0).isoformat(),
                     "time_precision": rng.choice(PRECISIONS),
@@ -82,6 +83,8 @@ def synthetic_events(count: int, route: Route, seed: int = 2025) -> dict:
                         "from Quetta; details could not be verified."
                     ),
                     "figures": figures,
+                    "place_reported": f"the line near km {km:.0f}",
+                    "place_note": "Placed on the line at the reported km.",
                     "sources": sources,
                 },
             }
@@ -90,12 +93,15 @@ def synthetic_events(count: int, route: Route, seed: int = 2025) -> dict:
 
 
 def synthetic_project(count: int, layers: Path, maps: Path, out: Path, window_hours: int = 168) -> tuple[Path, Path]:
-    """A copy of layers/ with `count` synthetic events and of maps/ with a time window on the timeline."""
+    """A copy of layers/ whose one incident has `count` synthetic events in place of its own, and of
+    maps/ with a time window on the timeline."""
     layers_copy, maps_copy = out / "layers", out / "maps"
     shutil.copytree(layers, layers_copy, dirs_exist_ok=True)
     shutil.copytree(maps, maps_copy, dirs_exist_ok=True)
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
-    (layers_copy / "events.geojson").write_text(json.dumps(synthetic_events(count, route)), encoding="utf-8")
+    (events_file,) = (layers_copy / "events").glob("*.geojson")  # the maps name this incident
+    events = synthetic_events(count, route, incident=events_file.stem)
+    events_file.write_text(json.dumps(events), encoding="utf-8")
     timeline = maps_copy / "timeline.toml"
     text = timeline.read_text(encoding="utf-8")
     text = text.replace("[timeline]\n", f"[timeline]\nwindow_hours = {window_hours}\n", 1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
-import functools
 import gc
 import glob
 import multiprocessing
@@ -21,18 +20,18 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import minify_html
 
 from geo import describe, timefmt
 from geo.chainage import Route
 from geo.check import check_all
-from geo.compose import compose, shown_first
+from geo.compose import compose, forget_selections, shown_first
 from geo.contract import LAYER_KINDS
 from geo.embed import checked_base_url, embed_snippet
 from geo.errors import GeoError
-from geo.export import export_all
+from geo.export import export_jobs
 from geo.layers import Layers, load_layers
 from geo.offline import render_pages
 from geo.recipe import Recipe, load_recipe, tile_provider
@@ -171,34 +170,34 @@ def swap_in(staging: Path, out: Path) -> None:
     os.rename(retired, staging)
 
 
-def run_exports(function, *args, in_worker: bool):
-    """`function(*args)`, in a forked worker process when asked (the other core works meanwhile).
+def run_exports(jobs: list[Callable[[], list[Path]]], in_workers: bool) -> Callable[[], list[Path]]:
+    """Start the export jobs, each in a forked worker process when asked (the other core works meanwhile).
 
-    Returns a callable that waits for the result; an exception in the worker
-    (a `GeoError` for bad input) is raised again here, with its meaning.
+    Returns a callable that waits for them all and gives the files written; an
+    exception in a worker (a `GeoError` for bad input) is raised again here, with its meaning.
     """
-    if not in_worker or not sys.platform.startswith("linux"):
-        result = function(*args)
-        return lambda: result
-    global _FORKED_CALL
-    _FORKED_CALL = functools.partial(function, *args)  # inherited by the fork, never pickled
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_call_forked)
+    if not in_workers or not sys.platform.startswith("linux"):
+        written = [path for job in jobs for path in job()]
+        return lambda: written
+    global _FORKED_JOBS
+    _FORKED_JOBS = jobs  # inherited by the forks, never pickled
+    pool = ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork"))
+    futures = [pool.submit(_run_forked, index) for index in range(len(jobs))]
 
     def wait():
         try:
-            return future.result()
+            return [path for future in futures for path in future.result()]
         finally:
             pool.shutdown()
 
     return wait
 
 
-_FORKED_CALL = None
+_FORKED_JOBS: list = []
 
 
-def _call_forked():
-    return _FORKED_CALL()
+def _run_forked(index: int) -> list[Path]:
+    return _FORKED_JOBS[index]()
 
 
 def load_recipes(maps_dir: str | Path) -> list[Recipe]:
@@ -286,13 +285,14 @@ def build(
 
 def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_url: str | None) -> Path:
     forget_shapes()
+    forget_selections()
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
     check_all(enriched, recipes, layers_dir)  # what `geo check` finds stops the build before it starts
     with atomic_directory(Path(out)) as staging:
         # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        exports = run_exports(export_all, enriched, staging, in_worker=size > BACKGROUND_ABOVE)
+        exports = run_exports(export_jobs(enriched, staging), in_workers=size > BACKGROUND_ABOVE)
         pages = render_maps(recipes, enriched)
         texts = article_files(recipes, enriched, base_url)
         for name, text in {**pages, **texts}.items():

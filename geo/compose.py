@@ -167,11 +167,31 @@ def marked_points(recipe: Recipe, layers: Layers) -> list[tuple[float, float]]:
     ]
 
 
+# (features, layer, incident) -> the features it keeps: drawing, describing and placing the context
+# each ask for a layer's selection, so a build works it out once.  Emptied by `forget_selections`.
+_SELECTIONS: dict[tuple[int, int, str | None], tuple[list[dict], Layer, list[dict]]] = {}
+
+
 def select(features: list[dict], spec: Layer, incident: str | None = None) -> list[dict]:
     """The features a layer shows: the recipe's `incident` (for kinds that belong to one), `where`
-    (values to keep), `exclude` (values to drop) and `range` ([min, max])."""
+    (values to keep), `exclude` (values to drop) and `range` ([min, max]).  Callers share the list."""
+    key = (id(features), id(spec), incident)
+    cached = _SELECTIONS.get(key)
+    if cached is None or cached[0] is not features or cached[1] is not spec:
+        cached = _SELECTIONS[key] = (features, spec, _select(features, spec, incident))
+    return cached[2]
+
+
+def forget_selections() -> None:
+    """Each build starts afresh, so a long-running process does not grow."""
+    _SELECTIONS.clear()
+
+
+def _select(features: list[dict], spec: Layer, incident: str | None) -> list[dict]:
     if incident is not None and LAYER_KINDS[spec.source].has_incident:
         features = [f for f in features if f["properties"]["incident"] == incident]
+    if not (spec.where or spec.exclude or spec.range):
+        return list(features)
     chosen = []
     for feature in features:
         props = feature["properties"]

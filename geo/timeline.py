@@ -69,12 +69,11 @@ def add_timeline_layer(
     """Events on the time control.  Each appears at its stated time ("Wednesday
     evening" is stored as 18:00 and shown in words) and stays, or with
     `window_hours` stays that long, so a year of events can be scrubbed."""
-    order = sorted(
-        range(len(features)), key=lambda i: (appears_at(features[i]["properties"]), features[i]["properties"]["id"])
-    )
+    times = [appears_at(f["properties"]) for f in features]
+    order = sorted(range(len(features)), key=lambda i: (times[i], features[i]["properties"]["id"]))
     features = [features[i] for i in order]
     items = page_features(features, spec, key, page)
-    starts = [appears_at(f["properties"]) for f in features]
+    starts = [times[i] for i in order]
     last = max(starts) + HOUR_MS
     for item, start in zip(items, starts):
         end = start + int(window_hours * HOUR_MS) if window_hours else last

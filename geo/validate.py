@@ -65,7 +65,7 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
             max(bbox[2], kind.area[2]),
             max(bbox[3], kind.area[3]),
         )
-    problems = list(check_collection(path, data, kind, bbox))
+    problems = list(check_collection(path, data, kind, bbox, scan_strings=bool(XML_FORBIDDEN_IN_JSON.search(raw))))
     if kind.per_incident and not errors_only(problems):
         problems += list(check_incident_file(path, data))
     return (None if errors_only(problems) else data), problems
@@ -94,7 +94,8 @@ def errors_only(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.warning]
 
 
-def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox) -> Iterator[Problem]:
+def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox, scan_strings: bool = True) -> Iterator[Problem]:
+    """Problems of a parsed layer; `scan_strings=False` when its JSON text cannot hold a character XML forbids."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         found = data.get("type") if isinstance(data, dict) else type(data).__name__
         yield Problem(path, f"expected a GeoJSON FeatureCollection, found {found!r}")
@@ -105,7 +106,8 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox) -> Itera
     if not isinstance(features, list) or not features:
         yield Problem(path, "'features' must be a non-empty list")
         return
-    yield from xml_forbidden_warnings(path, data)
+    if scan_strings:
+        yield from xml_forbidden_warnings(path, data)
     seen: dict[str, int] = {}
     for index, feature in enumerate(features):
         fid = _feature_id(feature)
@@ -236,7 +238,7 @@ def _property_checks(kind_name: str) -> tuple[tuple, tuple]:
 def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
     yield from check_property_names(props)
     for name, value in props.items():
-        if _depth(value) > MAX_NESTING:
+        if isinstance(value, (list, dict)) and _depth(value) > MAX_NESTING:
             yield f"property {name!r} is nested more than {MAX_NESTING} levels deep"
     required, optional = _property_checks(kind.name)
     for name, checker in required:
@@ -258,6 +260,10 @@ MAX_NESTING = 20
 # Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; surrogates; U+FFFE/U+FFFF).
 XML_FORBIDDEN_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"  # a regex class body; KML uses it too
 XML_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN_CHARS}]")
+# How such a character can appear in JSON text (raw control characters are not valid JSON): an
+# escape (\b, \f, \u0000-\u001f, a surrogate, \ufffe, \uffff) or U+FFFE/U+FFFF as UTF-8.  Text
+# without one skips the walk over every string; a false alarm only costs that walk.
+XML_FORBIDDEN_IN_JSON = re.compile(rb"\\[bf]|\\u(?:00[01][0-9a-fA-F]|[dD][89a-fA-F]|[fF]{3}[eEfF])|\xef\xbf[\xbe\xbf]")
 
 
 def check_property_names(props: dict) -> Iterator[str]:
@@ -277,7 +283,8 @@ def _depth(value: Any, level: int = 0) -> int:
     if level > MAX_NESTING or not isinstance(value, (list, dict)):
         return level
     children = value.values() if isinstance(value, dict) else value
-    return max((_depth(child, level + 1) for child in children), default=level + 1)
+    containers = [child for child in children if isinstance(child, (list, dict))]  # a scalar adds no depth
+    return max((_depth(child, level + 1) for child in containers), default=level + 1)
 
 
 def xml_forbidden_warnings(path: str, data: Any) -> Iterator[Problem]:

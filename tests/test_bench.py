@@ -27,7 +27,9 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
         assert page["point_error_m"] <= results["targets"]["point_error_m"]
     assert results["compare"]["build_s"] > 0 and results["compare"]["explore_s"] > 0
     (row,) = results["scale"]
-    assert row["events"] == 200 and row["load_errors"] == [] and row["end_drawn"] > 0
+    assert row["events"] == row["built_events"] == 200, "the build must map the synthetic events"
+    assert row["load_errors"] == [] and row["end_drawn"] > 0
+    assert row["geopandas_s"] > 0 and row["build_vs_geopandas"] == row["build_s"] / row["geopandas_s"]
     assert "| map | page bytes |" in result.stdout
     phone = results["phone"]
     assert set(phone) == set(pages) and all(p["load_ms"] > 0 and p["errors"] == [] for p in phone.values())

@@ -86,11 +86,14 @@ def test_failure_after_staging_leaves_previous_dist(tmp_path, monkeypatch):
     geo.build.build(LAYERS, ROOT / "maps", out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken_export(layers, staging):
-        (staging / "half-written.txt").write_text("x")
-        raise RuntimeError("disk full")
+    def broken_exports(layers, staging):
+        def broken():
+            (staging / "half-written.txt").write_text("x")
+            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(geo.build, "export_all", broken_export)
+        return [broken]
+
+    monkeypatch.setattr(geo.build, "export_jobs", broken_exports)
     with pytest.raises(RuntimeError, match="disk full"):
         geo.build.build(LAYERS, ROOT / "maps", out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import LAYERS
 
@@ -266,3 +268,15 @@ def test_time_basis_on_staging_point_checked(tmp_path):
         },
     }
     assert_refused(run_validate(tmp_path, "staging.geojson", collection(point)), "name_ur")
+
+
+@given(st.text())
+def test_json_text_that_can_hold_a_character_xml_forbids_is_always_scanned(text):
+    """The quick look at the file's bytes never skips a string KML would have to change."""
+    import orjson
+
+    from geo.validate import XML_FORBIDDEN, XML_FORBIDDEN_IN_JSON
+
+    for encoded in (json.dumps(text).encode(), orjson.dumps(text, option=orjson.OPT_NON_STR_KEYS)):
+        if XML_FORBIDDEN.search(orjson.loads(encoded)):
+            assert XML_FORBIDDEN_IN_JSON.search(encoded), encoded

@@ -8,6 +8,7 @@ travel with the features, and every feature keeps its sources.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Callable
 
@@ -40,15 +41,27 @@ def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None =
     return WRITERS[fmt](rfc7946_layers(layers), Path(path))
 
 
-def export_all(layers: Layers, out: Path, title: str | None = None) -> list[Path]:
-    """The build's exports: geojson/, jaffar-express.gpkg, jaffar-express.kml, events.csv.
+def export_jobs(layers: Layers, out: Path, title: str | None = None) -> list[Callable[[], list[Path]]]:
+    """The build's exports as two jobs of about equal work, so a build can give each a core:
+    jaffar-express.kml, then geojson/, jaffar-express.gpkg and events.csv.
 
     `title` names the KML document; by default the incidents the layers hold.
     """
     prepared = rfc7946_layers(layers)
+    return [
+        functools.partial(write_kml, prepared, out / "jaffar-express.kml", title),
+        functools.partial(_write_tables, prepared, out),
+    ]
+
+
+def _write_tables(prepared: Layers, out: Path) -> list[Path]:
     return (
         write_geojson(prepared, out / "geojson")
         + write_gpkg(prepared, out / "jaffar-express.gpkg")
-        + write_kml(prepared, out / "jaffar-express.kml", title)
         + write_events_csv(prepared, out / "events.csv")
     )
+
+
+def export_all(layers: Layers, out: Path, title: str | None = None) -> list[Path]:
+    """The build's exports, one after the other (see `export_jobs`)."""
+    return [path for job in export_jobs(layers, out, title) for path in job()]

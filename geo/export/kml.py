@@ -37,6 +37,7 @@ LIBKML writes no timestamps or random ids: the same layers give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -130,6 +131,9 @@ KML_FIELDS = (
     "notes",
 )
 INT32 = np.iinfo(np.int32)
+LABEL_HTML = {field: html.escape(fields.label(field)) for field in KML_FIELDS}
+# Claimants, outlets, dates and URLs repeat from feature to feature: each is escaped once.
+escaped = functools.lru_cache(maxsize=1 << 16)(html.escape)
 
 
 def kml_text(value: str) -> str:
@@ -158,11 +162,11 @@ def kml_description(props: dict) -> str:
     for field in KML_FIELDS:
         text = fields.format_value(field, props)
         if text is not None:
-            rows.append(f"<b>{html.escape(fields.label(field))}</b>: {html.escape(text)}")
+            rows.append(f"<b>{LABEL_HTML[field]}</b>: {escaped(text)}")
     links = []
     for outlet, date, url in fields.sources(props):
-        label = f"{html.escape(outlet)}, {html.escape(date)}"
-        links.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>' if url else label)
+        label = f"{escaped(outlet)}, {escaped(date)}"
+        links.append(f'<a href="{escaped(url)}">{label}</a>' if url else label)
     body = "<br/>".join(rows)
     if links:
         body += "<br/><b>Sources</b>: " + "; ".join(links)
@@ -210,6 +214,9 @@ def _kml_column(column: pd.Series) -> pd.Series:
     if column.dtype == np.int64 and column.between(INT32.min, INT32.max).all():
         return column.astype("int32")  # LIBKML writes 64-bit integers as strings
     if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+        texts = [v for v in column.tolist() if isinstance(v, str)]
+        if kml_text("\n".join(texts)) == "\n".join(texts):  # nothing to change, the common case
+            return column
         return column.map(lambda v: kml_text(v) if isinstance(v, str) else v)
     return column
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import timezone
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ def local_time(value: str) -> str:
 
 def utc_time(value: str) -> str:
     """The source time in UTC, ISO 8601 with a Z: '2025-03-11T08:00:00Z'."""
-    return pd.Timestamp(timefmt.parse(value)).tz_convert("UTC").isoformat().replace("+00:00", "Z")
+    return timefmt.parse(value).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def figure_keys(collection: dict) -> list[str]:
