@@ -66,8 +66,9 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
         max_zoom=default(view.max_zoom, 17),
         width="100%",
         height="100%",
-        attribution_control=False,
-    )  # the credits sit below the map, clear of the scale bar
+        attribution_control=False,  # the credits sit below the map, clear of the scale bar
+        zoom_snap=0.25,  # the opening view fills a phone's width instead of falling back a whole zoom level
+    )
     timeline_list = recipe.timeline is not None and recipe.timeline.list
     PageFigure(
         render_panel("credits.html", data=recipe.attribution, basemaps=basemap_credits(recipe)),
@@ -78,7 +79,10 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
     setup = MapSetup(
-        {"areaLabels": [{"text": a.text, "at": a.at, "rank": a.rank} for a in recipe.area_label], "map": recipe.slug}
+        {
+            "areaLabels": [{"text": a.text, "at": [a.at, *a.also_at], "rank": a.rank} for a in recipe.area_label],
+            "map": recipe.slug,
+        }
     )  # the name it gives an article's embed (geomap.js, frameMap)
     setup.add_to(m)
     context = page_context(layers, recipe, marked_points(recipe, layers))

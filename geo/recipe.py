@@ -193,6 +193,9 @@ class AreaLabel(Model):
 
     text: Text = Field(description="the label")
     at: LatLon = Field(description="[lat, lon] of its centre")
+    also_at: list[LatLon] = Field(
+        [], description="other [lat, lon] to write it at, tried in order where `at` collides (a phone's narrow view)"
+    )
     rank: Number = Field(0, description="kept before lower ranks when labels collide")
 
 

@@ -257,6 +257,14 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
+  /* Every layout the browser does costs a phone tens of milliseconds, so placement reads all it
+     needs in a few batches (sizes, then boxes) and works out the rest by arithmetic; writing and
+     reading label by label made label placement most of a phone's load time. */
+
+  function shifted(r, dx, dy) {
+    return { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy, width: r.width, height: r.height };
+  }
+
   /* Badges go beside their place, on the first side free of other badges and of the attack site. */
   var BADGE_SPOTS = [[-36, -36], [-36, 8], [8, -36], [8, 8], [-14, -46], [-14, 18]];
 
@@ -265,21 +273,136 @@
     map.getContainer().querySelectorAll(".leaflet-geo-top-pane .geo-f").forEach(function (node) {
       taken.push(node.getBoundingClientRect());
     });
-    registry.badges.forEach(function (node) {
-      var fits = BADGE_SPOTS.some(function (spot) {
-        node.style.marginLeft = spot[0] + "px";
-        node.style.marginTop = spot[1] + "px";
-        var r = node.getBoundingClientRect();
+    var badges = registry.badges.map(function (node) {
+      return { node: node, rect: node.getBoundingClientRect(),
+               margin: [parseFloat(node.style.marginLeft) || 0, parseFloat(node.style.marginTop) || 0] };
+    });
+    badges.forEach(function (badge) {
+      var at = function (spot) { return shifted(badge.rect, spot[0] - badge.margin[0], spot[1] - badge.margin[1]); };
+      badge.spot = BADGE_SPOTS.find(function (spot) {
+        var r = at(spot);
         return !taken.some(function (t) { return overlaps(r, t); });
-      });
-      if (!fits) { node.style.marginLeft = BADGE_SPOTS[0][0] + "px"; node.style.marginTop = BADGE_SPOTS[0][1] + "px"; }
-      taken.push(node.getBoundingClientRect());
+      }) || BADGE_SPOTS[0];
+      taken.push(at(badge.spot));
+    });
+    badges.forEach(function (badge) {
+      badge.node.style.marginLeft = badge.spot[0] + "px";
+      badge.node.style.marginTop = badge.spot[1] + "px";
     });
   }
 
-  /* Where a label may sit beside its point, tried in this order before a shorter text is tried. */
-  var LABEL_SIDES = ["right", "left", "bottom", "top"];
+  /* Where a label may sit beside its point, tried in this order before a shorter text is tried:
+     [side, lift] — a lift of -1 or 1 moves a side label up or down by half its height and more,
+     so it leans off a crowded line. */
+  var LABEL_SPOTS = [["right", 0], ["left", 0], ["bottom", 0], ["top", 0],
+                     ["right", -1], ["right", 1], ["left", -1], ["left", 1]];
   var LABEL_OFFSETS = { right: [6, 0], left: [-6, 0], bottom: [0, 6], top: [0, -6] };
+
+  function labelOffset(side, lift, size) {
+    var offset = LABEL_OFFSETS[side];
+    return [offset[0], offset[1] + lift * (size[1] / 2 + 4)];
+  }
+  /* Leaflet's arithmetic for a tooltip's corner (Tooltip._setPosition): the share of its size it
+     moves left and up for each direction; the stylesheet adds a margin per direction. */
+  var SIDE_SHIFT = { right: [0, 0.5], left: [1, 0.5], bottom: [0.5, 0], top: [0.5, 1], center: [0.5, 0.5] };
+  var sideMargins = null;
+  var NARROW_MAP = 520;  // pixels: below this width labels give the name alone
+
+  function readSideMargins(node) {
+    var margins = {}, before = node.className;
+    Object.keys(SIDE_SHIFT).forEach(function (side) {
+      node.className = before.replace(/\bleaflet-tooltip-(right|left|top|bottom|center)\b/g, "") + " leaflet-tooltip-" + side;
+      var style = window.getComputedStyle(node);
+      margins[side] = [parseFloat(style.marginLeft) || 0, parseFloat(style.marginTop) || 0];
+    });
+    node.className = before;
+    return margins;
+  }
+
+  /* A label's box, in page pixels, if it sat at `latlng` on `side` with `size`. */
+  function labelBox(map, box, latlng, side, offset, size) {
+    var p = map.latLngToContainerPoint(latlng), shift = SIDE_SHIFT[side] || SIDE_SHIFT.right;
+    var margin = sideMargins[side] || [0, 0];
+    offset = L.point(offset || [0, 0]);
+    var left = box.left + p.x - size[0] * shift[0] + offset.x + margin[0];
+    var top = box.top + p.y - size[1] * shift[1] + offset.y + margin[1];
+    return { left: left, top: top, right: left + size[0], bottom: top + size[1], width: size[0], height: size[1] };
+  }
+
+  /* Each label's size with each of its texts: all texts written, then all sizes read, per round. */
+  function measureLabels(labels) {
+    var rounds = Math.max.apply(null, labels.map(function (l) { return l.texts ? l.texts.length : 1; }));
+    labels.forEach(function (label) { label.sizes = []; });
+    for (var round = 0; round < rounds; round++) {
+      var measuring = labels.filter(function (l) { return l.texts ? round < l.texts.length : round === 0; });
+      measuring.forEach(function (l) {
+        if (l.texts && !l.fixed) l.layer.getTooltip().getElement().firstChild.textContent = l.texts[round];
+      });
+      measuring.forEach(function (l) {
+        var node = l.layer.getTooltip().getElement();
+        l.sizes.push([node.offsetWidth, node.offsetHeight]);
+      });
+    }
+  }
+
+  /* The places a label may take, best first: {text, side, anchor, box}. */
+  function labelSpots(map, box, label, tilesShown) {
+    var tooltip = label.layer.getTooltip();
+    // The base map's names: none over tiles (which have their own), none outside their zooms.
+    if (label.context && (tilesShown || outsideZoom(map, label))) return [];
+    if (label.anchors) {
+      return anchorsInView(map, label.anchors, label.inOrder).map(function (a) {
+        return { anchor: a.anchor, box: labelBox(map, box, a.anchor, "center", tooltip.options.offset, label.sizes[0]) };
+      });
+    }
+    if (label.fixed) {
+      var side = tooltip.options.direction;
+      return [{ box: labelBox(map, box, tooltip.getLatLng(), side, tooltip.options.offset, label.sizes[0]) }];
+    }
+    var spots = [], texts = label.texts || [];
+    // A phone has no room for "· km 124 from Quetta" beside every name: names alone (the popups keep the km).
+    var from = map.getSize().x < NARROW_MAP && texts.length > 1 ? texts.length - 1 : 0;
+    texts.forEach(function (text, index) {
+      if (index < from) return;
+      LABEL_SPOTS.forEach(function (spot) {
+        var offset = labelOffset(spot[0], spot[1], label.sizes[index]);
+        spots.push({ text: text, side: spot[0], offset: offset,
+                     box: labelBox(map, box, tooltip.getLatLng(), spot[0], offset, label.sizes[index]) });
+      });
+    });
+    return spots;
+  }
+
+  /* Each label's spot, highest rank first: the first of its spots inside the map and clear of the
+     controls and of the labels placed before it.  A label with no clear spot may move the one label
+     in its way to another clear spot of that label's own (one step of repair, no more). */
+  function chooseSpots(labels, taken, spotsOf, inside) {
+    var placed = [];
+    function clear(r, except) {
+      r = inset(r, -1);  // a pixel of slack: the browser's rounding never makes chosen boxes touch
+      return inside(r) && !taken.some(function (t) { return overlaps(r, t); }) &&
+        !placed.some(function (p) { return p !== except && overlaps(r, p.spot.box); });
+    }
+    function repair(label) {
+      return label.spots.find(function (spot) {
+        var r = inset(spot.box, -1);
+        if (!inside(r) || taken.some(function (t) { return overlaps(r, t); })) return false;
+        var inWay = placed.filter(function (p) { return overlaps(r, p.spot.box); });
+        if (inWay.length !== 1 || inWay[0].fixed) return false;
+        var other = inWay[0];
+        var move = other.spots.find(function (alt) {
+          return alt !== other.spot && clear(alt.box, other) && !overlaps(inset(alt.box, -1), spot.box);
+        });
+        if (move) other.spot = move;
+        return !!move;
+      });
+    }
+    labels.forEach(function (label) {
+      label.spots = spotsOf(label);
+      label.spot = label.spots.find(function (spot) { return clear(spot.box); }) || repair(label) || null;
+      if (label.spot) placed.push(label);
+    });
+  }
 
   function placeLabels() {
     var map = registry.map;
@@ -297,33 +420,45 @@
     });
     var labels = registry.labels.filter(function (l) { return l.layer.getTooltip() && l.layer.getTooltip().getElement(); })
       .sort(function (a, b) { return b.rank - a.rank || a.order - b.order; });
+    if (!labels.length) return;
+    if (!sideMargins) sideMargins = readSideMargins(labels[0].layer.getTooltip().getElement());
+    measureLabels(labels);
     var tilesShown = map.getContainer().classList.contains("geo-tiles-shown");
+    var blockers = taken.slice();
+    function fits(r, slack) {
+      r = inset(r, -(slack || 0));
+      var inside = r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 &&
+                   r.bottom <= box.bottom - 2;
+      return inside && !blockers.some(function (t) { return overlaps(r, t); });
+    }
+    chooseSpots(labels, taken, function (label) { return labelSpots(map, box, label, tilesShown); }, function (r) {
+      return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
+    });
+    // Write every label, then move them (moves only change transforms: no new layout) ...
     labels.forEach(function (label) {
-      var tooltip = label.layer.getTooltip(), node = tooltip.getElement();
-      var tries = label.fixed && !label.anchors ? [[null, tooltip.options.direction]] : [];
-      // The base map's names: none over tiles (which have their own), none outside their zooms.
-      var silent = label.context && (tilesShown || outsideZoom(map, label));
-      if (label.anchors && !silent) tries = anchorsInView(map, label.anchors);
-      (silent ? [] : label.texts || []).forEach(function (text) {
-        LABEL_SIDES.forEach(function (side) { tries.push([text, side]); });
-      });
-      var placed = tries.some(function (attempt) {
-        if (attempt.anchor) {
-          tooltip.setLatLng(attempt.anchor);
-        } else if (!label.fixed) {
-          node.firstChild.textContent = attempt[0];  // the full label, then the name alone
-          tooltip.options.direction = attempt[1];
-          tooltip.options.offset = LABEL_OFFSETS[attempt[1]];
-          tooltip.update();
-        }
-        var r = node.getBoundingClientRect();
-        var inside = r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 &&
-                     r.bottom <= box.bottom - 2;
-        return inside && !taken.some(function (t) { return overlaps(r, t); });
-      });
+      var tooltip = label.layer.getTooltip(), node = tooltip.getElement(), spot = label.spot;
+      if (spot && spot.text !== undefined) {
+        node.firstChild.textContent = spot.text;  // the full label, or the name alone
+        tooltip.options.direction = spot.side;
+        tooltip.options.offset = spot.offset;
+      }
+    });
+    labels.forEach(function (label) {
+      if (!label.spot) return;
+      if (label.spot.anchor) label.layer.getTooltip().setLatLng(label.spot.anchor);
+      else label.layer.getTooltip().update();
+    });
+    // ... then check what the browser drew: a box the arithmetic got wrong is dropped, never left to collide.
+    var drawn = labels.map(function (label) {
+      return label.spot ? label.layer.getTooltip().getElement().getBoundingClientRect() : null;
+    });
+    blockers = taken.slice();
+    labels.forEach(function (label, index) {
+      var node = label.layer.getTooltip().getElement();
+      var placed = !!label.spot && fits(drawn[index]);
+      if (placed) blockers.push(drawn[index]);
       node.classList.toggle("geo-label-hidden", !placed);
       node.setAttribute("aria-hidden", placed ? "false" : "true");
-      if (placed) taken.push(node.getBoundingClientRect());
     });
   }
 
@@ -332,12 +467,12 @@
     return (label.minZoom !== undefined && zoom < label.minZoom) || (label.maxZoom !== undefined && zoom > label.maxZoom);
   }
 
-  /* An area's name positions that are in view, nearest the middle of the map first. */
-  function anchorsInView(map, anchors) {
+  /* An area's name positions that are in view: nearest the middle of the map first, or in the given order. */
+  function anchorsInView(map, anchors, inOrder) {
     var bounds = map.getBounds(), middle = map.getSize().divideBy(2);
-    return anchors.filter(function (at) { return bounds.contains(at); })
-      .map(function (at) { return { anchor: at, d: map.latLngToContainerPoint(at).distanceTo(middle) }; })
-      .sort(function (a, b) { return a.d - b.d; });
+    var spots = anchors.filter(function (at) { return bounds.contains(at); })
+      .map(function (at) { return { anchor: at, d: map.latLngToContainerPoint(at).distanceTo(middle) }; });
+    return inOrder ? spots : spots.sort(function (a, b) { return a.d - b.d; });
   }
 
   var labelsPending = false;
@@ -367,10 +502,10 @@
     });
     (options.areaLabels || []).forEach(function (area) {
       var tooltip = L.tooltip({ permanent: true, direction: "center", className: "geo-label geo-area-label",
-                                interactive: false, opacity: 1 }).setLatLng(area.at).setContent(el("span", area.text));
+                                interactive: false, opacity: 1 }).setLatLng(area.at[0]).setContent(el("span", area.text));
       tooltip.addTo(map);
       registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: area.rank || 0,
-                             order: registry.labels.length, fixed: true });
+                             order: registry.labels.length, fixed: true, anchors: area.at, inOrder: true });
     });
     addResetControl(map);
     if (FRAMED) frameMap(map, options.map);
