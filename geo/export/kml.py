@@ -214,8 +214,8 @@ def _kml_column(column: pd.Series) -> pd.Series:
     if column.dtype == np.int64 and column.between(INT32.min, INT32.max).all():
         return column.astype("int32")  # LIBKML writes 64-bit integers as strings
     if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-        texts = [v for v in column.tolist() if isinstance(v, str)]
-        if kml_text("\n".join(texts)) == "\n".join(texts):  # nothing to change, the common case
+        joined = "\n".join(v for v in column.tolist() if isinstance(v, str))
+        if kml_text(joined) == joined:  # nothing to change, the common case
             return column
         return column.map(lambda v: kml_text(v) if isinstance(v, str) else v)
     return column

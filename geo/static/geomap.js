@@ -385,10 +385,8 @@
     }
     function repair(label) {
       return label.spots.find(function (spot) {
-        var r = inset(spot.box, -1);
-        if (!inside(r) || taken.some(function (t) { return overlaps(r, t); })) return false;
-        var inWay = placed.filter(function (p) { return overlaps(r, p.spot.box); });
-        if (inWay.length !== 1 || inWay[0].fixed) return false;
+        var inWay = placed.filter(function (p) { return overlaps(inset(spot.box, -1), p.spot.box); });
+        if (inWay.length !== 1 || inWay[0].fixed || !clear(spot.box, inWay[0])) return false;
         var other = inWay[0];
         var move = other.spots.find(function (alt) {
           return alt !== other.spot && clear(alt.box, other) && !overlaps(inset(alt.box, -1), spot.box);
@@ -424,16 +422,10 @@
     if (!sideMargins) sideMargins = readSideMargins(labels[0].layer.getTooltip().getElement());
     measureLabels(labels);
     var tilesShown = map.getContainer().classList.contains("geo-tiles-shown");
-    var blockers = taken.slice();
-    function fits(r, slack) {
-      r = inset(r, -(slack || 0));
-      var inside = r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 &&
-                   r.bottom <= box.bottom - 2;
-      return inside && !blockers.some(function (t) { return overlaps(r, t); });
-    }
-    chooseSpots(labels, taken, function (label) { return labelSpots(map, box, label, tilesShown); }, function (r) {
+    function insideMap(r) {
       return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
-    });
+    }
+    chooseSpots(labels, taken, function (label) { return labelSpots(map, box, label, tilesShown); }, insideMap);
     // Write every label, then move them (moves only change transforms: no new layout) ...
     labels.forEach(function (label) {
       var tooltip = label.layer.getTooltip(), node = tooltip.getElement(), spot = label.spot;
@@ -452,10 +444,11 @@
     var drawn = labels.map(function (label) {
       return label.spot ? label.layer.getTooltip().getElement().getBoundingClientRect() : null;
     });
-    blockers = taken.slice();
+    var blockers = taken.slice();
     labels.forEach(function (label, index) {
       var node = label.layer.getTooltip().getElement();
-      var placed = !!label.spot && fits(drawn[index]);
+      var placed = !!label.spot && insideMap(drawn[index]) &&
+        !blockers.some(function (t) { return overlaps(drawn[index], t); });
       if (placed) blockers.push(drawn[index]);
       node.classList.toggle("geo-label-hidden", !placed);
       node.setAttribute("aria-hidden", placed ? "false" : "true");
