@@ -72,8 +72,11 @@ def offline_page(instance, width: int = 1200, height: int = 800, scale: float = 
 
 
 def wait_for_vectors(page, timeout_ms: int = 10_000) -> None:
-    """Until every vector layer has drawn its features."""
-    page.wait_for_function("() => window.GeoMap && document.querySelectorAll('.geo-f').length > 0", timeout=timeout_ms)
+    """Until every vector layer has drawn its features and the work deferred past the first view is done."""
+    page.wait_for_function(
+        "() => window.GeoMap && GeoMap.registry.settled && document.querySelectorAll('.geo-f').length > 0",
+        timeout=timeout_ms,
+    )
 
 
 # A picture for print and social: no interactive controls (CSS `.geo-print`), the key open as a

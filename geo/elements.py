@@ -124,7 +124,7 @@ class LocatorInset(JSCSSMixin, MacroElement):
     SIZE_PX = 130
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
+        GeoMap.locatorInset(function () {
             var highlight = {{ this.highlight_key|tojson }};
             var countries = L.geoJSON({{ this.countries_json }}, {interactive: false,
                 style: {color: "#8c8c8c", weight: 0.5, fillColor: "#ebe8e1", fillOpacity: 1}});
@@ -143,7 +143,7 @@ class LocatorInset(JSCSSMixin, MacroElement):
                 toggleDisplay: true, centerFixed: {{ this.center|tojson }},
                 aimingRectOptions: {color: "#D55E00", weight: 2, fill: false}, strings: {hideText: "Hide locator",
                 showText: "Show locator"}}).addTo({{ this._parent.get_name() }});
-        })();
+        });
         {% endmacro %}
     """)
     default_js = links("js", "leaflet_minimap_js")
@@ -189,7 +189,7 @@ class ContextLayer(MacroElement):
 class PktTimelineSlider(TimelineSlider):
     """folium's TimelineSlider, reading out the current claim's time in Pakistan time (geomap.js)."""
 
-    default_js = links("js", "timeline", "moment")  # folium's are an old moment with known vulnerabilities
+    default_js = links("js", "timeline")  # not folium's list: its old moment is unused (the readout is GeoMap.readout)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -51,7 +51,7 @@ class DataTimeline(Timeline):
           {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
-    default_js = links("js", "timeline", "moment")
+    default_js = links("js", "timeline")  # folium adds moment, which nothing here uses
 
     def __init__(self, data: dict, **kwargs):
         self.packed = pack_if_large(json.dumps(data, ensure_ascii=False, separators=(",", ":")))

@@ -349,14 +349,14 @@ def check_exports(dist: Path) -> None:
 
 def check_page(chromium, html: Path, counts: dict[str, int] | None = None) -> None:
     """Loads offline with no page error, no dialog, no sentinel run, and draws every feature."""
-    from geo.browser import offline_page
+    from geo.browser import offline_page, wait_for_vectors
 
     page = offline_page(chromium)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(html.resolve().as_uri())
-        page.wait_for_function("() => window.GeoMap && document.querySelectorAll('.geo-f').length > 0", timeout=5_000)
+        wait_for_vectors(page, 5_000)
         page.evaluate("() => { const s = GeoMap.registry.slider; if (s) s.setTime(s.end); }")
         page.evaluate("() => GeoMap.registry.ready || null")
         page.wait_for_timeout(50)

@@ -18,7 +18,8 @@
   var PKT_OFFSET_MS = 5 * HOUR;
   var K = {};
   var page = { sources: [], strings: [], layers: {}, ready: Promise.resolve() };
-  var registry = { byKey: {}, timeline: null, slider: null, map: null, labels: [], badges: [] };
+  var registry = { byKey: {}, timeline: null, slider: null, map: null, labels: [], badges: [], beforeLabels: [],
+                   settled: false };
   var current = null;  // the open popup or sheet: {view, returnTo, popup}
 
   function el(tag, text, className) {
@@ -167,8 +168,7 @@
     var meta = page.layers[key] || {};
     layer.geoKey = key;
     if (props[K.label]) {
-      layer.bindTooltip(el("span", props[K.label]), { permanent: true, direction: "right", offset: [6, 0],
-                                                      className: "geo-label", opacity: 1 });
+      layer.bindTooltip(makeLabel(props[K.label], { direction: "right", offset: [6, 0], className: "geo-label" }, layer));
       registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
                              texts: [props[K.label], props[K.label_short]].filter(Boolean) });
     } else if (props[K.tooltip] || meta.tooltip) {
@@ -308,6 +308,28 @@
   var sideMargins = null;
   var NARROW_MAP = 520;  // pixels: below this width labels give the name alone
 
+  /* A permanent label that Leaflet moves by the size placeLabels measured for its text, instead of
+     reading the page's layout for each label it adds or moves (a phone's load would lay the page
+     out once per label).  Hidden until placeLabels has placed it. */
+  var Label = L.Tooltip.extend({
+    options: { permanent: true, interactive: false, opacity: 1 },
+    onAdd: function (map) {
+      L.Tooltip.prototype.onAdd.call(this, map);
+      if (!this.measured) this._container.classList.add("geo-label-hidden");
+    },
+    _setPosition: function (pos) {
+      var node = this._container, side = this.options.direction, size = this.measured || [0, 0];
+      var shift = SIDE_SHIFT[side] || SIDE_SHIFT.right;
+      pos = pos.subtract(L.point(size[0] * shift[0], size[1] * shift[1], true)).add(L.point(this.options.offset));
+      Object.keys(SIDE_SHIFT).forEach(function (s) { node.classList.toggle("leaflet-tooltip-" + s, s === side); });
+      L.DomUtil.setPosition(node, pos);
+    },
+  });
+
+  function makeLabel(content, options, source) {
+    return new Label(options, source).setContent(el("span", content));
+  }
+
   function readSideMargins(node) {
     var margins = {}, before = node.className;
     Object.keys(SIDE_SHIFT).forEach(function (side) {
@@ -352,12 +374,14 @@
     if (label.context && (tilesShown || outsideZoom(map, label))) return [];
     if (label.anchors) {
       return anchorsInView(map, label.anchors, label.inOrder).map(function (a) {
-        return { anchor: a.anchor, box: labelBox(map, box, a.anchor, "center", tooltip.options.offset, label.sizes[0]) };
+        return { anchor: a.anchor, size: label.sizes[0],
+                 box: labelBox(map, box, a.anchor, "center", tooltip.options.offset, label.sizes[0]) };
       });
     }
     if (label.fixed) {
       var side = tooltip.options.direction;
-      return [{ box: labelBox(map, box, tooltip.getLatLng(), side, tooltip.options.offset, label.sizes[0]) }];
+      return [{ size: label.sizes[0],
+                box: labelBox(map, box, tooltip.getLatLng(), side, tooltip.options.offset, label.sizes[0]) }];
     }
     var spots = [], texts = label.texts || [];
     // A phone has no room for "· km 124 from Quetta" beside every name: names alone (the popups keep the km).
@@ -366,7 +390,7 @@
       if (index < from) return;
       LABEL_SPOTS.forEach(function (spot) {
         var offset = labelOffset(spot[0], spot[1], label.sizes[index]);
-        spots.push({ text: text, side: spot[0], offset: offset,
+        spots.push({ text: text, side: spot[0], offset: offset, size: label.sizes[index],
                      box: labelBox(map, box, tooltip.getLatLng(), spot[0], offset, label.sizes[index]) });
       });
     });
@@ -405,6 +429,10 @@
   function placeLabels() {
     var map = registry.map;
     if (!map) return;
+    labelsPending = false;
+    placing = true;
+    registry.beforeLabels.forEach(function (prepare) { prepare(); });
+    placing = false;
     placeBadges(map);
     var box = map.getContainer().getBoundingClientRect();
     var taken = [];
@@ -429,6 +457,7 @@
     // Write every label, then move them (moves only change transforms: no new layout) ...
     labels.forEach(function (label) {
       var tooltip = label.layer.getTooltip(), node = tooltip.getElement(), spot = label.spot;
+      if (spot) tooltip.measured = spot.size;
       if (spot && spot.text !== undefined) {
         node.firstChild.textContent = spot.text;  // the full label, or the name alone
         tooltip.options.direction = spot.side;
@@ -468,11 +497,38 @@
     return inOrder ? spots : spots.sort(function (a, b) { return a.d - b.d; });
   }
 
-  var labelsPending = false;
+  /* Labels are placed once the opening view is set (not for each layer the page adds before it),
+     and at most once a frame after; a direct placeLabels() call settles any pass still pending. */
+  var labelsPending = false, placing = false, opened = false;
   function scheduleLabels() {
-    if (labelsPending) return;
+    if (!opened || labelsPending || placing) return;
     labelsPending = true;
-    window.requestAnimationFrame(function () { labelsPending = false; placeLabels(); });
+    window.requestAnimationFrame(function () { if (labelsPending) placeLabels(); });
+  }
+
+  /* Work the opening view does without, done once it is drawn; then `registry.settled` tells pictures
+     and tests that nothing more is on its way. */
+  var deferred = [];
+  function afterOpeningView() {
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () {
+        deferred.forEach(function (work) { work(); });
+        registry.settled = true;
+      }, 0);
+    });
+  }
+
+  /* The locator inset: hidden on phones, so made only where it shows, and after the opening view. */
+  function locatorInset(make) {
+    var phone = window.matchMedia(PHONE), made = false;
+    function run() {
+      if (made || phone.matches) return;
+      made = true;
+      make();
+      scheduleLabels();
+    }
+    deferred.push(run);
+    if (phone.addEventListener) phone.addEventListener("change", run);
   }
 
   /* ---- the map: set up before any layer is drawn ----------------------------------------------- */
@@ -494,8 +550,7 @@
       });
     });
     (options.areaLabels || []).forEach(function (area) {
-      var tooltip = L.tooltip({ permanent: true, direction: "center", className: "geo-label geo-area-label",
-                                interactive: false, opacity: 1 }).setLatLng(area.at[0]).setContent(el("span", area.text));
+      var tooltip = makeLabel(area.text, { direction: "center", className: "geo-label geo-area-label" }).setLatLng(area.at[0]);
       tooltip.addTo(map);
       registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: area.rank || 0,
                              order: registry.labels.length, fixed: true, anchors: area.at, inOrder: true });
@@ -508,8 +563,14 @@
     var moved = false;  // by the reader: then a change of frame size keeps their view
     map.on("dragstart", function () { moved = true; });
     map.getContainer().addEventListener("wheel", function () { moved = true; }, { passive: true });
-    registry.home = function () { fitHome(map, options.fit); };
-    window.setTimeout(function () { fitHome(map, options.fit); placeLabels(); }, 0);  // once every control is in
+    registry.home = function () { fitHome(map, options.fit, true); };
+    fitHome(map, options.fit);  // before any layer is added, so that each is drawn once, in the opening view
+    window.setTimeout(function () {  // again once every control is in: the time control takes the bottom
+      opened = true;
+      fitHome(map, options.fit);
+      placeLabels();
+    }, 0);
+    afterOpeningView();
     if (window.ResizeObserver) {  // the page's grid can resize the map without a window resize
       new ResizeObserver(function () {
         map.invalidateSize();
@@ -528,6 +589,7 @@
     city: { radius: 2.5, color: "#4d4d4d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 },
   };
   var CONTEXT_ZOOMS = { country: [0, 10], province: [5, 10], city: [0, 20] };
+  var CONTEXT_ORDER = 1e6;  // the base map's names come after the layers' among labels of one rank
 
   function context(map, data) {
     var pane = map.createPane("geo-context");
@@ -535,29 +597,44 @@
     pane.style.pointerEvents = "none";
     var container = map.getContainer();
     container.classList.add("geo-has-context");
-    var base = { pane: "geo-context", interactive: false };
+    // One canvas for the whole base map: ~60 shapes and dots that no reader clicks need no SVG nodes.
+    var base = { pane: "geo-context", interactive: false, renderer: L.canvas({ pane: "geo-context" }) };
     data.countries.forEach(function (country) {
       L.geoJSON(country.geometry, L.extend({ style: CONTEXT_STYLE[country.subject ? "subject" : "country"] }, base))
         .addTo(map);
     });
     data.lines.forEach(function (line) { L.geoJSON(line, L.extend({ style: CONTEXT_STYLE.province }, base)).addTo(map); });
+    // Names and city dots are made when they first come into view: at a story's zoom most of the
+    // region's ~60 names lie off the map, and making them all would slow a phone's first view.
+    var pending = [];
     function areaLabel(area, kind) {
-      var tooltip = L.tooltip({ permanent: true, direction: "center", interactive: false, opacity: 1,
-                                className: "geo-label geo-context-label geo-context-" + kind })
-        .setLatLng(area.at[0]).setContent(el("span", area.name));
+      var tooltip = makeLabel(area.name, { direction: "center", className: "geo-label geo-context-label geo-context-" + kind })
+        .setLatLng(area.at[0]);
       tooltip.addTo(map);
-      registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: data.ranks[kind],
-                             order: registry.labels.length, fixed: true, anchors: area.at, context: true,
-                             minZoom: CONTEXT_ZOOMS[kind][0], maxZoom: CONTEXT_ZOOMS[kind][1] });
+      return { layer: { getTooltip: function () { return tooltip; } }, rank: data.ranks[kind], fixed: true,
+               anchors: area.at, context: true, minZoom: CONTEXT_ZOOMS[kind][0], maxZoom: CONTEXT_ZOOMS[kind][1] };
     }
-    data.countries.forEach(function (country) { areaLabel(country, "country"); });
-    data.provinces.forEach(function (province) { areaLabel(province, "province"); });
-    data.cities.forEach(function (city) {
+    function cityLabel(city) {
       var dot = L.circleMarker(city.at, L.extend({}, CONTEXT_STYLE.city, base)).addTo(map);
-      dot.bindTooltip(el("span", city.name), { permanent: true, direction: "right", offset: [4, 0], interactive: false,
-                                               className: "geo-label geo-context-label geo-context-city", opacity: 1 });
-      registry.labels.push({ layer: dot, rank: data.ranks.city, order: registry.labels.length, texts: [city.name],
-                             context: true });
+      dot.bindTooltip(makeLabel(city.name, { direction: "right", offset: [4, 0],
+                                         className: "geo-label geo-context-label geo-context-city" }, dot));
+      return { layer: dot, rank: data.ranks.city, texts: [city.name], context: true };
+    }
+    data.countries.forEach(function (country) {
+      pending.push({ at: country.at, make: function () { return areaLabel(country, "country"); } });
+    });
+    data.provinces.forEach(function (province) {
+      pending.push({ at: province.at, make: function () { return areaLabel(province, "province"); } });
+    });
+    data.cities.forEach(function (city) { pending.push({ at: [city.at], make: function () { return cityLabel(city); } }); });
+    pending.forEach(function (item, index) { item.order = CONTEXT_ORDER + index; });
+    registry.beforeLabels.push(function () {
+      var view = map.getBounds().pad(0.2);
+      pending = pending.filter(function (item) {
+        if (!item.at.some(function (at) { return view.contains(at); })) return true;
+        registry.labels.push(L.extend(item.make(), { order: item.order }));
+        return false;
+      });
     });
     // Where a basemap's tiles load they cover the context: its names step aside.
     map.on("layeradd", function (event) {
@@ -570,8 +647,10 @@
     });
   }
 
-  /* The opening view: the recipe's bounds, clear of the time control along the bottom. */
-  function fitHome(map, fit) {
+  /* The opening view: the recipe's bounds, clear of the time control along the bottom.  Unless
+     `always`, only when the map's size or the controls' room has changed: a refit redraws every layer. */
+  var homeFit = null;
+  function fitHome(map, fit, always) {
     if (!fit) return;
     var pad = fit.padding, timeControl = map.getContainer().querySelector(".leaflet-timeline-control");
     var bottom = pad[2];
@@ -583,6 +662,9 @@
     }
     // Nothing the opening view shows sits under the zoom buttons down the left side.
     var left = Math.max(pad[3], map.getContainer().querySelector(".leaflet-top.leaflet-left").offsetWidth + 6);
+    var size = map.getSize(), key = [size.x, size.y, left, bottom].join();
+    if (key === homeFit && !always) return;
+    homeFit = key;
     map.fitBounds(fit.bounds, { paddingTopLeft: [left, pad[0]], paddingBottomRight: [pad[1], bottom], animate: false });
   }
 
@@ -759,14 +841,8 @@
         if (isCurrent) { item.setAttribute("aria-current", "true"); currentItem = currentItem || item; }
         else item.removeAttribute("aria-current");
       });
-      if (currentItem && list.parentNode.scrollHeight > list.parentNode.clientHeight + 1) {
-        // Scroll the list, never the page: on phones the list sits below the map.
-        var panel = list.parentNode;
-        var top = currentItem.offsetTop - panel.offsetTop;
-        if (top < panel.scrollTop || top + currentItem.offsetHeight > panel.scrollTop + panel.clientHeight) {
-          panel.scrollTop = Math.max(0, top - 40);
-        }
-      }
+      // Read the list's layout in the next frame, when the browser lays the page out anyway.
+      if (currentItem) window.requestAnimationFrame(function () { scrollListTo(list.parentNode, currentItem); });
       if (caption && claim && story.now !== claim.properties.id) {
         story.now = claim.properties.id;
         caption.textContent = "";
@@ -784,6 +860,15 @@
       window.requestAnimationFrame(function () { pending = false; render(slider.time); });
     });
     render(slider.time);
+  }
+
+  /* Scroll the list, never the page (on phones the list sits below the map), to show `item`. */
+  function scrollListTo(panel, item) {
+    if (panel.scrollHeight <= panel.clientHeight + 1) return;
+    var top = item.offsetTop - panel.offsetTop;
+    if (top < panel.scrollTop || top + item.offsetHeight > panel.scrollTop + panel.clientHeight) {
+      panel.scrollTop = Math.max(0, top - 40);
+    }
   }
 
   /* A claim picked from the list: the time control moves to it and its popup opens. */
@@ -868,6 +953,6 @@
   });
 
   window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
-                    focusEvent: focusEvent, setup: setup, readout: readout, placeLabels: placeLabels,
+                    focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, readout: readout, placeLabels: placeLabels,
                     registry: registry, page: page };
 })();
