@@ -22,6 +22,7 @@ from geo.elements import (
     InlineStyle,
     LocatorInset,
     MapSetup,
+    OpeningTileLayer,
     PageFigure,
     PageScript,
     render_panel,
@@ -150,7 +151,7 @@ def shown_first(basemap: Basemap, index: int) -> bool:
 def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
     for index, basemap in enumerate(basemaps):
         provider = tile_provider(basemap.provider)
-        folium.TileLayer(
+        OpeningTileLayer(
             tiles=provider,
             attr=provider.html_attribution,
             name=control_label(basemap.name),

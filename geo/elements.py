@@ -11,6 +11,7 @@ import re
 from importlib import resources
 from typing import Iterator
 
+import folium
 import jinja2
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
@@ -171,12 +172,13 @@ class ContextLayer(MacroElement):
     """The base map from layers/context.geojson (see geo.context), drawn by `GeoMap.context`.
 
     Added right after `MapSetup`, before the tile layers, so that the page notices when tiles load.
+    Drawn after the first frame, which shows the story's own layers at once.
     Every name reaches the page as JSON text and the browser sets it with `textContent`.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        GeoMap.context({{ this._parent.get_name() }}, {{ this.data_json }});
+        GeoMap.afterOpening(function () { GeoMap.context({{ this._parent.get_name() }}, {{ this.data_json }}); });
         {% endmacro %}
     """)
 
@@ -184,6 +186,34 @@ class ContextLayer(MacroElement):
         super().__init__()
         self._name = "ContextLayer"
         self.data_json = script_json(data)
+
+
+class OpeningTileLayer(folium.TileLayer):
+    """folium's TileLayer, added to the map only once the opening view is drawn (`GeoMap.afterOpening`).
+
+    Tiles come over the network whenever they are added; creating their grid before the first
+    frame only delays the features a phone shows first.
+    """
+
+    def render(self, **kwargs):
+        shown, self.show = self.show, False  # folium would add it at once
+        if shown:
+            self.add_child(AddAfterOpening(self), name=self.get_name() + "_add")
+        super().render(**kwargs)
+        self.show = shown
+
+
+class AddAfterOpening(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        GeoMap.afterOpening(function () { {{ this.layer.get_name() }}.addTo({{ this.layer._parent.get_name() }}); });
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer):
+        super().__init__()
+        self._name = "AddAfterOpening"
+        self.layer = layer
 
 
 class PktTimelineSlider(TimelineSlider):

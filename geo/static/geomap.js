@@ -506,13 +506,17 @@
     window.requestAnimationFrame(function () { if (labelsPending) placeLabels(); });
   }
 
-  /* Work the opening view does without, done once it is drawn; then `registry.settled` tells pictures
-     and tests that nothing more is on its way. */
+  /* What the first frame can do without (the base map, tiles, the inset, the labels) is done once the
+     story's own layers are drawn; then `registry.settled` tells pictures and tests that nothing more
+     is on its way. */
   var deferred = [];
-  function afterOpeningView() {
+  function afterOpening(work) { deferred.push(work); }
+  function scheduleDeferred() {
     window.requestAnimationFrame(function () {
       window.setTimeout(function () {
         deferred.forEach(function (work) { work(); });
+        opened = true;
+        placeLabels();
         registry.settled = true;
       }, 0);
     });
@@ -527,7 +531,7 @@
       make();
       scheduleLabels();
     }
-    deferred.push(run);
+    afterOpening(run);
     if (phone.addEventListener) phone.addEventListener("change", run);
   }
 
@@ -565,12 +569,9 @@
     map.getContainer().addEventListener("wheel", function () { moved = true; }, { passive: true });
     registry.home = function () { fitHome(map, options.fit, true); };
     fitHome(map, options.fit);  // before any layer is added, so that each is drawn once, in the opening view
-    window.setTimeout(function () {  // again once every control is in: the time control takes the bottom
-      opened = true;
-      fitHome(map, options.fit);
-      placeLabels();
-    }, 0);
-    afterOpeningView();
+    // Again once every control is in (the time control takes the bottom), before the first frame.
+    window.setTimeout(function () { fitHome(map, options.fit); }, 0);
+    scheduleDeferred();
     if (window.ResizeObserver) {  // the page's grid can resize the map without a window resize
       new ResizeObserver(function () {
         map.invalidateSize();
@@ -953,6 +954,6 @@
   });
 
   window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
-                    focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, readout: readout, placeLabels: placeLabels,
+                    focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels,
                     registry: registry, page: page };
 })();
