@@ -299,7 +299,7 @@
   var LABEL_OFFSETS = { right: [6, 0], left: [-6, 0], bottom: [0, 6], top: [0, -6] };
 
   function labelOffset(side, lift, size) {
-    var offset = LABEL_OFFSETS[side];
+    var offset = LABEL_OFFSETS[side] || [0, 0];
     return [offset[0], offset[1] + lift * (size[1] / 2 + 4)];
   }
   /* Leaflet's arithmetic for a tooltip's corner (Tooltip._setPosition): the share of its size it
@@ -386,15 +386,53 @@
     var spots = [], texts = label.texts || [];
     // A phone has no room for "· km 124 from Quetta" beside every name: names alone (the popups keep the km).
     var from = map.getSize().x < NARROW_MAP && texts.length > 1 ? texts.length - 1 : 0;
+    // An area's name sits on the area: beside its middle, a long name would reach over its neighbour.
+    var sides = label.layer instanceof L.Polygon ? [["center", 0]] : LABEL_SPOTS;
     texts.forEach(function (text, index) {
       if (index < from) return;
-      LABEL_SPOTS.forEach(function (spot) {
+      sides.forEach(function (spot) {
         var offset = labelOffset(spot[0], spot[1], label.sizes[index]);
         spots.push({ text: text, side: spot[0], offset: offset, size: label.sizes[index],
                      box: labelBox(map, box, tooltip.getLatLng(), spot[0], offset, label.sizes[index]) });
       });
     });
     return spots;
+  }
+
+  /* The story's lines (the railway, tunnels) as 4 px cells of the page: names of areas and of the base
+     map's places keep off them, so that no name is read across the line the map is about. */
+  var LINE_CELL = 4;
+  function lineCells(map, box) {
+    var cells = new Set();
+    function mark(x, y) { cells.add(Math.floor(x / LINE_CELL) + "," + Math.floor(y / LINE_CELL)); }
+    Object.keys(registry.byKey).forEach(function (key) {
+      registry.byKey[key].forEach(function (layer) {
+        if (!(layer instanceof L.Polyline) || layer instanceof L.Polygon || !layer._parts) return;
+        layer._parts.forEach(function (part) {  // Leaflet's clipped pixels of the line at this zoom
+          for (var i = 1; i < part.length; i++) {
+            var a = map.layerPointToContainerPoint(part[i - 1]), b = map.layerPointToContainerPoint(part[i]);
+            var steps = Math.max(1, Math.ceil(a.distanceTo(b) / (LINE_CELL / 2)));
+            for (var step = 0; step <= steps; step++) {
+              mark(box.left + a.x + (b.x - a.x) * step / steps, box.top + a.y + (b.y - a.y) * step / steps);
+            }
+          }
+        });
+      });
+    });
+    return cells;
+  }
+
+  function crossesLine(cells, r) {
+    for (var x = Math.floor(r.left / LINE_CELL); x <= Math.floor(r.right / LINE_CELL); x++) {
+      for (var y = Math.floor(r.top / LINE_CELL); y <= Math.floor(r.bottom / LINE_CELL); y++) {
+        if (cells.has(x + "," + y)) return true;
+      }
+    }
+    return false;
+  }
+
+  function keepsOffLines(label) {
+    return !!(label.context || label.anchors || label.layer instanceof L.Polygon);
   }
 
   /* Each label's spot, highest rank first: the first of its spots inside the map and clear of the
@@ -453,7 +491,11 @@
     function insideMap(r) {
       return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
     }
-    chooseSpots(labels, taken, function (label) { return labelSpots(map, box, label, tilesShown); }, insideMap);
+    var cells = lineCells(map, box);
+    chooseSpots(labels, taken, function (label) {
+      var spots = labelSpots(map, box, label, tilesShown);
+      return keepsOffLines(label) ? spots.filter(function (spot) { return !crossesLine(cells, spot.box); }) : spots;
+    }, insideMap);
     // Write every label, then move them (moves only change transforms: no new layout) ...
     labels.forEach(function (label) {
       var tooltip = label.layer.getTooltip(), node = tooltip.getElement(), spot = label.spot;
