@@ -21,7 +21,7 @@ import shapely
 from geo import fields
 from geo.jsonscript import script_json
 from geo.recipe import Layer
-from geo.shapes import shape_of
+from geo.shapes import label_anchors, shape_of
 
 PACK_ABOVE_BYTES = 1_000_000  # page data larger than this is shipped compressed
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
@@ -45,6 +45,7 @@ class PageKeys:
     label: str = _key("_l", "text of the permanent label on the map")
     label_short: str = _key("_ls", "the label without its details (the name), tried when the full label has no room")
     label_rank: str = _key("_lr", "label priority: when labels collide the higher rank is kept")
+    label_at: str = _key("_la", "[[lat, lon], ...] inside an area where its label may go, best first")
     values: str = _key("_v", "popup values: one index into the page's strings per popup field of the layer")
     sources: str = _key("_s", "indexes into the page's sources table")
     rows: str = _key("_p", "popup rows [label, text] of a stack of claims merged at one place")
@@ -188,6 +189,8 @@ def page_feature(feature: dict, geometry: dict, spec: Layer, popup: list[str], p
         # Earlier in label_ids is kept first; otherwise the layer's own rank.
         rank = spec.label_rank
         out[KEY.label_rank] = rank + (len(label_ids) - label_ids.index(props["id"])) / 100 if label_ids else rank
+        if feature["geometry"]["type"] in ("Polygon", "MultiPolygon"):
+            out[KEY.label_at] = [[lat, lon] for lon, lat in label_anchors(shape_of(feature))]
     elif tooltip is None and spec.label and name:
         out[KEY.tooltip] = name  # unlabelled features of a labelled layer still name themselves on hover
     if popup:

