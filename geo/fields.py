@@ -7,6 +7,7 @@ Everything here returns plain text; the browser puts it in the page with
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -118,6 +119,7 @@ def format_value(field: str, props: dict[str, Any]) -> str | None:
 NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
 
 
+@lru_cache(maxsize=1 << 16)  # sources repeat from feature to feature
 def readable_url(url: str) -> str:
     """Percent-escapes of non-ASCII characters (an Urdu headline in a URL) shown as the characters.
 

@@ -23,7 +23,7 @@ from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon, shape
 
 from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
-from geo.export.tables import flat_rows, integer_figures, sources_rows, table_columns
+from geo.export.tables import flat_table, integer_figures, sources_rows
 from geo.layers import Layers
 
 # GeoPackage stamps "last changed" times; a fixed one keeps builds byte-identical.
@@ -54,7 +54,6 @@ def as_multi(geom, target: str):
 
 
 def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
-    rows = flat_rows(kind, collection)
     features = collection["features"]
     target = table_geometry_type(kind, collection)
     if features and all(f["geometry"]["type"] == "Point" for f in features):
@@ -63,7 +62,7 @@ def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
         )
     else:
         geoms = [as_multi(shape(f["geometry"]), target) for f in features]
-    frame = gpd.GeoDataFrame(integer_figures(table_columns(rows)), geometry=geoms, crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(integer_figures(flat_table(kind, collection)), geometry=geoms, crs="EPSG:4326")
     if "time" in frame:
         # Real datetime columns, stored in UTC as the GeoPackage standard asks; the
         # precision column says how exact each one is, `time_local` the wall-clock time.

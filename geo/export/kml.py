@@ -51,7 +51,7 @@ from shapely.geometry import shape
 
 from geo import fields, timefmt
 from geo.errors import GeoError
-from geo.export.tables import flat_rows, integer_figures, sources_text, table_columns, utc_time
+from geo.export.tables import flat_table, integer_figures, sources_text, utc_time
 from geo.layers import Layers
 from geo.validate import XML_FORBIDDEN_CHARS
 
@@ -142,6 +142,14 @@ def kml_text(value: str) -> str:
     return XML_FORBIDDEN.sub("\ufffd", value).replace("]]>", CDATA_END_MARK).replace("<![CDATA[", CDATA_START_MARK)
 
 
+def kml_texts(values: list[str]) -> list[str]:
+    """`kml_text` of each value; one search over them all finds the usual case, nothing to change."""
+    joined = "\n".join(values)
+    if kml_text(joined) == joined:
+        return values
+    return [kml_text(v) for v in values]
+
+
 def close_cdata_ends(path: Path) -> None:
     """Each "]]>" and "<![CDATA[" of the data back in the file: inside libkml's CDATA sections the
     first split over two sections ("]]]]><![CDATA[>", which a reader joins again) and the second as it
@@ -160,6 +168,8 @@ def kml_description(props: dict) -> str:
     """HTML for the balloon, every value escaped: Google Earth shows text and links, never markup from data."""
     rows = []
     for field in KML_FIELDS:
+        if props.get(field) is None:  # most features lack most fields: no call for them
+            continue
         text = fields.format_value(field, props)
         if text is not None:
             rows.append(f"<b>{LABEL_HTML[field]}</b>: {escaped(text)}")
@@ -177,8 +187,13 @@ def kml_time(props: dict) -> dict[str, str]:
     """`timestamp` for minute precision, else `begin` and `end` of the interval the precision covers."""
     if not isinstance(props.get("time"), str) or "time_precision" not in props:
         return {}
-    start, end = timefmt.interval(props["time"], props["time_precision"])
-    if props["time_precision"] == "minute":
+    return _kml_time(props["time"], props["time_precision"])
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _kml_time(time: str, precision: str) -> dict[str, str]:  # callers only read the dict
+    start, end = timefmt.interval(time, precision)
+    if precision == "minute":
         return {"timestamp": start.isoformat()}
     return {"begin": start.isoformat(), "end": end.isoformat()}
 
@@ -198,7 +213,7 @@ def extended_names(columns: list[str]) -> dict[str, str]:
 
 def extended_data(kind: str, collection: dict) -> pd.DataFrame:
     """The queryable columns: `feature_id`, every property (times as text), each figure, `sources`."""
-    data = integer_figures(table_columns(flat_rows(kind, collection)), "Int32")
+    data = integer_figures(flat_table(kind, collection), "Int32")
     data = data.drop(columns=[c for c in ("id", "name") if c in data])
     if "time" in data:
         data["time"] = [utc_time(v) if isinstance(v, str) else v for v in data["time"]]
@@ -206,7 +221,7 @@ def extended_data(kind: str, collection: dict) -> pd.DataFrame:
         data[column] = _kml_column(data[column])
     data = data.rename(columns=extended_names(list(data.columns)))
     data.insert(0, "feature_id", [f["properties"]["id"] for f in collection["features"]])
-    data["sources"] = [kml_text(sources_text(f["properties"])) for f in collection["features"]]
+    data["sources"] = kml_texts([sources_text(f["properties"]) for f in collection["features"]])
     return data
 
 
@@ -214,8 +229,8 @@ def _kml_column(column: pd.Series) -> pd.Series:
     if column.dtype == np.int64 and column.between(INT32.min, INT32.max).all():
         return column.astype("int32")  # LIBKML writes 64-bit integers as strings
     if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-        joined = "\n".join(v for v in column.tolist() if isinstance(v, str))
-        if kml_text(joined) == joined:  # nothing to change, the common case
+        texts = [v for v in column.tolist() if isinstance(v, str)]
+        if kml_texts(texts) is texts:  # nothing to change, the common case
             return column
         return column.map(lambda v: kml_text(v) if isinstance(v, str) else v)
     return column
@@ -227,8 +242,8 @@ def kml_frame(kind: str, collection: dict) -> gpd.GeoDataFrame:
     times = [kml_time(f["properties"]) for f in features]
     elements = {
         "id": [f"{kind}-{f['properties']['id']}" for f in features],
-        "name": [kml_text(str(f["properties"].get("name") or f["properties"]["id"])) for f in features],
-        "description": [kml_text(kml_description(f["properties"])) for f in features],
+        "name": kml_texts([str(f["properties"].get("name") or f["properties"]["id"]) for f in features]),
+        "description": kml_texts([kml_description(f["properties"]) for f in features]),
         **{key: [t.get(key) for t in times] for key in ("timestamp", "begin", "end") if any(key in t for t in times)},
     }
     frame = pd.concat([pd.DataFrame(elements), extended_data(kind, collection)], axis=1)
