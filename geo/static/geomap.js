@@ -169,7 +169,9 @@
     layer.geoKey = key;
     if (props[K.label]) {
       var beside = props[K.label_at] ? { direction: "center", offset: [0, 0] } : { direction: "right", offset: [6, 0] };
-      layer.bindTooltip(makeLabel(props[K.label], L.extend({ className: "geo-label" }, beside), layer));
+      var label = makeLabel(props[K.label], L.extend({ className: "geo-label" }, beside), layer);
+      if (props[K.label_at]) label.anchor = L.latLng(props[K.label_at][0]);
+      layer.bindTooltip(label);
       registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
                              texts: [props[K.label], props[K.label_short]].filter(Boolean),
                              anchors: props[K.label_at] });  // an area's: places inside it
@@ -318,6 +320,10 @@
     onAdd: function (map) {
       L.Tooltip.prototype.onAdd.call(this, map);
       if (!this.measured) this._container.classList.add("geo-label-hidden");
+    },
+    // An area's label opens at its first anchor: Leaflet would work out the polygon's centre first.
+    _prepareOpen: function (latlng) {
+      return L.Tooltip.prototype._prepareOpen.call(this, latlng || this.anchor);
     },
     _setPosition: function (pos) {
       var node = this._container, side = this.options.direction, size = this.measured || [0, 0];
