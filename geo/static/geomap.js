@@ -562,14 +562,16 @@
   var deferred = [];
   function afterOpening(work) { deferred.push(work); }
   function scheduleDeferred() {
-    window.requestAnimationFrame(function () {
-      window.setTimeout(function () {
-        deferred.forEach(function (work) { work(); });
-        opened = true;
-        placeLabels();
-        registry.settled = true;
-      }, 0);
-    });
+    function run() {
+      if (registry.settled) return;
+      registry.settled = true;
+      deferred.forEach(function (work) { work(); });
+      opened = true;
+      placeLabels();
+    }
+    window.requestAnimationFrame(function () { window.setTimeout(run, 0); });
+    // And by the page's load event at the latest, for whoever reads the page once it has loaded.
+    window.addEventListener("load", run);
   }
 
   /* The locator inset: hidden on phones, so made only where it shows, and after the opening view. */
