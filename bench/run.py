@@ -148,12 +148,13 @@ def display_accuracy(drawn: list[dict], enriched: dict) -> dict:
 # --- render time in headless Chromium ------------------------------------------------------
 
 # __drawnAt: every feature of the story's layers is on the page.  __settledAt: so is everything
-# drawn after the first frame (base map, tiles, inset, labels: GeoMap.registry.settled).
+# drawn after the first frame (base map, tiles, inset, labels: GeoMap.registry.settled); never
+# before __drawnAt, though the page's load event can run that work before the first frame.
 WATCH = """(expected) => {
   window.__drawnAt = null;
   window.__settledAt = null;
   (function settled() {
-    if (window.GeoMap && GeoMap.registry.settled) window.__settledAt = performance.now();
+    if (window.__drawnAt !== null && GeoMap.registry.settled) window.__settledAt = performance.now();
     else setTimeout(settled, 5);
   })();
   function total() {

@@ -230,3 +230,26 @@ def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
     events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
     assert page.evaluate("() => GeoMap.drawn('timeline-3')") == len(events)
     page.close()
+
+
+def test_an_area_label_with_details_is_written_whole_on_its_area(chromium, tmp_path):
+    """A labelled area whose label has more than its name (so the page also carries the name alone)
+    is placed on the area with the text it was measured with, never the name left from measuring."""
+    import subprocess
+    import sys
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    recipe = (ROOT / "maps" / "corridor.toml").read_text(encoding="utf-8")
+    detailed = recipe.replace('label = ["name"]\nlabel_rank = 1\n', 'label = ["name", "kind"]\nlabel_rank = 1\n', 1)
+    assert detailed != recipe
+    (maps / "corridor.toml").write_text(detailed, encoding="utf-8")
+    out = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--maps", str(maps), "--out", str(out)], check=True)
+    page = open_map(chromium, out, "corridor", "desktop")
+    shown = page.evaluate("""() => GeoMap.registry.labels
+        .filter(l => l.anchors && l.texts && l.spot)
+        .map(l => [l.layer.getTooltip().getElement().textContent, l.texts[0]])""")
+    assert shown, "no area label was placed"
+    assert all(text == full and " · " in text for text, full in shown), shown
+    page.close()

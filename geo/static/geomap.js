@@ -303,7 +303,7 @@
   var LABEL_OFFSETS = { right: [6, 0], left: [-6, 0], bottom: [0, 6], top: [0, -6] };
 
   function labelOffset(side, lift, size) {
-    var offset = LABEL_OFFSETS[side] || [0, 0];
+    var offset = LABEL_OFFSETS[side];
     return [offset[0], offset[1] + lift * (size[1] / 2 + 4)];
   }
   /* Leaflet's arithmetic for a tooltip's corner (Tooltip._setPosition): the share of its size it
@@ -380,10 +380,10 @@
     var tooltip = label.layer.getTooltip();
     // The base map's names: none over tiles (which have their own), none outside their zooms.
     if (label.context && (tilesShown || outsideZoom(map, label))) return [];
-    if (label.anchors) {
+    if (label.anchors) {  // an area's name, on the area; a data area's gets its full text back after measuring
       return anchorsInView(map, label.anchors, label.inOrder).map(function (a) {
-        return { anchor: a.anchor, size: label.sizes[0],
-                 box: labelBox(map, box, a.anchor, "center", tooltip.options.offset, label.sizes[0]) };
+        return { anchor: a.anchor, text: label.texts && label.texts[0], side: "center", offset: tooltip.options.offset,
+                 size: label.sizes[0], box: labelBox(map, box, a.anchor, "center", tooltip.options.offset, label.sizes[0]) };
       });
     }
     if (label.fixed) {
@@ -394,11 +394,9 @@
     var spots = [], texts = label.texts || [];
     // A phone has no room for "· km 124 from Quetta" beside every name: names alone (the popups keep the km).
     var from = map.getSize().x < NARROW_MAP && texts.length > 1 ? texts.length - 1 : 0;
-    // An area's name sits on the area: beside its middle, a long name would reach over its neighbour.
-    var sides = label.layer instanceof L.Polygon ? [["center", 0]] : LABEL_SPOTS;
     texts.forEach(function (text, index) {
       if (index < from) return;
-      sides.forEach(function (spot) {
+      LABEL_SPOTS.forEach(function (spot) {
         var offset = labelOffset(spot[0], spot[1], label.sizes[index]);
         spots.push({ text: text, side: spot[0], offset: offset, size: label.sizes[index],
                      box: labelBox(map, box, tooltip.getLatLng(), spot[0], offset, label.sizes[index]) });
@@ -440,7 +438,7 @@
   }
 
   function keepsOffLines(label) {
-    return !!(label.context || label.anchors || label.layer instanceof L.Polygon);
+    return !!(label.context || label.anchors);
   }
 
   /* Each label's spot, highest rank first: the first of its spots inside the map and clear of the
