@@ -170,34 +170,38 @@ def swap_in(staging: Path, out: Path) -> None:
     os.rename(retired, staging)
 
 
-def run_exports(jobs: list[Callable[[], list[Path]]], in_workers: bool) -> Callable[[], list[Path]]:
-    """Start the export jobs, each in a forked worker process when asked (the other core works meanwhile).
+def run_exports(jobs: list[Callable[[], list[Path]]], in_worker: bool) -> Callable[[], list[Path]]:
+    """Start the first (longest) export job in a forked worker when asked, so the other core works on
+    it while this process renders the maps; the returned callable runs the other jobs here, waits for
+    the worker and gives the files written.
 
-    Returns a callable that waits for them all and gives the files written; an
-    exception in a worker (a `GeoError` for bad input) is raised again here, with its meaning.
+    One worker, not one per job: three busy processes on a two-core machine each ran half again slower
+    and the KML, the longest job, finished last.  An exception in the worker (a `GeoError` for bad
+    input) is raised again here, with its meaning.
     """
-    if not in_workers or not sys.platform.startswith("linux"):
+    if not in_worker or not sys.platform.startswith("linux"):
         written = [path for job in jobs for path in job()]
         return lambda: written
-    global _FORKED_JOBS
-    _FORKED_JOBS = jobs  # inherited by the forks, never pickled
-    pool = ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork"))
-    futures = [pool.submit(_run_forked, index) for index in range(len(jobs))]
+    global _FORKED_JOB
+    _FORKED_JOB = jobs[0]  # inherited by the fork, never pickled
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_run_forked)
 
     def wait():
         try:
-            return [path for future in futures for path in future.result()]
+            here = [path for job in jobs[1:] for path in job()]
+            return future.result() + here
         finally:
             pool.shutdown()
 
     return wait
 
 
-_FORKED_JOBS: list = []
+_FORKED_JOB: Callable[[], list[Path]] | None = None
 
 
-def _run_forked(index: int) -> list[Path]:
-    return _FORKED_JOBS[index]()
+def _run_forked() -> list[Path]:
+    return _FORKED_JOB()
 
 
 def load_recipes(maps_dir: str | Path) -> list[Recipe]:
@@ -290,9 +294,9 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_u
     recipes = load_recipes(maps_dir)
     check_all(enriched, recipes, layers_dir)  # what `geo check` finds stops the build before it starts
     with atomic_directory(Path(out)) as staging:
-        # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
+        # On a big build the other core writes the KML meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        exports = run_exports(export_jobs(enriched, staging), in_workers=size > BACKGROUND_ABOVE)
+        exports = run_exports(export_jobs(enriched, staging), in_worker=size > BACKGROUND_ABOVE)
         pages = render_maps(recipes, enriched)
         texts = article_files(recipes, enriched, base_url)
         for name, text in {**pages, **texts}.items():

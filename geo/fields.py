@@ -116,6 +116,15 @@ def format_value(field: str, props: dict[str, Any]) -> str | None:
     return str(value)
 
 
+def format_column(field: str, props: list[dict[str, Any]]) -> list[str | None]:
+    """`format_value` of one field over many features: a text field with no formatter is its values."""
+    if field not in FORMATTERS:
+        values = [p.get(field) for p in props]
+        if set(map(type, values)) <= {str, type(None)}:
+            return values
+    return [format_value(field, p) for p in props]
+
+
 NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
 
 

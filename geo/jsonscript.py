@@ -11,12 +11,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 _UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def compact_json(value: Any, sort_keys: bool = False) -> str:
+    """Compact JSON text, non-ASCII as it is: by orjson (a year of events in a fraction of `json`'s time),
+    or by `json` for what orjson refuses (an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0)).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
 
 
 def script_json(value: Any, sort_keys: bool = False) -> str:
     """`value` as compact JSON that can be written into an inline script as it is."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
+    text = compact_json(value, sort_keys)
     for character, escape in _UNSAFE:  # str.replace runs in C; translate() is ten times slower on megabytes
         text = text.replace(character, escape)
     return text

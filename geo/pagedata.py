@@ -76,18 +76,22 @@ class PageData:
     def __init__(self) -> None:
         self.sources: list[list[str]] = []
         self._source_index: dict[tuple, int] = {}
-        self.strings: list[str] = []
-        self._string_index: dict[str, int] = {}
+        self._string_index: dict[str, int] = {}  # the page's string table, in first-use order
         self.layers: dict[str, dict] = {}
 
-    def text(self, value: str | None) -> int | None:
-        """A popup text as an index into the page's string table: repeated texts are carried once."""
-        if value is None:
-            return None
-        if value not in self._string_index:
-            self._string_index[value] = len(self.strings)
-            self.strings.append(value)
-        return self._string_index[value]
+    @property
+    def strings(self) -> list[str]:
+        return list(self._string_index)
+
+    def popup_values(self, props: list[dict], popup: list[str]) -> list[list[int | None]]:
+        """Each feature's popup texts as indexes into the page's string table (repeated texts are carried
+        once), worked out a field at a time over all the features."""
+        index = self._string_index
+        columns = [
+            [None if text is None else index.setdefault(text, len(index)) for text in fields.format_column(f, props)]
+            for f in popup
+        ]
+        return [list(values) for values in zip(*columns)]
 
     def source_ids(self, props: dict) -> list[int]:
         ids = []
@@ -163,7 +167,8 @@ def page_features(features: list[dict], spec: Layer, key: str, page: PageData) -
     """The features of one layer as the page carries them."""
     popup = page.register_layer(key, spec, points=all(f["geometry"]["type"] == "Point" for f in features))
     geometries = display_geometries(features, spec.simplify_m, spec.decimals)
-    return [page_feature(f, g, spec, popup, page) for f, g in zip(features, geometries)]
+    values = page.popup_values([f["properties"] for f in features], popup) if popup else [None] * len(features)
+    return [page_feature(f, g, v, spec, page) for f, g, v in zip(features, geometries, values)]
 
 
 def joined(props: dict, names: list[str]) -> str | None:
@@ -173,7 +178,7 @@ def joined(props: dict, names: list[str]) -> str | None:
     return " · ".join(texts) if texts else None
 
 
-def page_feature(feature: dict, geometry: dict, spec: Layer, popup: list[str], page: PageData) -> dict:
+def page_feature(feature: dict, geometry: dict, values: list[int | None] | None, spec: Layer, page: PageData) -> dict:
     props = feature["properties"]
     name = props.get("name", props["id"])
     out: dict[str, Any] = {"id": props["id"], KEY.name: name}
@@ -193,8 +198,8 @@ def page_feature(feature: dict, geometry: dict, spec: Layer, popup: list[str], p
             out[KEY.label_at] = [[lat, lon] for lon, lat in label_anchors(shape_of(feature))]
     elif tooltip is None and spec.label and name:
         out[KEY.tooltip] = name  # unlabelled features of a labelled layer still name themselves on hover
-    if popup:
-        out[KEY.values] = [page.text(fields.format_value(f, props)) for f in popup]
+    if values is not None:
+        out[KEY.values] = values
     if "sources" in spec.popup:
         out[KEY.sources] = page.source_ids(props)
     if spec.style_by:

@@ -14,7 +14,7 @@ from folium.utilities import JsCode
 from geo import fields, timefmt
 from geo.assets import links
 from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel, static_text
-from geo.jsonscript import script_json
+from geo.jsonscript import compact_json, script_json
 from geo.pagedata import KEY, PageData, pack_if_large, page_features
 from geo.recipe import Layer, Recipe
 from geo.recipe import Timeline as TimelineSettings
@@ -54,7 +54,7 @@ class DataTimeline(Timeline):
     default_js = links("js", "timeline")  # folium adds moment, which nothing here uses
 
     def __init__(self, data: dict, **kwargs):
-        self.packed = pack_if_large(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self.packed = pack_if_large(compact_json(data))
         super().__init__({"type": "FeatureCollection", "features": []} if self.packed else data, **kwargs)
 
 
@@ -131,13 +131,13 @@ def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: Re
 
 def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[dict]:
     """Groups of claimed numbers: [{label, rows: [{figure, value, claimed_by, when}]}], each in time order."""
+    counted = [f["properties"] for f in events if f["properties"].get("figures")]  # most claims give no number
     groups = []
     for label, keys in disputed.items():
         claims = []
-        for feature in events:
-            props = feature["properties"]
+        for props in counted:
             for key in keys:
-                if key in props.get("figures", {}):
+                if key in props["figures"]:
                     figure = fields.figure_label(key)
                     claims.append(
                         (

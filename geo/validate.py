@@ -10,7 +10,7 @@ import json
 import math
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -236,9 +236,9 @@ def _property_checks(kind_name: str) -> tuple[tuple, tuple]:
 
 
 def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
-    yield from check_property_names(props)
+    yield from _name_problems(tuple(props))
     for name, value in props.items():
-        if isinstance(value, (list, dict)) and _depth(value) > MAX_NESTING:
+        if isinstance(value, (list, dict)) and not _shallow(value) and _depth(value) > MAX_NESTING:
             yield f"property {name!r} is nested more than {MAX_NESTING} levels deep"
     required, optional = _property_checks(kind.name)
     for name, checker in required:
@@ -266,7 +266,12 @@ XML_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN_CHARS}]")
 XML_FORBIDDEN_IN_JSON = re.compile(rb"\\[bf]|\\u(?:00[01][0-9a-fA-F]|[dD][89a-fA-F]|[fF]{3}[eEfF])|\xef\xbf[\xbe\xbf]")
 
 
-def check_property_names(props: dict) -> Iterator[str]:
+@lru_cache(maxsize=1024)  # features of a layer share a few sets of names
+def _name_problems(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(check_property_names(names))
+
+
+def check_property_names(props: dict | tuple[str, ...]) -> Iterator[str]:
     """Names every export can take: GeoPackage columns are case-insensitive and reserve a few."""
     seen: dict[str, str] = {}
     for name in props:
@@ -276,6 +281,19 @@ def check_property_names(props: dict) -> Iterator[str]:
         elif folded in seen:
             yield f"property names {seen[folded]!r} and {name!r} differ only in case; exports cannot keep both"
         seen.setdefault(folded, name)
+
+
+def _shallow(value: list | dict) -> bool:
+    """Nested two levels at most (a list of sources, a table of figures): the usual case, no count needed."""
+    children = value.values() if type(value) is dict else value
+    for child in children:
+        if type(child) is dict:
+            child = child.values()
+        elif type(child) is not list:
+            continue
+        if any(type(v) is list or type(v) is dict for v in child):
+            return False
+    return True
 
 
 def _depth(value: Any, level: int = 0) -> int:

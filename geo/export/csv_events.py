@@ -20,7 +20,9 @@ from geo.layers import Layers
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_AT_LINE_START = re.compile("^[=+@\t\r-]", re.MULTILINE)
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+SCALARS = {str, int, float, bool, type(None)}  # cells as they are
 # Columns only written when some event has the property (the others are always there).
 WHERE_PRESENT = ("time_basis", "name_ur")
 
@@ -66,24 +68,42 @@ def csv_columns(events: dict) -> tuple[list[str], list[str]]:
     return before, after
 
 
-def csv_row(feature: dict, before: list[str], figures: list[str], after: list[str]) -> list:
-    props = feature["properties"]
-    lon, lat = feature["geometry"]["coordinates"][:2]
+def csv_columns_of(events: list[dict], before: list[str], figures: list[str], after: list[str]) -> list[list]:
+    """The table a column at a time (a year of claims is 100,000 rows; a cell at a time took seconds)."""
+    props = [f["properties"] for f in events]
+    times = [p["time"] for p in props]
     computed = {
-        "time": utc_time(props["time"]),
-        "time_local": local_time(props["time"]),
-        "time_pkt": timefmt.display(props["time"], props["time_precision"]),
-        "lon": round(lon, DECIMALS),
-        "lat": round(lat, DECIMALS),
-        "sources": sources_text(props),
+        "time": [utc_time(t) for t in times],
+        "time_local": [local_time(t) for t in times],
+        "time_pkt": [timefmt.display(t, p["time_precision"]) for t, p in zip(times, props)],
+        "lon": [round(f["geometry"]["coordinates"][0], DECIMALS) for f in events],
+        "lat": [round(f["geometry"]["coordinates"][1], DECIMALS) for f in events],
+        "sources": [sources_text(p) for p in props],
     }
 
-    def cell(name: str):
-        value = computed[name] if name in computed else flat_value(props.get(name))
-        return "" if value is None else value
+    def column(name: str) -> list:
+        if name in computed:
+            return computed[name]
+        values = [p.get(name) for p in props]
+        kinds = set(map(type, values))
+        if not kinds <= SCALARS:  # lists joined, tables as JSON
+            values = [flat_value(v) for v in values]
+        return ["" if v is None else v for v in values] if type(None) in kinds else values
 
-    counts = props.get("figures", {})
-    return [*map(cell, before), *(counts.get(k, "") for k in figures), *map(cell, after)]
+    counts = [p.get("figures", {}) for p in props]
+    return [
+        *map(column, before),
+        *([c.get(key, "") for c in counts] for key in figures),
+        *map(column, after),
+    ]
+
+
+def safe_column(values: list) -> list:
+    """`csv_cell` of each value; a column none of whose texts starts like a formula comes back as it is."""
+    texts = "\n".join(v for v in values if type(v) is str)
+    if not FORMULA_AT_LINE_START.search(texts):  # a false alarm (a newline inside a cell) only costs the look
+        return values
+    return [csv_cell(v) for v in values]
 
 
 def write_events_csv(layers: Layers, path: Path) -> list[Path]:
@@ -91,13 +111,11 @@ def write_events_csv(layers: Layers, path: Path) -> list[Path]:
     events = layers["events"]
     before, after = csv_columns(events)
     figures = figure_keys(events)
+    ordered = sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
     writer.writerow([csv_cell(name) for name in (*before, *figures, *after)])
-    for feature in sorted(
-        events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"])
-    ):
-        writer.writerow([csv_cell(cell) for cell in csv_row(feature, before, figures, after)])
+    writer.writerows(zip(*map(safe_column, csv_columns_of(ordered, before, figures, after))))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return [path]

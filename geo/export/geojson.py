@@ -14,6 +14,7 @@ from shapely.geometry import shape
 
 from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
+from geo.jsonscript import compact_json
 from geo.layers import Layers
 
 DECIMALS = 6  # RFC 7946 suggests 6: about 0.1 m
@@ -56,6 +57,5 @@ def write_geojson(layers: Layers, path: Path) -> list[Path]:
         path.mkdir(parents=True, exist_ok=True)
         targets = {kind: path / f"{kind}.geojson" for kind in layers}
     for kind, target in targets.items():
-        text = json.dumps(layers[kind], ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        target.write_text(text + "\n", encoding="utf-8")
+        target.write_text(compact_json(layers[kind]) + "\n", encoding="utf-8")
     return list(targets.values())

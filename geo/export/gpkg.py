@@ -87,12 +87,22 @@ def write_gpkg(layers: Layers, path: Path) -> list[Path]:
 
 def _write_gpkg_tables(layers: Layers, path: Path) -> None:
     for kind, collection in layers.items():
-        geodataframe(kind, collection).to_file(
-            path, layer=kind, driver="GPKG", engine="pyogrio", geometry_type=table_geometry_type(kind, collection)
+        pyogrio.write_dataframe(
+            geodataframe(kind, collection),
+            path,
+            layer=kind,
+            driver="GPKG",
+            geometry_type=table_geometry_type(kind, collection),
+            use_arrow=True,
         )
     # A frame without geometry becomes an attributes table (gpkg_contents.data_type 'attributes'):
     # ogr2ogr to a spatial-only format such as FlatGeobuf gives it 0 features, hence the description.
     sources = pd.DataFrame(sources_rows(layers), columns=["layer", "feature_id", "outlet", "date", "url"])
     pyogrio.write_dataframe(
-        sources, path, layer="sources", driver="GPKG", layer_options={"DESCRIPTION": SOURCES_DESCRIPTION}
+        sources,
+        path,
+        layer="sources",
+        driver="GPKG",
+        layer_options={"DESCRIPTION": SOURCES_DESCRIPTION},
+        use_arrow=True,
     )
