@@ -82,9 +82,10 @@ def flat_table(kind: str, collection: dict) -> pd.DataFrame:
             frame[column] = [flat_value(v) for v in frame[column]]
         elif pd.api.types.is_object_dtype(frame[column]):  # a key some features lack: None, as they give it
             frame[column] = frame[column].where(frame[column].notna(), None)
-    figures = {f"figure_{key}": [p.get("figures", {}).get(key) for p in props] for key in figure_keys(collection)}
-    if figures:
-        frame = pd.concat([frame, pd.DataFrame(figures, index=frame.index)], axis=1)
+    keys = figure_keys(collection)
+    if keys:
+        figures = pd.DataFrame([p.get("figures") or {} for p in props], columns=keys, index=frame.index)
+        frame = pd.concat([frame, figures.add_prefix("figure_")], axis=1)
     return storable(frame)
 
 
