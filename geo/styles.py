@@ -81,6 +81,8 @@ def legend_entries(features: list[dict], spec: Layer) -> list[LegendEntry]:
         entries.append(LegendEntry(name, "#ffffff", fill, "badge"))
     else:
         entries.append(LegendEntry(name, style["color"], fill, kind, dashed="dash_array" in style))
+    if spec.timeline:  # the counts beside places where claims are drawn on top of each other (geomap.js)
+        entries.append(LegendEntry(f"{name} shown so far at one place", "#1a1a1a", "#ffffff", "tally"))
     emphasis = spec.emphasis
     if emphasis and any(f["properties"]["id"] in emphasis.ids for f in features):
         strong = {**style, **emphasis.style.given()}

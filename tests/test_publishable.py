@@ -216,6 +216,33 @@ def test_an_entry_moves_the_time_control_and_is_marked_current(chromium, dist):
     page.close()
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_claims_drawn_at_one_place_are_counted_beside_it(chromium, dist, size):
+    """At the end of the timeline each place holding several claims has their number beside it, clear
+    of the labels and of each other; the counts come from the layer, grouped by position."""
+    events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
+    per_place: dict[tuple, int] = {}
+    for feature in events:
+        at = tuple(round(c, 5) for c in feature["geometry"]["coordinates"][:2])
+        per_place[at] = per_place.get(at, 0) + 1
+    stacks = sorted((n for n in per_place.values() if n > 1), reverse=True)
+    first = claim_times()[0]
+    at_first = sum(1 for f in events if datetime.fromisoformat(f["properties"]["time"]).timestamp() * 1000 == first)
+    page = open_map(chromium, dist, "timeline", size)
+    # At the start only the first time's claims are shown, and counted.
+    assert sum(int(t["name"]) for t in page.evaluate(BOXES, ".geo-tally")) <= at_first
+    page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
+    page.wait_for_function("() => document.querySelector('.geo-tally')")
+    tallies = page.evaluate(BOXES, ".geo-tally")
+    shown = sorted((int(t["name"]) for t in tallies), reverse=True)
+    assert shown[0] == stacks[0]  # the biggest stack is counted first
+    assert all(shown.count(n) <= stacks.count(n) for n in shown)
+    labels = page.evaluate(BOXES, ".geo-label:not(.geo-label-hidden)")
+    assert overlapping(tallies + labels) == []
+    assert page.locator(".geo-tally[aria-hidden=true]").count() == len(tallies)  # the list is what is read
+    page.close()
+
+
 def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
     page = open_map(chromium, dist, "timeline", "desktop")
     from geo.browser import PRINT_MODE

@@ -530,6 +530,67 @@
       node.classList.toggle("geo-label-hidden", !placed);
       node.setAttribute("aria-hidden", placed ? "false" : "true");
     });
+    placeTallies();
+  }
+
+  /* ---- tallies: how many claims the time control shows at one place ------------------------------ */
+
+  /* Claims at one place are drawn on top of each other; a small count beside the place says how many
+     are shown so far.  Placed after the labels, on the first side clear of them, of the controls, of
+     the places and of other counts; none where there is no room.  Only for a timeline short enough to
+     be listed whole (a year of claims is read through the list's window); hidden from screen readers,
+     which read the list. */
+  var TALLY_HEIGHT = 20, TALLY_GAP = 3;
+  var TALLY_SIDES = [[-1, -1], [1, -1], [-1, 1], [1, 1], [0, -1], [0, 1]];
+
+  function placeTallies() {
+    var map = registry.map, timeline = registry.timeline, pane = map && map.getPane("geo-tallies");
+    if (!pane || !timeline) return;
+    pane.textContent = "";
+    var shown = timeline.getLayers();
+    if (shown.length > LIST_ALL_UP_TO) return;
+    var places = new Map();
+    shown.forEach(function (layer) {
+      var at = layer.getLatLng(), key = at.lat + "," + at.lng;
+      if (!places.has(key)) places.set(key, { at: at, count: 0, radius: layer.options.radius || 0 });
+      places.get(key).count += 1;
+    });
+    var stacked = Array.from(places.values()).filter(function (place) { return place.count > 1; });
+    if (!stacked.length) return;
+    var box = map.getContainer().getBoundingClientRect();
+    var taken = [];
+    map.getContainer().querySelectorAll(".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f, " +
+                                        ".leaflet-tooltip:not(.geo-label-hidden)").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height) taken.push(r);
+    });
+    places.forEach(function (place) {
+      place.point = map.latLngToContainerPoint(place.at);
+      var r = place.radius + 1;
+      taken.push({ left: box.left + place.point.x - r, right: box.left + place.point.x + r,
+                   top: box.top + place.point.y - r, bottom: box.top + place.point.y + r });
+    });
+    stacked.sort(function (a, b) { return b.count - a.count; }).forEach(function (place) {
+      var text = String(place.count), width = Math.max(TALLY_HEIGHT, 10 + 8 * text.length);
+      var reach = place.radius + TALLY_GAP;
+      var spot = TALLY_SIDES.map(function (side) {
+        var x = place.point.x + side[0] * (reach + width / 2), y = place.point.y + side[1] * (reach + TALLY_HEIGHT / 2);
+        return { x: x - width / 2, y: y - TALLY_HEIGHT / 2,
+                 box: { left: box.left + x - width / 2, right: box.left + x + width / 2,
+                        top: box.top + y - TALLY_HEIGHT / 2, bottom: box.top + y + TALLY_HEIGHT / 2 } };
+      }).find(function (spot) {
+        var r = spot.box;
+        return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2 &&
+          !taken.some(function (t) { return overlaps(r, t); });
+      });
+      if (!spot) return;
+      taken.push(spot.box);
+      var node = el("div", text, "geo-tally");
+      node.setAttribute("aria-hidden", "true");
+      node.style.width = width + "px";
+      pane.appendChild(node);
+      L.DomUtil.setPosition(node, map.containerPointToLayerPoint([spot.x, spot.y]));
+    });
   }
 
   function outsideZoom(map, label) {
@@ -594,6 +655,7 @@
     top.style.zIndex = 640;  // the attack site above claims and stations
     map.getPane("mapPane").insertBefore(top, map.getPane("mapPane").firstChild);  // and first in the Tab order
     map.createPane("geo-badges").style.zIndex = 645;  // claim badges beside it, never under its tap area
+    map.createPane("geo-tallies").style.zIndex = 635;  // counts of claims at a place, under the attack site
     map.on("popupclose", function (event) {
       if (current && current.popup === event.popup) closeCurrent(true);
     });
@@ -908,7 +970,7 @@
     timeline.on("change", function () {
       if (pending) return;
       pending = true;
-      window.requestAnimationFrame(function () { pending = false; render(slider.time); });
+      window.requestAnimationFrame(function () { pending = false; render(slider.time); placeTallies(); });
     });
     render(slider.time);
   }
