@@ -42,17 +42,22 @@ BUILD_MARKER = ".geo-build"  # in every build output: proof that a directory may
 BACKGROUND_ABOVE = 5000  # features; below this a fork costs more than it saves
 
 
-def enrich(layers: Layers, route: Route) -> Layers:
+def enrich(layers: Layers, route: Route, in_place: bool = False) -> Layers:
     """Add computed chainage to point features that do not publish their own.
 
     A computed value is marked as such (`km_from_quetta_source: computed`) so
-    it is never mistaken for a published km post.
+    it is never mistaken for a published km post.  The given layers are left
+    as they are unless `in_place` (layers just read, which nothing else holds).
     """
     # Copies of the properties only: geometries are shared, never changed.
-    enriched = {
-        kind: {**collection, "features": [{**f, "properties": dict(f["properties"])} for f in collection["features"]]}
-        for kind, collection in layers.items()
-    }
+    enriched = (
+        layers
+        if in_place
+        else {
+            kind: {**c, "features": [{**f, "properties": dict(f["properties"])} for f in c["features"]]}
+            for kind, c in layers.items()
+        }
+    )
     for kind in [name for name in enriched if name in LAYER_KINDS and LAYER_KINDS[name].chainage]:
         todo = [
             f
@@ -77,7 +82,7 @@ def load_enriched(layers_dir: str | Path = "layers") -> Layers:
     route = Route.from_layers(
         layers, str(Path(layers_dir) / "railway.geojson"), str(Path(layers_dir) / "stations.geojson")
     )
-    return enrich(layers, route)
+    return enrich(layers, route, in_place=True)
 
 
 @contextmanager
@@ -171,25 +176,27 @@ def swap_in(staging: Path, out: Path) -> None:
 
 
 def run_exports(jobs: list[Callable[[], list[Path]]], in_worker: bool) -> Callable[[], list[Path]]:
-    """Start the first (longest) export job in a forked worker when asked, so the other core works on
-    it while this process renders the maps; the returned callable runs the other jobs here, waits for
-    the worker and gives the files written.
+    """Start the export jobs in a forked worker when asked, so the other core works on them while this
+    process renders the maps; the returned callable then takes a share of the jobs still waiting,
+    waits for the worker and gives the files written.
 
-    One worker, not one per job: three busy processes on a two-core machine each ran half again slower
-    and the KML, the longest job, finished last.  An exception in the worker (a `GeoError` for bad
-    input) is raised again here, with its meaning.
+    The two processes take the jobs in turn from one shared counter, longest first: whichever is free
+    takes the next, so neither waits on a split fixed in advance.  One worker, not one per job: three
+    busy processes on a two-core machine each ran half again slower.  An exception in the worker (a
+    `GeoError` for bad input) is raised again here, with its meaning.
     """
     if not in_worker or not sys.platform.startswith("linux"):
         written = [path for job in jobs for path in job()]
         return lambda: written
-    global _FORKED_JOB
-    _FORKED_JOB = jobs[0]  # inherited by the fork, never pickled
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    global _FORKED
+    context = multiprocessing.get_context("fork")
+    _FORKED = (jobs, context.Value("i", 0))  # inherited by the fork, never pickled
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
     future = pool.submit(_run_forked)
 
     def wait():
         try:
-            here = [path for job in jobs[1:] for path in job()]
+            here = _take_jobs(*_FORKED)
             return future.result() + here
         finally:
             pool.shutdown()
@@ -197,11 +204,23 @@ def run_exports(jobs: list[Callable[[], list[Path]]], in_worker: bool) -> Callab
     return wait
 
 
-_FORKED_JOB: Callable[[], list[Path]] | None = None
+_FORKED: tuple = ()
+
+
+def _take_jobs(jobs: list[Callable[[], list[Path]]], taken) -> list[Path]:
+    """Run the next job nobody has taken, until none is left; the files written."""
+    written = []
+    while True:
+        with taken.get_lock():
+            index = taken.value
+            taken.value += 1
+        if index >= len(jobs):
+            return written
+        written += jobs[index]()
 
 
 def _run_forked() -> list[Path]:
-    return _FORKED_JOB()
+    return _take_jobs(*_FORKED)
 
 
 def load_recipes(maps_dir: str | Path) -> list[Recipe]:
@@ -294,7 +313,7 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_u
     recipes = load_recipes(maps_dir)
     check_all(enriched, recipes, layers_dir)  # what `geo check` finds stops the build before it starts
     with atomic_directory(Path(out)) as staging:
-        # On a big build the other core writes the KML meanwhile; a small one is quicker without a fork.
+        # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
         exports = run_exports(export_jobs(enriched, staging), in_worker=size > BACKGROUND_ABOVE)
         pages = render_maps(recipes, enriched)

@@ -107,3 +107,42 @@ def test_out_that_is_not_a_build_is_refused(tmp_path):
     result = geo("build", "--out", str(project))
     assert result.returncode == 2 and "not a previous build output" in result.stderr
     assert (project / "notes.txt").read_text() == "precious"
+
+
+def test_exports_in_a_forked_worker_are_the_same_files(tmp_path, monkeypatch):
+    """A big build shares the exports with a forked worker (`run_exports`): here forced on the real layers,
+    every file is byte for byte what the build gives in one process."""
+    import geo.build
+
+    geo.build.build(LAYERS, ROOT / "maps", tmp_path / "one")
+    monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
+    geo.build.build(LAYERS, ROOT / "maps", tmp_path / "two")
+    one, two = (
+        {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()}
+        for d in (tmp_path / "one", tmp_path / "two")
+    )
+    assert one.keys() == two.keys() and all(one[k] == two[k] for k in one)
+
+
+def test_bad_input_found_in_the_worker_keeps_its_meaning(tmp_path, monkeypatch):
+    """A `GeoError` raised in the forked worker (exit 2 for bad input) comes back as a `GeoError`."""
+    import os
+
+    import geo.build
+    from geo.errors import GeoError
+
+    parent = os.getpid()
+
+    def jobs(layers, staging):
+        def refuse_in_worker():
+            if os.getpid() != parent:
+                raise GeoError("events.geojson: feature 3: cannot be exported")
+            return []
+
+        return [refuse_in_worker]  # the worker takes it while this process renders the maps
+
+    monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
+    monkeypatch.setattr(geo.build, "export_jobs", jobs)
+    with pytest.raises(GeoError, match="feature 3: cannot be exported"):
+        geo.build.build(LAYERS, ROOT / "maps", tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()
