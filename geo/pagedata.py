@@ -21,7 +21,7 @@ import shapely
 from geo import fields
 from geo.jsonscript import script_json
 from geo.recipe import Layer
-from geo.shapes import label_anchors, shape_of
+from geo.shapes import shape_of, story_label_anchors
 
 PACK_ABOVE_BYTES = 1_000_000  # page data larger than this is shipped compressed
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
@@ -195,7 +195,7 @@ def page_feature(feature: dict, geometry: dict, values: list[int | None] | None,
         rank = spec.label_rank
         out[KEY.label_rank] = rank + (len(label_ids) - label_ids.index(props["id"])) / 100 if label_ids else rank
         if feature["geometry"]["type"] in ("Polygon", "MultiPolygon"):
-            out[KEY.label_at] = [[lat, lon] for lon, lat in label_anchors(shape_of(feature))]
+            out[KEY.label_at] = [[lat, lon] for lon, lat in story_label_anchors(shape_of(feature))]
     elif tooltip is None and spec.label and name:
         out[KEY.tooltip] = name  # unlabelled features of a labelled layer still name themselves on hover
     if values is not None:

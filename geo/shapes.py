@@ -12,6 +12,9 @@ import shapely.ops
 
 LABEL_CELL_DEG = 3.0  # one name position per cell of this size that the area mostly fills
 LABEL_CELL_FILL = 0.4
+# A story's areas are seen closer than the base map's: a finer grid, so a province the view shows
+# only a corner of still has a name position in view.
+STORY_LABEL_CELL_DEG = 1.5
 LABEL_DECIMALS = 2  # about 1 km
 
 _SHAPES: dict[int, tuple[dict, object]] = {}
@@ -31,8 +34,9 @@ def forget_shapes() -> None:
     _SHAPES.clear()
 
 
-def label_anchors(area) -> list[list[float]]:
-    """Where the name of `area` can go: its pole of inaccessibility, then one per grid cell it mostly fills."""
+def label_anchors(area, cell_deg: float = LABEL_CELL_DEG) -> list[list[float]]:
+    """Where the name of `area` can go: its pole of inaccessibility, then one per grid cell (of `cell_deg`
+    degrees) it mostly fills."""
 
     def pole(geom):
         biggest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
@@ -45,12 +49,20 @@ def label_anchors(area) -> list[list[float]]:
     while y < north:
         x = west
         while x < east:
-            cell = shapely.box(x, y, x + LABEL_CELL_DEG, y + LABEL_CELL_DEG)
+            cell = shapely.box(x, y, x + cell_deg, y + cell_deg)
             part = area.intersection(cell)
             if not part.is_empty and part.area >= LABEL_CELL_FILL * cell.area:
                 candidate = pole(part.buffer(0))
                 if candidate not in anchors:
                     anchors.append(candidate)
-            x += LABEL_CELL_DEG
-        y += LABEL_CELL_DEG
+            x += cell_deg
+        y += cell_deg
     return anchors
+
+
+def story_label_anchors(area) -> list[list[float]]:
+    """`label_anchors` on the finer grid, the roomiest first (farthest from the area's edge): the page
+    names an area at the first of them in view and clear of other labels."""
+    anchors = label_anchors(area, STORY_LABEL_CELL_DEG)
+    edge = area.boundary
+    return sorted(anchors, key=lambda at: -edge.distance(shapely.Point(at)))

@@ -174,7 +174,7 @@
       layer.bindTooltip(label);
       registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
                              texts: [props[K.label], props[K.label_short]].filter(Boolean),
-                             anchors: props[K.label_at] });  // an area's: places inside it
+                             anchors: props[K.label_at], inOrder: true });  // an area's: places inside it, roomiest first
     } else if (props[K.tooltip] || meta.tooltip) {
       layer.bindTooltip(el("span", props[K.tooltip] || props[K.name]));
     }
@@ -446,8 +446,8 @@
      in its way to another clear spot of that label's own (one step of repair, no more). */
   function chooseSpots(labels, taken, spotsOf, inside) {
     var placed = [];
-    function clear(r, except) {
-      r = inset(r, -1);  // a pixel of slack: the browser's rounding never makes chosen boxes touch
+    function clear(r, except, pad) {
+      r = inset(r, -(pad || 1));  // a pixel of slack: the browser's rounding never makes chosen boxes touch
       return inside(r) && !taken.some(function (t) { return overlaps(r, t); }) &&
         !placed.some(function (p) { return p !== except && overlaps(r, p.spot.box); });
     }
@@ -465,7 +465,8 @@
     }
     labels.forEach(function (label) {
       label.spots = spotsOf(label);
-      label.spot = label.spots.find(function (spot) { return clear(spot.box); }) || repair(label) || null;
+      label.spot = label.spots.find(function (spot) { return clear(spot.box, null, label.pad); }) ||
+        (label.pad ? null : repair(label)) || null;
       if (label.spot) placed.push(label);
     });
   }
@@ -529,6 +530,10 @@
       if (placed) blockers.push(drawn[index]);
       node.classList.toggle("geo-label-hidden", !placed);
       node.setAttribute("aria-hidden", placed ? "false" : "true");
+      if (label.dot && label.dotShown !== placed) {  // a base-map city is its dot and its name, or nothing
+        label.dotShown = placed;
+        label.layer.setStyle(placed ? label.dot : { opacity: 0, fillOpacity: 0 });
+      }
     });
     placeTallies();
   }
@@ -703,6 +708,7 @@
   };
   var CONTEXT_ZOOMS = { country: [0, 10], province: [5, 10], city: [0, 20] };
   var CONTEXT_ORDER = 1e6;  // the base map's names come after the layers' among labels of one rank
+  var CITY_LABEL_ROOM = 10;  // px kept clear around a base-map city's name: fewer, calmer names
 
   function context(map, data) {
     var pane = map.createPane("geo-context");
@@ -731,7 +737,8 @@
       var dot = L.circleMarker(city.at, L.extend({}, CONTEXT_STYLE.city, base)).addTo(map);
       dot.bindTooltip(makeLabel(city.name, { direction: "right", offset: [4, 0],
                                          className: "geo-label geo-context-label geo-context-city" }, dot));
-      return { layer: dot, rank: data.ranks.city, texts: [city.name], context: true };
+      return { layer: dot, rank: data.ranks.city, texts: [city.name], context: true, pad: CITY_LABEL_ROOM,
+               dot: CONTEXT_STYLE.city, dotShown: true };
     }
     data.countries.forEach(function (country) {
       pending.push({ at: country.at, make: function () { return areaLabel(country, "country"); } });
