@@ -2,7 +2,7 @@
 
 Without tiles (offline pages, PNG exports, a reader whose network blocks the tile
 server) the context layer draws the region: the neighbouring countries on a sea-coloured
-background, Pakistan's provinces, cities.  It lies in a pane *below* the tiles, so where
+background, Pakistan's provinces, the major rivers, cities.  It lies in a pane *below* the tiles, so where
 tiles load they cover it whole, and its names step aside (geomap.js): a web page with
 tiles looks as it did, with no second set of borders a few hundred metres off the tiles'.
 
@@ -59,6 +59,7 @@ def page_context(layers: Layers, recipe: Recipe, marked: list[tuple[float, float
     }
     lines = context_features(layers, "province_boundary")
     data["lines"] = [f["geometry"] for f in lines]
+    data["rivers"] = display_geometries(context_features(layers, "river"), decimals=2)
     labelled_provinces = any(spec.source == "provinces" and spec.label for spec in recipe.layer)
     data["provinces"] = (
         []

@@ -20,7 +20,7 @@ AREA_OF_INTEREST = (60.0, 23.0, 78.0, 38.0)  # west, south, east, north
 # The base map under every map (layers/context.geojson) reaches past Pakistan's
 # borders: the neighbours, the Arabian Sea coast, the region's capitals.
 CONTEXT_AREA = (57.0, 18.0, 83.0, 40.0)
-CONTEXT_KINDS = ("country", "province", "province_boundary", "city")
+CONTEXT_KINDS = ("country", "province", "province_boundary", "river", "city")
 
 
 # What each claimed figure counts, as a reader reads it.  A key may end in `_min` ("at least") or

