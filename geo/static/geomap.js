@@ -830,7 +830,7 @@
 
   /* ---- the timeline: the list, the slider stepping claim by claim, the caption ----------------- */
 
-  var story = { times: [], byStart: [], key: null, spansYears: false, now: null };
+  var story = { times: [], byStart: [], key: null, spansYears: false, now: null, listed: false };
 
   function yearOf(ms) { return new Date(ms + PKT_OFFSET_MS).getUTCFullYear(); }
 
@@ -963,8 +963,14 @@
         if (isCurrent) { item.setAttribute("aria-current", "true"); currentItem = currentItem || item; }
         else item.removeAttribute("aria-current");
       });
-      // Read the list's layout in the next frame, when the browser lays the page out anyway.
-      if (currentItem) window.requestAnimationFrame(function () { scrollListTo(list.parentNode, currentItem); });
+      // Read the list's layout in the next frame, when the browser lays the page out anyway; not at all
+      // for the first claim on opening, which the list shows at its top (a phone would lay out the
+      // whole list for nothing).
+      var opening = !story.listed;
+      story.listed = true;
+      if (currentItem && !(opening && currentItem === entries[0])) {
+        window.requestAnimationFrame(function () { scrollListTo(list.parentNode, currentItem); });
+      }
       if (caption && claim && story.now !== claim.properties.id) {
         story.now = claim.properties.id;
         caption.textContent = "";
@@ -979,7 +985,11 @@
     timeline.on("change", function () {
       if (pending) return;
       pending = true;
-      window.requestAnimationFrame(function () { pending = false; render(slider.time); placeTallies(); });
+      window.requestAnimationFrame(function () {
+        pending = false;
+        render(slider.time);
+        if (opened) placeTallies();  // before that, placeLabels places them once the page is in
+      });
     });
     render(slider.time);
   }
