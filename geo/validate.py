@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date, datetime
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -17,6 +17,7 @@ from typing import Any, Iterator
 import orjson
 import shapely
 
+from geo import timefmt
 from geo.contract import (
     AREA_OF_INTEREST,
     COMMON_OPTIONAL,
@@ -396,12 +397,13 @@ def _time(value: Any) -> str | None:
             f"is not an ISO 8601 date-time like 2025-03-11T13:00:00+05:00 (calendar date, time, offset "
             f"in hours and minutes), got {value!r}"
         )
+    year = int(value[:4])  # as written (Pakistan time can be a year later at midnight), checked first:
+    if not YEARS[0] <= year <= YEARS[1]:  # converting year 1 or 9999 to Pakistan time would overflow
+        return f"year {year} is outside {YEARS[0]}-{YEARS[1]}: {value!r}"
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        timefmt.parse(value)  # cached: the maps and exports that read this time again find it parsed
     except ValueError:
         return f"is not a possible date-time: {value!r}"
-    if not YEARS[0] <= parsed.year <= YEARS[1]:
-        return f"year {parsed.year} is outside {YEARS[0]}-{YEARS[1]}: {value!r}"
     return None
 
 
