@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pyogrio
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geo import timefmt
 from geo.export.kml import write_kml
@@ -160,3 +162,11 @@ def test_kml_deterministic(tmp_path, dist):
 
     export_all(load_enriched("layers"), tmp_path)
     assert (tmp_path / "jaffar-express.kml").read_bytes() == (dist / "jaffar-express.kml").read_bytes()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_the_quick_look_for_characters_xml_forbids_agrees_with_the_pattern(text):
+    """`has_xml_forbidden` (a byte translation for ASCII text) finds what `XML_FORBIDDEN` finds."""
+    from geo.export.kml import XML_FORBIDDEN, has_xml_forbidden
+
+    assert has_xml_forbidden(text) == (XML_FORBIDDEN.search(text) is not None)
