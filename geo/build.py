@@ -175,33 +175,50 @@ def swap_in(staging: Path, out: Path) -> None:
     os.rename(retired, staging)
 
 
-def run_exports(jobs: list[Callable[[], list[Path]]], in_worker: bool) -> Callable[[], list[Path]]:
+class Exports:
+    """The build's export jobs, run while this process renders the maps (see `run_exports`)."""
+
+    def __init__(self, jobs: list[Callable[[], list[Path]]], in_worker: bool) -> None:
+        self.jobs, self.pool, self.future = jobs, None, None
+        if in_worker and sys.platform.startswith("linux"):
+            global _FORKED
+            context = multiprocessing.get_context("fork")
+            self.taken = _FORKED = (jobs, context.Value("i", 0))  # inherited by the fork, never pickled
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.future = self.pool.submit(_run_forked)
+
+    def wait(self) -> list[Path]:
+        """Take a share of the jobs still waiting (all of them without a worker), wait for the worker;
+        the files written.  A job that fails here stops the worker taking more."""
+        if self.pool is None:
+            return [path for job in self.jobs for path in job()]
+        try:
+            here = _take_jobs(*self.taken)
+            return self.future.result() + here
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """No more jobs are started; the worker's current one finishes (its files are in staging)."""
+        global _FORKED
+        if self.pool is not None:
+            jobs, taken = self.taken
+            with taken.get_lock():
+                taken.value = len(jobs)
+            self.pool.shutdown()
+            self.pool, _FORKED = None, ()
+
+
+def run_exports(jobs: list[Callable[[], list[Path]]], in_worker: bool) -> Exports:
     """Start the export jobs in a forked worker when asked, so the other core works on them while this
-    process renders the maps; the returned callable then takes a share of the jobs still waiting,
-    waits for the worker and gives the files written.
+    process renders the maps; `Exports.wait` then takes a share of the jobs still waiting here.
 
     The two processes take the jobs in turn from one shared counter, longest first: whichever is free
     takes the next, so neither waits on a split fixed in advance.  One worker, not one per job: three
     busy processes on a two-core machine each ran half again slower.  An exception in the worker (a
     `GeoError` for bad input) is raised again here, with its meaning.
     """
-    if not in_worker or not sys.platform.startswith("linux"):
-        written = [path for job in jobs for path in job()]
-        return lambda: written
-    global _FORKED
-    context = multiprocessing.get_context("fork")
-    _FORKED = (jobs, context.Value("i", 0))  # inherited by the fork, never pickled
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-    future = pool.submit(_run_forked)
-
-    def wait():
-        try:
-            here = _take_jobs(*_FORKED)
-            return future.result() + here
-        finally:
-            pool.shutdown()
-
-    return wait
+    return Exports(jobs, in_worker)
 
 
 _FORKED: tuple = ()
@@ -316,12 +333,16 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_u
         # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
         exports = run_exports(export_jobs(enriched, staging), in_worker=size > BACKGROUND_ABOVE)
-        pages = render_maps(recipes, enriched)
-        texts = article_files(recipes, enriched, base_url)
-        for name, text in {**pages, **texts}.items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_text(text, encoding="utf-8")
-        exports()
+        try:
+            pages = render_maps(recipes, enriched)
+            texts = article_files(recipes, enriched, base_url)
+            for name, text in {**pages, **texts}.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_text(text, encoding="utf-8")
+        except BaseException:
+            exports.cancel()  # before staging goes: the worker is writing into it
+            raise
+        exports.wait()
         previous_png = Path(out) / "png"
         if previous_png.is_dir() and replaceable(Path(out), BUILD_MARKER):  # PNGs come from `geo png`: keep them
             shutil.copytree(previous_png, staging / "png", symlinks=True)

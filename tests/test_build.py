@@ -109,6 +109,24 @@ def test_out_that_is_not_a_build_is_refused(tmp_path):
     assert (project / "notes.txt").read_text() == "precious"
 
 
+def after_the_worker_took_a_job(render_maps):
+    """`render_maps` that starts once the forked worker has taken its first export job, so which
+    process runs which job is known (the worker starts in a few ms; up to a minute is allowed)."""
+    import time
+
+    import geo.build
+
+    def render(*args):
+        taken = geo.build._FORKED[1]
+        for _ in range(600):
+            if taken.value >= 1:
+                break
+            time.sleep(0.1)
+        return render_maps(*args)
+
+    return render
+
+
 def test_exports_in_a_forked_worker_are_the_same_files(tmp_path, monkeypatch):
     """A big build shares the exports with a forked worker (`run_exports`): here forced on the real layers,
     every file is byte for byte what the build gives in one process."""
@@ -139,10 +157,41 @@ def test_bad_input_found_in_the_worker_keeps_its_meaning(tmp_path, monkeypatch):
                 raise GeoError("events.geojson: feature 3: cannot be exported")
             return []
 
-        return [refuse_in_worker]  # the worker takes it while this process renders the maps
+        return [refuse_in_worker]  # the worker takes it (render_maps waits for that)
 
     monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
     monkeypatch.setattr(geo.build, "export_jobs", jobs)
+    monkeypatch.setattr(geo.build, "render_maps", after_the_worker_took_a_job(geo.build.render_maps))
     with pytest.raises(GeoError, match="feature 3: cannot be exported"):
         geo.build.build(LAYERS, ROOT / "maps", tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_failed_export_here_stops_the_worker_taking_more(tmp_path, monkeypatch):
+    """A job that fails in this process stops the forked worker starting the jobs still waiting."""
+    import multiprocessing
+
+    import geo.build
+
+    started = multiprocessing.get_context("fork").Value("i", 0)
+
+    def jobs(layers, staging):
+        def slow():
+            with started.get_lock():
+                started.value += 1
+            import time
+
+            time.sleep(1)
+            return []
+
+        def fail_here():
+            raise RuntimeError("disk full")
+
+        return [slow, fail_here, slow, slow, slow]
+
+    monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
+    monkeypatch.setattr(geo.build, "export_jobs", jobs)
+    monkeypatch.setattr(geo.build, "render_maps", after_the_worker_took_a_job(geo.build.render_maps))
+    with pytest.raises(RuntimeError, match="disk full"):
+        geo.build.build(LAYERS, ROOT / "maps", tmp_path / "dist")
+    assert started.value < 4  # the worker finished what it had started, and took no more

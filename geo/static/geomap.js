@@ -491,7 +491,7 @@
     });
     var labels = registry.labels.filter(function (l) { return l.layer.getTooltip() && l.layer.getTooltip().getElement(); })
       .sort(function (a, b) { return b.rank - a.rank || a.order - b.order; });
-    if (!labels.length) return;
+    if (!labels.length) { placeTallies(); return; }
     if (!sideMargins) sideMargins = readSideMargins(labels[0].layer.getTooltip().getElement());
     measureLabels(labels);
     var tilesShown = map.getContainer().classList.contains("geo-tiles-shown");
@@ -552,8 +552,8 @@
     var map = registry.map, timeline = registry.timeline, pane = map && map.getPane("geo-tallies");
     if (!pane || !timeline) return;
     pane.textContent = "";
+    if (story.byStart.length > LIST_ALL_UP_TO) return;
     var shown = timeline.getLayers();
-    if (shown.length > LIST_ALL_UP_TO) return;
     var places = new Map();
     shown.forEach(function (layer) {
       var at = layer.getLatLng(), key = at.lat + "," + at.lng;
@@ -705,7 +705,7 @@
     subject: { color: "#8c8c8c", weight: 0.8, fillColor: "#fbfaf6", fillOpacity: 1 },
     province: { color: "#a3a3a3", weight: 0.8, dashArray: "4 3", fill: false },
     river: { color: "#8fb8d8", weight: 1.2, fill: false },
-    city: { radius: 2.5, color: "#4d4d4d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 },
+    city: { radius: 2.5, color: "#4d4d4d", weight: 1, opacity: 1, fillColor: "#ffffff", fillOpacity: 1 },
   };
   var CONTEXT_ZOOMS = { country: [0, 10], province: [5, 10], city: [0, 20] };
   var CONTEXT_ORDER = 1e6;  // the base map's names come after the layers' among labels of one rank
