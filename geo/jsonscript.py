@@ -18,7 +18,9 @@ _UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u
 
 def compact_json(value: Any, sort_keys: bool = False) -> str:
     """Compact JSON text, non-ASCII as it is: by orjson (a year of events in a fraction of `json`'s time),
-    or by `json` for what orjson refuses (an integer beyond 64 bits)."""
+    or by `json` for what orjson refuses (an integer beyond 64 bits).  orjson writes a NaN or infinity
+    as null (`json` refused them); none reaches here: layers are read by orjson, which refuses them,
+    and the recipe model refuses non-finite numbers."""
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0)).decode()
     except orjson.JSONEncodeError:
