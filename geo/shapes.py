@@ -14,7 +14,7 @@ LABEL_CELL_DEG = 3.0  # one name position per cell of this size that the area mo
 LABEL_CELL_FILL = 0.4
 # A story's areas are seen closer than the base map's: a finer grid, so a province the view shows
 # only a corner of still has a name position in view.
-STORY_LABEL_CELL_DEG = 1.5
+STORY_LABEL_CELL_DEG = 1.0
 LABEL_DECIMALS = 2  # about 1 km
 
 _SHAPES: dict[int, tuple[dict, object]] = {}
