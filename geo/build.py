@@ -176,7 +176,14 @@ def swap_in(staging: Path, out: Path) -> None:
 
 
 class Exports:
-    """The build's export jobs, run while this process renders the maps (see `run_exports`)."""
+    """The build's export jobs, started in a forked worker when asked, so the other core works on them
+    while this process renders the maps; `wait` then takes a share of the jobs still waiting here.
+
+    The two processes take the jobs in turn from one shared counter, longest first: whichever is free
+    takes the next, so neither waits on a split fixed in advance.  One worker, not one per job: three
+    busy processes on a two-core machine each ran half again slower.  An exception in the worker (a
+    `GeoError` for bad input) is raised again here, with its meaning.
+    """
 
     def __init__(self, jobs: list[Callable[[], list[Path]]], in_worker: bool) -> None:
         self.jobs, self.pool, self.future = jobs, None, None
@@ -207,18 +214,6 @@ class Exports:
                 taken.value = len(jobs)
             self.pool.shutdown()
             self.pool, _FORKED = None, ()
-
-
-def run_exports(jobs: list[Callable[[], list[Path]]], in_worker: bool) -> Exports:
-    """Start the export jobs in a forked worker when asked, so the other core works on them while this
-    process renders the maps; `Exports.wait` then takes a share of the jobs still waiting here.
-
-    The two processes take the jobs in turn from one shared counter, longest first: whichever is free
-    takes the next, so neither waits on a split fixed in advance.  One worker, not one per job: three
-    busy processes on a two-core machine each ran half again slower.  An exception in the worker (a
-    `GeoError` for bad input) is raised again here, with its meaning.
-    """
-    return Exports(jobs, in_worker)
 
 
 _FORKED: tuple = ()
@@ -332,7 +327,7 @@ def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_u
     with atomic_directory(Path(out)) as staging:
         # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        exports = run_exports(export_jobs(enriched, staging), in_worker=size > BACKGROUND_ABOVE)
+        exports = Exports(export_jobs(enriched, staging), in_worker=size > BACKGROUND_ABOVE)
         try:
             pages = render_maps(recipes, enriched)
             texts = article_files(recipes, enriched, base_url)

@@ -128,7 +128,7 @@ def after_the_worker_took_a_job(render_maps):
 
 
 def test_exports_in_a_forked_worker_are_the_same_files(tmp_path, monkeypatch):
-    """A big build shares the exports with a forked worker (`run_exports`): here forced on the real layers,
+    """A big build shares the exports with a forked worker (`Exports`): here forced on the real layers,
     every file is byte for byte what the build gives in one process."""
     import geo.build
 

@@ -20,7 +20,7 @@ from geo.layers import Layers
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_AT_LINE_START = re.compile("^[=+@\t\r-]", re.MULTILINE)
+FORMULA_AT_LINE_START = re.compile(f"^[{re.escape(''.join(FORMULA_START))}]", re.MULTILINE)
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 SCALARS = {str, int, float, bool, type(None)}  # cells as they are
 # Columns only written when some event has the property (the others are always there).

@@ -471,6 +471,14 @@
     });
   }
 
+  /* What names and counts on the map never cover: the controls, the bottom sheet, badges, the attack site. */
+  var KEEP_CLEAR = ".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f";
+
+  /* Whether box `r` lies inside the map's box with 2 px to spare (nothing is cut at the edge). */
+  function inside(box, r) {
+    return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
+  }
+
   function placeLabels() {
     var map = registry.map;
     if (!map) return;
@@ -482,8 +490,7 @@
     var box = map.getContainer().getBoundingClientRect();
     var taken = [];
     // Controls, badges and the attack site are never covered by a label.
-    map.getContainer().querySelectorAll(".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f")
-      .forEach(function (control) {
+    map.getContainer().querySelectorAll(KEEP_CLEAR).forEach(function (control) {
       var r = control.getBoundingClientRect();
       // A badge's outer ring is white: a label may touch it without hiding its number.
       if (control.classList.contains("geo-badge")) r = inset(r, 3);
@@ -495,9 +502,7 @@
     if (!sideMargins) sideMargins = readSideMargins(labels[0].layer.getTooltip().getElement());
     measureLabels(labels);
     var tilesShown = map.getContainer().classList.contains("geo-tiles-shown");
-    function insideMap(r) {
-      return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2;
-    }
+    function insideMap(r) { return inside(box, r); }
     var cells = lineCells(map, box);
     chooseSpots(labels, taken, function (label) {
       var spots = labelSpots(map, box, label, tilesShown);
@@ -564,8 +569,7 @@
     if (!stacked.length) return;
     var box = map.getContainer().getBoundingClientRect();
     var taken = [];
-    map.getContainer().querySelectorAll(".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f, " +
-                                        ".leaflet-tooltip:not(.geo-label-hidden)").forEach(function (node) {
+    map.getContainer().querySelectorAll(KEEP_CLEAR + ", .leaflet-tooltip:not(.geo-label-hidden)").forEach(function (node) {
       var r = node.getBoundingClientRect();
       if (r.width && r.height) taken.push(r);
     });
@@ -584,9 +588,7 @@
                  box: { left: box.left + x - width / 2, right: box.left + x + width / 2,
                         top: box.top + y - TALLY_HEIGHT / 2, bottom: box.top + y + TALLY_HEIGHT / 2 } };
       }).find(function (spot) {
-        var r = spot.box;
-        return r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2 && r.bottom <= box.bottom - 2 &&
-          !taken.some(function (t) { return overlaps(r, t); });
+        return inside(box, spot.box) && !taken.some(function (t) { return overlaps(spot.box, t); });
       });
       if (!spot) return;
       taken.push(spot.box);
