@@ -269,13 +269,15 @@
     return { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy, width: r.width, height: r.height };
   }
 
-  /* Badges go beside their place, on the first side free of other badges and of the attack site. */
+  /* Badges go beside their place, on the first side inside the map and free of the controls, the
+     attack site and other badges. */
   var BADGE_SPOTS = [[-36, -36], [-36, 8], [8, -36], [8, 8], [-14, -46], [-14, 18]];
 
   function placeBadges(map) {
-    var taken = [];
-    map.getContainer().querySelectorAll(".leaflet-geo-top-pane .geo-f").forEach(function (node) {
-      taken.push(node.getBoundingClientRect());
+    var box = map.getContainer().getBoundingClientRect(), taken = [];
+    map.getContainer().querySelectorAll(KEEP_CLEAR).forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height && !node.classList.contains("geo-badge")) taken.push(r);
     });
     var badges = registry.badges.map(function (node) {
       return { node: node, rect: node.getBoundingClientRect(),
@@ -285,7 +287,7 @@
       var at = function (spot) { return shifted(badge.rect, spot[0] - badge.margin[0], spot[1] - badge.margin[1]); };
       badge.spot = BADGE_SPOTS.find(function (spot) {
         var r = at(spot);
-        return !taken.some(function (t) { return overlaps(r, t); });
+        return inside(box, r) && !taken.some(function (t) { return overlaps(r, t); });
       }) || BADGE_SPOTS[0];
       taken.push(at(badge.spot));
     });
