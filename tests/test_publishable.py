@@ -13,8 +13,14 @@ from geo.browser import browser, offline_page, wait_for_vectors
 from tests.conftest import LAYERS, ROOT, layer_path
 
 MAPS = ("corridor", "attack-site", "timeline")
-SIZES = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844), "small phone": (360, 640)}
-PHONES = {"phone", "small phone"}  # the sizes that get the bottom sheet and 44 px targets
+SIZES = {
+    "desktop": (1280, 800),
+    "tablet": (768, 1024),
+    "phone": (390, 844),
+    "small phone": (360, 640),
+    "phone sideways": (844, 390),
+}
+PHONES = {"phone", "small phone", "phone sideways"}  # the sizes that get the bottom sheet and 44 px targets
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

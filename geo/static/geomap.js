@@ -12,7 +12,9 @@
   var HTTP = /^https?:\/\//i;
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
-  var PHONE = "(max-width: 600px)";
+  // A phone held either way: narrow, or short when turned sideways.  The same query opens the phone block of
+  // geomap.css; the phone rules only make a page shorter, so an article's frame never flips between layouts.
+  var PHONE = "(max-width: 600px), (max-height: 500px)";
   var PLAY_STEP_MS = 1500;  // playback: one claim every this long
   var HOUR = 3600000;
   var PKT_OFFSET_MS = 5 * HOUR;
@@ -788,7 +790,11 @@
     }
     // Nothing the opening view shows sits under the zoom buttons down the left side.
     var left = Math.max(pad[3], map.getContainer().querySelector(".leaflet-top.leaflet-left").offsetWidth + 6);
-    var size = map.getSize(), key = [size.x, size.y, left, bottom].join();
+    // On a map shorter or narrower than its controls the opening view keeps half the map at least.
+    var size = map.getSize();
+    left = Math.min(left, size.x / 2);
+    bottom = Math.min(bottom, size.y / 2);
+    var key = [size.x, size.y, left, bottom].join();
     if (key === homeFit && !always) return;
     homeFit = key;
     map.fitBounds(fit.bounds, { paddingTopLeft: [left, pad[0]], paddingBottomRight: [pad[1], bottom], animate: false });
