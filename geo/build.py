@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import functools
 import gc
 import glob
 import multiprocessing
@@ -175,14 +176,14 @@ def swap_in(staging: Path, out: Path) -> None:
     os.rename(retired, staging)
 
 
-class Exports:
-    """The build's export jobs, started in a forked worker when asked, so the other core works on them
-    while this process renders the maps; `wait` then takes a share of the jobs still waiting here.
+class SharedJobs:
+    """The build's jobs (maps, articles, exports), shared with a forked worker when asked, so both
+    cores work on them; `wait` takes a share of them here and waits for the worker.
 
-    The two processes take the jobs in turn from one shared counter, longest first: whichever is free
-    takes the next, so neither waits on a split fixed in advance.  One worker, not one per job: three
-    busy processes on a two-core machine each ran half again slower.  An exception in the worker (a
-    `GeoError` for bad input) is raised again here, with its meaning.
+    The two processes take the jobs in turn from one shared counter, in the order given (longest
+    first): whichever is free takes the next, so neither waits on a split fixed in advance.  One
+    worker, not one per job: three busy processes on a two-core machine each ran half again slower.
+    An exception in the worker (a `GeoError` for bad input) is raised again here, with its meaning.
     """
 
     def __init__(self, jobs: list[Callable[[], list[Path]]], in_worker: bool) -> None:
@@ -195,8 +196,8 @@ class Exports:
             self.future = self.pool.submit(_run_forked)
 
     def wait(self) -> list[Path]:
-        """Take a share of the jobs still waiting (all of them without a worker), wait for the worker;
-        the files written.  A job that fails here stops the worker taking more."""
+        """Take a share of the jobs (all of them without a worker), wait for the worker; the files
+        written.  A job that fails here, or in the worker, stops the other process taking more."""
         if self.pool is None:
             return [path for job in self.jobs for path in job()]
         try:
@@ -243,14 +244,41 @@ def load_recipes(maps_dir: str | Path) -> list[Recipe]:
     return [load_recipe(path) for path in paths]
 
 
-def render_maps(recipes: list[Recipe], layers: Layers) -> dict[str, str]:
-    """{relative output path: HTML} for the web and offline build of each map."""
-    pages = {}
+def write_files(staging: Path, files: dict[str, str]) -> list[Path]:
+    """Write {relative path: text} into staging; the paths written."""
+    for name, text in files.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(text, encoding="utf-8")
+    return [staging / name for name in files]
+
+
+def write_map(recipe: Recipe, layers: Layers, staging: Path) -> list[Path]:
+    """The web and offline pages of one map; the offline page's assets come minified, the rest as rendered."""
+    web, offline = render_pages(compose(recipe, layers))
+    return write_files(staging, {f"{recipe.slug}.html": minify(web), f"offline/{recipe.slug}.html": offline})
+
+
+def write_articles(recipes: list[Recipe], layers: Layers, staging: Path, base_url: str | None) -> list[Path]:
+    return write_files(staging, article_files(recipes, layers, base_url))
+
+
+# Seconds each job takes at 100,000 events on one core (a `make bench` machine): the two processes
+# take the longest first, so neither is left with a long one at the end.  An export format or map
+# missing here counts as the longest.
+JOB_SECONDS = {"kml": 10, "timeline map": 8, "csv": 5, "gpkg": 3, "articles": 1.5, "map": 1, "geojson": 0.5}
+
+
+def build_jobs(
+    recipes: list[Recipe], layers: Layers, staging: Path, base_url: str | None
+) -> list[Callable[[], list[Path]]]:
+    """Every job of a build (maps, articles, exports), longest first (`JOB_SECONDS`)."""
+    jobs = list(export_jobs(layers, staging).items())
     for recipe in recipes:
-        web, offline = render_pages(compose(recipe, layers))
-        pages[f"{recipe.slug}.html"] = minify(web)
-        pages[f"offline/{recipe.slug}.html"] = offline  # its assets come minified; the rest as rendered
-    return pages
+        kind = "timeline map" if recipe.timeline else "map"  # it carries every claim, popup and list entry
+        jobs.append((kind, functools.partial(write_map, recipe, layers, staging)))
+    jobs.append(("articles", functools.partial(write_articles, recipes, layers, staging, base_url)))
+    longest = max(JOB_SECONDS.values())
+    return [job for kind, job in sorted(jobs, key=lambda kind_job: -JOB_SECONDS.get(kind_job[0], longest))]
 
 
 def credits(recipe: Recipe, with_tiles: bool = True) -> str:
@@ -314,30 +342,22 @@ def build(
     try:
         return _build(layers_dir, maps_dir, out, base)
     finally:
+        # Nothing of this build outlives it: the caches hold its layers, which the collector would
+        # otherwise go on scanning in a long-running process.
+        forget_shapes()
+        forget_selections()
         if collecting:
             gc.enable()
 
 
 def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_url: str | None) -> Path:
-    forget_shapes()
-    forget_selections()
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
     check_all(enriched, recipes, layers_dir)  # what `geo check` finds stops the build before it starts
     with atomic_directory(Path(out)) as staging:
-        # On a big build the other core writes the exports meanwhile; a small one is quicker without a fork.
+        # On a big build a forked worker shares the jobs; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        exports = Exports(export_jobs(enriched, staging), in_worker=size > BACKGROUND_ABOVE)
-        try:
-            pages = render_maps(recipes, enriched)
-            texts = article_files(recipes, enriched, base_url)
-            for name, text in {**pages, **texts}.items():
-                (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                (staging / name).write_text(text, encoding="utf-8")
-        except BaseException:
-            exports.cancel()  # before staging goes: the worker is writing into it
-            raise
-        exports.wait()
+        SharedJobs(build_jobs(recipes, enriched, staging, base_url), in_worker=size > BACKGROUND_ABOVE).wait()
         previous_png = Path(out) / "png"
         if previous_png.is_dir() and replaceable(Path(out), BUILD_MARKER):  # PNGs come from `geo png`: keep them
             shutil.copytree(previous_png, staging / "png", symlinks=True)

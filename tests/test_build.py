@@ -91,7 +91,7 @@ def test_failure_after_staging_leaves_previous_dist(tmp_path, monkeypatch):
             (staging / "half-written.txt").write_text("x")
             raise RuntimeError("disk full")
 
-        return [broken]
+        return {"broken": broken}
 
     monkeypatch.setattr(geo.build, "export_jobs", broken_exports)
     with pytest.raises(RuntimeError, match="disk full"):
@@ -109,26 +109,28 @@ def test_out_that_is_not_a_build_is_refused(tmp_path):
     assert (project / "notes.txt").read_text() == "precious"
 
 
-def after_the_worker_took_a_job(render_maps):
-    """`render_maps` that starts once the forked worker has taken its first export job, so which
-    process runs which job is known (the worker starts in a few ms; up to a minute is allowed)."""
+def the_worker_goes_first(monkeypatch) -> None:
+    """This process takes no job before the forked worker has taken its first, so which process runs
+    which job is known (the worker starts in a few ms; up to a minute is allowed)."""
+    import os
     import time
 
     import geo.build
 
-    def render(*args):
-        taken = geo.build._FORKED[1]
-        for _ in range(600):
+    parent, take_jobs = os.getpid(), geo.build._take_jobs
+
+    def take_after_the_worker(jobs, taken):
+        for _ in range(600 if os.getpid() == parent else 0):
             if taken.value >= 1:
                 break
             time.sleep(0.1)
-        return render_maps(*args)
+        return take_jobs(jobs, taken)
 
-    return render
+    monkeypatch.setattr(geo.build, "_take_jobs", take_after_the_worker)
 
 
 def test_exports_in_a_forked_worker_are_the_same_files(tmp_path, monkeypatch):
-    """A big build shares the exports with a forked worker (`Exports`): here forced on the real layers,
+    """A big build shares its jobs with a forked worker (`SharedJobs`): here forced on the real layers,
     every file is byte for byte what the build gives in one process."""
     import geo.build
 
@@ -157,11 +159,11 @@ def test_bad_input_found_in_the_worker_keeps_its_meaning(tmp_path, monkeypatch):
                 raise GeoError("events.geojson: feature 3: cannot be exported")
             return []
 
-        return [refuse_in_worker]  # the worker takes it (render_maps waits for that)
+        return {"refuse": refuse_in_worker}  # the worker takes it first (this process waits for that)
 
     monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
     monkeypatch.setattr(geo.build, "export_jobs", jobs)
-    monkeypatch.setattr(geo.build, "render_maps", after_the_worker_took_a_job(geo.build.render_maps))
+    the_worker_goes_first(monkeypatch)
     with pytest.raises(GeoError, match="feature 3: cannot be exported"):
         geo.build.build(LAYERS, ROOT / "maps", tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
@@ -187,11 +189,11 @@ def test_a_failed_export_here_stops_the_worker_taking_more(tmp_path, monkeypatch
         def fail_here():
             raise RuntimeError("disk full")
 
-        return [slow, fail_here, slow, slow, slow]
+        return {"slow": slow, "fail here": fail_here, "slow 2": slow, "slow 3": slow, "slow 4": slow}
 
     monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
     monkeypatch.setattr(geo.build, "export_jobs", jobs)
-    monkeypatch.setattr(geo.build, "render_maps", after_the_worker_took_a_job(geo.build.render_maps))
+    the_worker_goes_first(monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         geo.build.build(LAYERS, ROOT / "maps", tmp_path / "dist")
     assert started.value < 4  # the worker finished what it had started, and took no more

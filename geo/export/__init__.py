@@ -45,21 +45,20 @@ def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None =
     return WRITERS[fmt](rfc7946_layers(layers), Path(path))
 
 
-def export_jobs(layers: Layers, out: Path, title: str | None = None) -> list[Callable[[], list[Path]]]:
-    """The build's exports as jobs, longest first (at 100,000 events): jaffar-express.kml (GDAL's
-    LIBKML writer is the slowest part of a big build), events.csv, jaffar-express.gpkg, geojson/.
+def export_jobs(layers: Layers, out: Path, title: str | None = None) -> dict[str, Callable[[], list[Path]]]:
+    """The build's exports as jobs, by format: jaffar-express.kml, events.csv, jaffar-express.gpkg, geojson/.
 
     `title` names the KML document; by default the incidents the layers hold.
     """
     prepared = rfc7946_layers(layers)
-    return [
-        functools.partial(write_kml, prepared, out / "jaffar-express.kml", title),
-        functools.partial(write_events_csv, prepared, out / "events.csv"),
-        functools.partial(write_gpkg, prepared, out / "jaffar-express.gpkg"),
-        functools.partial(write_geojson, prepared, out / "geojson"),
-    ]
+    return {
+        "kml": functools.partial(write_kml, prepared, out / "jaffar-express.kml", title),
+        "csv": functools.partial(write_events_csv, prepared, out / "events.csv"),
+        "gpkg": functools.partial(write_gpkg, prepared, out / "jaffar-express.gpkg"),
+        "geojson": functools.partial(write_geojson, prepared, out / "geojson"),
+    }
 
 
 def export_all(layers: Layers, out: Path, title: str | None = None) -> list[Path]:
     """The build's exports, one after the other (see `export_jobs`)."""
-    return [path for job in export_jobs(layers, out, title) for path in job()]
+    return [path for job in export_jobs(layers, out, title).values() for path in job()]
