@@ -366,7 +366,8 @@ def table(results: dict) -> str:
         pairs = len(results["scale"][0]["pairs"])
         lines += [
             "",
-            f"Build and baseline run in turn {pairs} times: medians, and the median of each build's ratio to its baseline.",
+            f"Build and baseline run in turn {pairs} times: medians, and the median of each build's ratio "
+            "to its baseline.",
             "",
             "| events | build s | geopandas read + GPKG s | ratio (target ≤ 3 at 100k) | timeline page bytes | "
             "offline bytes | load ms | scrub to middle ms | scrub to end ms | drawn at end |",
