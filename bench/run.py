@@ -1,8 +1,9 @@
 """`make bench`: page weight, build time and render time against geopandas'
 explore(), and the build at 1,000 / 10,000 / 100,000 synthetic events.
 
-Prints a table and writes bench/results.json.  Both sides run in the same
-process and the same run, so ratios hold on a noisy machine.
+Prints a table, writes bench/results.json and the README's benchmark tables
+(`readme_with`; tests/test_bench.py checks the README shows the recorded results).
+Both sides run in the same process and the same run, so ratios hold on a noisy machine.
 
 Run: ``python bench/run.py [--sizes 1000,10000,100000] [--repeat 5] [--out bench/results.json]``
 """
@@ -26,6 +27,7 @@ from pyproj import Geod  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
 from bench.synthetic import synthetic_project  # noqa: E402
+from geo import docs  # noqa: E402
 from geo.build import build, load_enriched, load_recipes  # noqa: E402
 from tests.expected import expected_counts  # noqa: E402
 
@@ -410,6 +412,17 @@ def main(argv: list[str] | None = None) -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(table(results))
+    if Path(args.out).resolve() == RESULTS and not args.phone_only:  # the recorded run: the README shows it
+        README.write_text(readme_with(README.read_text(encoding="utf-8"), results), encoding="utf-8")
+
+
+RESULTS = ROOT / "bench" / "results.json"
+README = ROOT / "README.md"
+
+
+def readme_with(readme: str, results: dict) -> str:
+    """The README with its benchmark tables (`<!-- generated: benchmarks -->`) written from `results`."""
+    return docs.render(readme, {"benchmarks": table(results)}, "README.md")
 
 
 if __name__ == "__main__":

@@ -36,3 +36,14 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
     assert set(phone) == set(pages) and all(
         0 < p["load_ms"] <= p["settled_ms"] and p["errors"] == [] for p in phone.values()
     )
+
+
+def test_the_readme_shows_the_recorded_results():
+    """The README's benchmark tables are bench/results.json as `make bench` wrote it."""
+    sys.path.insert(0, str(ROOT))
+    from bench.run import README, RESULTS, readme_with
+
+    readme = README.read_text(encoding="utf-8")
+    assert readme_with(readme, json.loads(RESULTS.read_text(encoding="utf-8"))) == readme, (
+        "README.md's benchmark tables differ from bench/results.json: run `make bench` and commit both"
+    )
