@@ -25,6 +25,7 @@ from geo.elements import (
     OpeningTileLayer,
     PageFigure,
     PageScript,
+    RenderedText,
     render_panel,
     stabilise_ids,
     static_text,
@@ -117,10 +118,10 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     setup.options["fit"] = fit_target(view, bounds)
 
     figure = m.get_root()
-    figure.header.add_child(folium.Element(f"<title>{markupsafe.escape(recipe.title)}</title>"), name="title")
+    figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(recipe.title)}</title>"), name="title")
     # Title and description above the map, as in a news graphic, not over it.
     header = render_panel("title.html", title=recipe.title, description=recipe.description)
-    figure.html.add_child(folium.Element(header), name="geo_header", index=0)
+    figure.html.add_child(RenderedText(header), name="geo_header", index=0)
     pin_assets(figure)
     stabilise_ids(figure)
     return figure

@@ -2,7 +2,9 @@
 
 Text from the data reaches the page either through Jinja with autoescape
 (panels, legend, event list) or as JSON that the browser puts in with
-`textContent` (popups, tooltips): never as markup.
+`textContent` (popups, tooltips): never as markup.  Nor as a template: what an
+element has rendered is written out as it is (`RenderedText`), never read by
+Jinja again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,41 @@ PANELS = jinja2.Environment(
     lstrip_blocks=False,
     keep_trailing_newline=False,
 )
+
+
+class RenderedText(Element):
+    """HTML or script already rendered, written into the page as it is.
+
+    branca puts each macro's output into a new `Element(text)`, which compiles the text as a Jinja
+    template: text from the layers or a recipe holding "{{", "{%" or "{#" would stop the build, or
+    be run as template code on the machine building it ("{{ 7*7 }}" became "49").
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RenderedText"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def _render_macros_as_text(self: MacroElement, **kwargs) -> None:
+    """`MacroElement.render` with the output of its header, html and script macros kept as `RenderedText`."""
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{self.get_name()} can only be rendered inside a Figure")
+    for part in ("header", "html", "script"):
+        macro = self._template.module.__dict__.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
+    for child in self._children.values():
+        child.render(**kwargs)
+
+
+# Every folium element (the map, its layers and controls, ours) renders through this; branca 0.8 is pinned,
+# and tests/test_hostile_markup.py fails if template text from the data is ever evaluated again.
+MacroElement.render = _render_macros_as_text
 
 
 def static_text(name: str) -> str:

@@ -95,6 +95,11 @@ FRAGMENTS = (
     "\u202e",
     "}",
     "{",
+    "{{ 7*7 }}",  # Jinja syntax: folium's templates must write it, never run it
+    "{{",
+    "{%",
+    "{#",
+    "{% endraw %}",
     "[",
     "]",
     "/*",

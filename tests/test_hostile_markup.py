@@ -177,6 +177,38 @@ def poisoned_recipes(payload: str) -> dict[str, dict]:
     return recipes
 
 
+# Jinja's delimiters among characters that every output writes as they are (no escape in HTML, JSON or JS).
+template_text = st.lists(
+    st.sampled_from(["{{", "}}", "{%", "%}", "{#", "#}", " ", "7*7", "if", "x", "endraw", "-", "+", "raw"]),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@HOSTILE
+@given(payload=template_text)
+@example(payload="{{ 7*7 }}")
+@example(payload="{% if true %}x{% endif %}{# c #}{% endraw %}")
+@example(payload="{{ unclosed")
+def test_template_syntax_in_any_text_is_written_as_it_is(payload):
+    """folium reads what each element renders as a Jinja template again: "{{ 7*7 }}" in a claim's summary
+    came out as "49", and "{{" alone stopped the build.  Now a claim's summary and a map's title are
+    written into every page exactly as they are."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        layers = copy.deepcopy(BASE_LAYERS)
+        layers["events"]["features"][0]["properties"]["summary"] = f"Summary {payload} end"
+        recipes = copy.deepcopy(BASE_RECIPES)
+        recipes["timeline"]["title"] = f"Title {payload} end"
+        layers_dir = write_layers(tmp / "layers", layers)
+        maps_dir = write_recipes(tmp / "maps", recipes)
+        result = geo("build", "--layers", layers_dir, "--maps", maps_dir, "--out", tmp / "dist")
+        assert_built(result)
+        for page in (tmp / "dist" / "timeline.html", tmp / "dist" / "offline" / "timeline.html"):
+            html = page.read_text(encoding="utf-8")
+            assert f"Summary {payload} end" in html and f"<title>Title {payload} end</title>" in html, page
+
+
 @HOSTILE
 @given(payload=hostile_text)
 @example(payload=EVERYTHING)
