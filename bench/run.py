@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -306,7 +307,8 @@ def scale(work: Path, sizes: list[int], render: bool, pairs_wanted: int = SCALE_
         folder = work / f"scale-{count}"
         layers_dir, maps_dir = synthetic_project(count, ROOT / "layers", ROOT / "maps", folder)
         pairs = []
-        for _ in range(pairs_wanted):
+        for _ in range(max(1, pairs_wanted)):
+            shutil.rmtree(folder / "dist", ignore_errors=True)  # each build writes a new dist: none times a removal
             start = time.perf_counter()
             build(layers_dir, maps_dir, folder / "dist")
             pairs.append((time.perf_counter() - start, geopandas_baseline(layers_dir, folder / "baseline.gpkg")))

@@ -233,7 +233,13 @@ def _take_jobs(jobs: list[Callable[[], list[Path]]], taken) -> list[Path]:
 
 
 def _run_forked() -> list[Path]:
-    return _take_jobs(*_FORKED)
+    jobs, taken = _FORKED
+    try:
+        return _take_jobs(jobs, taken)
+    except BaseException:
+        with taken.get_lock():  # the main process takes no more either: the build has failed
+            taken.value = len(jobs)
+        raise
 
 
 def load_recipes(maps_dir: str | Path) -> list[Recipe]:

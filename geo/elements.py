@@ -64,8 +64,10 @@ def _render_macros_as_text(self: MacroElement, **kwargs) -> None:
         child.render(**kwargs)
 
 
-# Every folium element (the map, its layers and controls, ours) renders through this; branca 0.8 is pinned,
-# and tests/test_hostile_markup.py fails if template text from the data is ever evaluated again.
+# The folium elements our pages use (the map, tile layers, GeoJson, the layer control, the timeline, ours)
+# render through this; branca 0.8 is pinned, and tests/test_hostile_markup.py fails if template text from
+# the data is ever evaluated again.  folium's Popup, GeoJsonDetail and class includes still compile their
+# output: use none of them for text from the data without the same treatment.
 MacroElement.render = _render_macros_as_text
 
 

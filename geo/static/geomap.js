@@ -12,8 +12,9 @@
   var HTTP = /^https?:\/\//i;
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
-  // A phone held either way: narrow, or short when turned sideways.  The same query opens the phone block of
-  // geomap.css; the phone rules only make a page shorter, so an article's frame never flips between layouts.
+  // A phone held either way: narrow, or short when turned sideways.  The same query opens the phone blocks of
+  // geomap.css and timeline.css; their rules only make a page shorter or change what lies inside the map, so
+  // an article's frame (whose height follows the page's) never flips between layouts.
   var PHONE = "(max-width: 600px), (max-height: 500px)";
   var PLAY_STEP_MS = 1500;  // playback: one claim every this long
   var HOUR = 3600000;
