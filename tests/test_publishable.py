@@ -250,19 +250,33 @@ def test_claims_drawn_at_one_place_are_counted_beside_it(chromium, dist, size):
     page.close()
 
 
+INTERACTIVE = ".leaflet-control-container a, .leaflet-control-container button, .leaflet-control-container input"
+
+
 def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
     page = open_map(chromium, dist, "timeline", "desktop")
     from geo.browser import PRINT_MODE
 
     page.evaluate(PRINT_MODE, None)
-    hidden = page.evaluate(
-        BOXES,
-        ".leaflet-control-zoom, .leaflet-control-layers-toggle, .geo-reset, .time-slider, .button-container button",
-    )
-    assert hidden == []
+    assert page.evaluate(BOXES, INTERACTIVE) == []
     assert page.locator("details.geo-legend[open]").count() == 1 and page.locator(".geo-credits").is_visible()
     events = json.loads(layer_path(LAYERS, "events").read_text(encoding="utf-8"))["features"]
     assert page.evaluate("() => GeoMap.drawn('timeline-3')") == len(events)
+    page.close()
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_printed_from_the_browser_the_page_has_no_controls_and_the_key_open(chromium, dist, name):
+    page = open_map(chromium, dist, name, "phone")  # where the key starts folded
+    assert page.evaluate(BOXES, INTERACTIVE) and page.locator("details.geo-legend[open]").count() == 0
+    page.emulate_media(media="print")
+    page.wait_for_function("() => document.documentElement.classList.contains('geo-print')")
+    assert page.evaluate(BOXES, INTERACTIVE) == []
+    assert page.locator("details.geo-legend[open]").count() == 1 and page.locator(".geo-credits").is_visible()
+    page.emulate_media(media="screen")  # and back as it was
+    page.wait_for_function("() => !document.documentElement.classList.contains('geo-print')")
+    assert page.evaluate(BOXES, INTERACTIVE) and page.locator("details.geo-legend[open]").count() == 0
+    assert page.errors == []
     page.close()
 
 

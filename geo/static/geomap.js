@@ -1095,6 +1095,28 @@
     });
   });
 
+  /* Printed from the browser, the page is what the PNGs show (geo.browser.PRINT_MODE, geomap.css .geo-print):
+     no interactive controls, the key open, the source line.  Put back as it was once printed. */
+  var printing = { started: false, folded: [] };
+  function startPrint() {
+    var root = document.documentElement;
+    if (root.classList.contains("geo-print")) return;  // a picture being taken, or printing already
+    root.classList.add("geo-print");
+    printing.started = true;
+    printing.folded = Array.prototype.filter.call(document.querySelectorAll("details.geo-legend"), function (d) { return !d.open; });
+    printing.folded.forEach(function (details) { details.open = true; });
+  }
+  function endPrint() {
+    if (!printing.started) return;
+    document.documentElement.classList.remove("geo-print");
+    printing.folded.forEach(function (details) { details.open = false; });
+    printing = { started: false, folded: [] };
+  }
+  window.addEventListener("beforeprint", startPrint);
+  window.addEventListener("afterprint", endPrint);
+  var printMedia = window.matchMedia("print");  // also a print preview, or print media emulated
+  printMedia.addEventListener("change", function () { (printMedia.matches ? startPrint : endPrint)(); });
+
   window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
                     focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels,
                     registry: registry, page: page };
