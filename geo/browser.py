@@ -82,8 +82,7 @@ def wait_for_vectors(page, timeout_ms: int = 10_000) -> None:
 # A picture for print and social: no interactive controls (CSS `.geo-print`), the key open as a
 # static key, the time control at `at` (epoch ms) or at its end with every claim shown.
 PRINT_MODE = """async at => {
-    document.documentElement.classList.add('geo-print');
-    document.querySelectorAll('details.geo-legend').forEach(d => { d.open = true; });
+    GeoMap.printView();
     if (GeoMap.registry.ready) await GeoMap.registry.ready;
     const slider = GeoMap.registry.slider;
     if (slider) { slider.pause(); slider.setTime(at === null ? slider.end : Math.max(slider.start, at)); }

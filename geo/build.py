@@ -210,9 +210,7 @@ class SharedJobs:
         """No more jobs are started; the worker's current one finishes (its files are in staging)."""
         global _FORKED
         if self.pool is not None:
-            jobs, taken = self.taken
-            with taken.get_lock():
-                taken.value = len(jobs)
+            _take_no_more(*self.taken)
             self.pool.shutdown()
             self.pool, _FORKED = None, ()
 
@@ -233,13 +231,17 @@ def _take_jobs(jobs: list[Callable[[], list[Path]]], taken) -> list[Path]:
 
 
 def _run_forked() -> list[Path]:
-    jobs, taken = _FORKED
     try:
-        return _take_jobs(jobs, taken)
+        return _take_jobs(*_FORKED)
     except BaseException:
-        with taken.get_lock():  # the main process takes no more either: the build has failed
-            taken.value = len(jobs)
+        _take_no_more(*_FORKED)  # the main process takes no more either: the build has failed
         raise
+
+
+def _take_no_more(jobs: list[Callable[[], list[Path]]], taken) -> None:
+    """Neither process starts another job: the counter is moved past the last."""
+    with taken.get_lock():
+        taken.value = len(jobs)
 
 
 def load_recipes(maps_dir: str | Path) -> list[Recipe]:

@@ -1095,22 +1095,22 @@
     });
   });
 
-  /* Printed from the browser, the page is what the PNGs show (geo.browser.PRINT_MODE, geomap.css .geo-print):
-     no interactive controls, the key open, the source line.  Put back as it was once printed. */
-  var printing = { started: false, folded: [] };
+  /* The page as printed, and as the PNGs show it (geo.browser.PRINT_MODE calls this; geomap.css .geo-print):
+     no interactive controls, the key open, the source line.  Printed from the browser, it is put back as it
+     was afterwards: `openedForPrint` holds the keys it opened, null when it is not in print view by this. */
+  var openedForPrint = null;
   function startPrint() {
     var root = document.documentElement;
     if (root.classList.contains("geo-print")) return;  // a picture being taken, or printing already
     root.classList.add("geo-print");
-    printing.started = true;
-    printing.folded = Array.prototype.filter.call(document.querySelectorAll("details.geo-legend"), function (d) { return !d.open; });
-    printing.folded.forEach(function (details) { details.open = true; });
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details.geo-legend"), function (d) { return !d.open; });
+    openedForPrint.forEach(function (details) { details.open = true; });
   }
   function endPrint() {
-    if (!printing.started) return;
+    if (openedForPrint === null) return;
     document.documentElement.classList.remove("geo-print");
-    printing.folded.forEach(function (details) { details.open = false; });
-    printing = { started: false, folded: [] };
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = null;
   }
   window.addEventListener("beforeprint", startPrint);
   window.addEventListener("afterprint", endPrint);
@@ -1118,6 +1118,6 @@
   printMedia.addEventListener("change", function () { (printMedia.matches ? startPrint : endPrint)(); });
 
   window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
-                    focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels,
+                    focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels, printView: startPrint,
                     registry: registry, page: page };
 })();
