@@ -10,7 +10,8 @@ import folium
 import markupsafe
 import numpy as np
 import shapely
-from folium.utilities import JsCode
+from folium.utilities import JsCode, camelize
+from jinja2 import Template
 
 from geo.assets import links
 from geo.context import inset_countries, page_context
@@ -45,15 +46,46 @@ DEFAULT_PADDING = [20, 20, 20, 20]  # top, right, bottom, left
 
 
 class LeanMap(folium.Map):
-    """folium.Map with only Leaflet's own script and style.
+    """folium.Map with only Leaflet's own script and style, made without a view when the page fits one.
 
     The default Map also loads jQuery, Bootstrap, Font Awesome and
     awesome-markers for marker icons; these maps draw vector markers only.
+    It also disables pinch zoom (`user-scalable=no`), which readers who need
+    to enlarge the map must have.  And it always gives Leaflet a centre and
+    zoom, which Leaflet lays the page out for at once; a map whose opening
+    view `GeoMap.setup` fits (geomap.js, fitHome) is made without them, so a
+    phone lays the page out once before its first frame, not twice.
     """
 
     # Gesture handling is loaded on every page but enabled only inside an article's frame (geomap.js, frameMap).
     default_js = links("js", "leaflet", "gesture_handling_js")
     default_css = links("css", "leaflet_css", "gesture_handling_css")
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <style>#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
+        .leaflet-container { font-size: 1rem; }</style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}<div class="folium-map" id="{{ this.get_name() }}"></div>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.map("{{ this.get_name() }}", {{ this.leaflet_options }});
+        {%- if this.control_scale %}
+        L.control.scale().addTo({{ this.get_name() }});
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    opens_fitted = False  # compose sets it when the recipe's opening view is fitted
+
+    @property
+    def leaflet_options(self) -> str:
+        options = {camelize(key): value for key, value in self.options.items()}
+        if self.opens_fitted:
+            del options["zoom"]
+        else:
+            options["center"] = self.location
+        return script_json(options)
 
 
 def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
@@ -116,6 +148,7 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     if controls.layer_control:
         folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
     setup.options["fit"] = fit_target(view, bounds)
+    m.opens_fitted = setup.options["fit"] is not None
 
     figure = m.get_root()
     figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(recipe.title)}</title>"), name="title")

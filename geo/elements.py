@@ -9,7 +9,6 @@ Jinja again.
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from typing import Iterator
 
@@ -293,11 +292,7 @@ class EventPanel(MacroElement):
 
 
 class PageFigure(Figure):
-    """The page around the map: language, landmarks, a skip link past the map, the credits below it.
-
-    folium's page disables pinch zoom (`user-scalable=no`); readers who need to enlarge the map
-    must be able to, so the viewport is replaced.
-    """
+    """The page around the map: language, landmarks, a skip link past the map, the credits below it."""
 
     _template = Template(
         "<!DOCTYPE html>\n"
@@ -317,17 +312,12 @@ class PageFigure(Figure):
         "</script>\n"
         "</html>\n"
     )
-    VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 
     def __init__(self, footer: str = "", skip_to: str = "geo-credits", lang: str = "en"):
         super().__init__()
         self.footer = footer
         self.skip_to = skip_to
         self.lang = lang
-
-    def render(self, **kwargs) -> str:
-        html = super().render(**kwargs)
-        return self.VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1">', html, count=1)
 
 
 class MapSetup(MacroElement):

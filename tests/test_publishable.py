@@ -58,6 +58,40 @@ BOXES = """selector => [...document.querySelectorAll(selector)].filter(e => {
             l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""
 
 
+# Each shown name of a point, with the points' places on the page (two names of one place are one point).
+NAMED_POINTS = """() => {
+    const map = GeoMap.registry.map, box = map.getContainer().getBoundingClientRect();
+    const named = GeoMap.registry.labels.filter(l => !l.anchors && !l.fixed && l.layer.getLatLng
+                                                     && l.layer.getTooltip());
+    const at = named.map(l => { const p = map.latLngToContainerPoint(l.layer.getLatLng());
+                                return [box.left + p.x, box.top + p.y]; });
+    return named.map((l, i) => { const node = l.layer.getTooltip().getElement();
+        if (!node || node.classList.contains('geo-label-hidden')) return null;
+        const r = node.getBoundingClientRect();
+        return {name: node.textContent, box: [r.left, r.top, r.right, r.bottom], at: at[i],
+                others: at.filter(p => Math.hypot(p[0] - at[i][0], p[1] - at[i][1]) >= 3)};
+    }).filter(Boolean);
+}"""
+
+
+def distance_to_box(point: list[float], box: list[float]) -> float:
+    dx = max(box[0] - point[0], 0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0, point[1] - box[3])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def named_points(page) -> list[tuple[str, float, float]]:
+    """Each shown point name: its distance to its own point and to the nearest other named point."""
+    return [
+        (
+            label["name"],
+            distance_to_box(label["at"], label["box"]),
+            min((distance_to_box(p, label["box"]) for p in label["others"]), default=float("inf")),
+        )
+        for label in page.evaluate(NAMED_POINTS)
+    ]
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", MAPS)
 def test_publishable_at_every_size(chromium, dist, name, size):
@@ -71,7 +105,7 @@ def test_publishable_at_every_size(chromium, dist, name, size):
         AXE_TAGS,
     )
     assert violations == []
-    # Labels: none overlaps another, none is cut at the map's edge.
+    # Labels: none overlaps another, none is cut at the map's edge, none nearer another named point than its own.
     labels = page.evaluate(BOXES, ".geo-label:not(.geo-label-hidden)")
     assert labels and overlapping(labels) == []
     frame = page.evaluate(
@@ -84,6 +118,7 @@ def test_publishable_at_every_size(chromium, dist, name, size):
         if b["l"] < frame["l"] or b["r"] > frame["r"] or b["t"] < frame["t"] or b["b"] > frame["b"]
     ]
     assert cut == []
+    assert [name for name, own, other in named_points(page) if not own < other] == []
     # Controls do not overlap each other, nor the source line below the map.
     controls = page.evaluate(BOXES, ".leaflet-control-container .leaflet-control, .geo-credits")
     assert overlapping(controls) == []

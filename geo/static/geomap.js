@@ -174,12 +174,13 @@
       var beside = props[K.label_at] ? { direction: "center", offset: [0, 0] } : { direction: "right", offset: [6, 0] };
       var label = makeLabel(props[K.label], L.extend({ className: "geo-label" }, beside), layer);
       if (props[K.label_at]) label.anchor = L.latLng(props[K.label_at][0]);
-      layer.bindTooltip(label);
+      whenOpened(function () { layer.bindTooltip(label); });  // hidden until placed: no need to make it sooner
       registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
                              texts: [props[K.label], props[K.label_short]].filter(Boolean),
                              anchors: props[K.label_at], inOrder: true });  // an area's: places inside it, roomiest first
     } else if (props[K.tooltip] || meta.tooltip) {
-      layer.bindTooltip(el("span", props[K.tooltip] || props[K.name]));
+      var hover = el("span", props[K.tooltip] || props[K.name]);
+      whenOpened(function () { layer.bindTooltip(hover); });  // no pointer reaches it before the first frame
     }
     var opens = props[K.values] || props[K.rows] || props[K.sources];
     if (opens) {
@@ -198,8 +199,16 @@
       if (props[K.offset]) node.style.transform = "translate(" + props[K.offset][0] + "px," + props[K.offset][1] + "px)";
       // Only places are tab stops: lines and areas are not, and claims are reached through the list.
       if (opens && meta.focusable) focusable(node, layer, props[K.name] || props.id);
-      if (props[K.count]) addBadge(layer, props);
-      if (meta.target) addTarget(layer);
+      // A badge takes its side when the labels are placed, and the tap area is unseen: both can wait
+      // (once, however often a time control adds the layer before then).
+      if (layer.geoExtrasPending) return;
+      layer.geoExtrasPending = true;
+      whenOpened(function () {
+        layer.geoExtrasPending = false;
+        if (!layer._map) return;  // taken off the map again before the opening was over
+        if (props[K.count]) addBadge(layer, props);
+        if (meta.target) addTarget(layer);
+      });
     });
     layer.on("remove", function () {
       drawn.delete(layer);
@@ -442,6 +451,28 @@
     return false;
   }
 
+  /* The named points, in page pixels: a point's name never sits nearer another named point than its
+     own, where a reader would take it for that point's (two names of one place are one point). */
+  var SAME_PLACE_PX = 3;
+  function labelledPoints(map, box, labels) {
+    return labels.filter(function (l) { return !l.anchors && !l.fixed && l.layer.getLatLng; }).map(function (l) {
+      var p = map.latLngToContainerPoint(l.layer.getLatLng());
+      return { label: l, x: box.left + p.x, y: box.top + p.y };
+    });
+  }
+  function distanceToBox(point, r) {
+    var dx = Math.max(r.left - point.x, 0, point.x - r.right), dy = Math.max(r.top - point.y, 0, point.y - r.bottom);
+    return Math.sqrt(dx * dx + dy * dy);
+  }
+  function readsAsItsOwn(points, label, r) {
+    var own = points.find(function (p) { return p.label === label; });
+    if (!own) return true;
+    var mine = distanceToBox(own, r);
+    return points.every(function (p) {
+      return p === own || Math.hypot(p.x - own.x, p.y - own.y) < SAME_PLACE_PX || distanceToBox(p, r) > mine + 2;
+    });
+  }
+
   function keepsOffLines(label) {
     return !!(label.context || label.anchors);
   }
@@ -508,10 +539,11 @@
     measureLabels(labels);
     var tilesShown = map.getContainer().classList.contains("geo-tiles-shown");
     function insideMap(r) { return inside(box, r); }
-    var cells = lineCells(map, box);
+    var cells = lineCells(map, box), points = labelledPoints(map, box, labels);
     chooseSpots(labels, taken, function (label) {
       var spots = labelSpots(map, box, label, tilesShown);
-      return keepsOffLines(label) ? spots.filter(function (spot) { return !crossesLine(cells, spot.box); }) : spots;
+      if (keepsOffLines(label)) spots = spots.filter(function (spot) { return !crossesLine(cells, spot.box); });
+      return spots.filter(function (spot) { return readsAsItsOwn(points, label, spot.box); });
     }, insideMap);
     // Write every label, then move them (moves only change transforms: no new layout) ...
     labels.forEach(function (label) {
@@ -632,6 +664,10 @@
      is on its way. */
   var deferred = [];
   function afterOpening(work) { deferred.push(work); }
+  function whenOpened(work) {
+    if (registry.settled) work();
+    else afterOpening(work);
+  }
   function scheduleDeferred() {
     function run() {
       if (registry.settled) return;
@@ -679,7 +715,7 @@
     });
     (options.areaLabels || []).forEach(function (area) {
       var tooltip = makeLabel(area.text, { direction: "center", className: "geo-label geo-area-label" }).setLatLng(area.at[0]);
-      tooltip.addTo(map);
+      whenOpened(function () { tooltip.addTo(map); });
       registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: area.rank || 0,
                              order: registry.labels.length, fixed: true, anchors: area.at, inOrder: true });
     });
