@@ -451,25 +451,33 @@
     return false;
   }
 
-  /* The named points, in page pixels: a point's name never sits nearer another named point than its
-     own, where a reader would take it for that point's (two names of one place are one point). */
+  /* The named points on the map, in page pixels: a point's name never sits nearer another named point
+     than its own, where a reader would take it for that point's (two names of one place are one point).
+     A base-map city is its dot and its name or nothing, and gives way to the story's names: its dot
+     counts only for the names placed after it, and it is left out where it would sit nearer a name
+     already placed than that name's own point. */
   var SAME_PLACE_PX = 3;
   function labelledPoints(map, box, labels) {
-    return labels.filter(function (l) { return !l.anchors && !l.fixed && l.layer.getLatLng; }).map(function (l) {
-      var p = map.latLngToContainerPoint(l.layer.getLatLng());
-      return { label: l, x: box.left + p.x, y: box.top + p.y };
-    });
+    return labels.filter(function (l) { return !l.anchors && !l.fixed && l.layer.getLatLng && l.layer._map; })
+      .map(function (l) {
+        var p = map.latLngToContainerPoint(l.layer.getLatLng());
+        return { label: l, x: box.left + p.x, y: box.top + p.y };
+      });
   }
   function distanceToBox(point, r) {
     var dx = Math.max(r.left - point.x, 0, point.x - r.right), dy = Math.max(r.top - point.y, 0, point.y - r.bottom);
     return Math.sqrt(dx * dx + dy * dy);
   }
+  function samePlace(a, b) { return Math.hypot(a.x - b.x, a.y - b.y) < SAME_PLACE_PX; }
   function readsAsItsOwn(points, label, r) {
     var own = points.find(function (p) { return p.label === label; });
     if (!own) return true;
     var mine = distanceToBox(own, r);
-    return points.every(function (p) {
-      return p === own || Math.hypot(p.x - own.x, p.y - own.y) < SAME_PLACE_PX || distanceToBox(p, r) > mine + 2;
+    var shown = points.filter(function (p) { return p !== own && !samePlace(p, own) && (!p.label.dot || p.label.spot); });
+    if (!shown.every(function (p) { return distanceToBox(p, r) > mine + 2; })) return false;
+    // A city's dot may not take a name already placed for its own.
+    return !label.dot || shown.every(function (p) {
+      return !p.label.spot || !p.label.spot.box || distanceToBox(own, p.label.spot.box) > distanceToBox(p, p.label.spot.box) + 2;
     });
   }
 
@@ -499,6 +507,7 @@
         return !!move;
       });
     }
+    labels.forEach(function (label) { label.spot = null; });  // the last pass's spots are not placed in this one
     labels.forEach(function (label) {
       label.spots = spotsOf(label);
       label.spot = label.spots.find(function (spot) { return clear(spot.box, null, label.pad); }) ||
