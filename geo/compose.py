@@ -22,6 +22,7 @@ from geo.elements import (
     InlineScript,
     InlineStyle,
     LocatorInset,
+    MapOpening,
     MapSetup,
     OpeningTileLayer,
     PageFigure,
@@ -53,7 +54,7 @@ class LeanMap(folium.Map):
     It also disables pinch zoom (`user-scalable=no`), which readers who need
     to enlarge the map must have.  And it always gives Leaflet a centre and
     zoom, which Leaflet lays the page out for at once; a map whose opening
-    view `GeoMap.setup` fits (geomap.js, fitHome) is made without them, so a
+    view `GeoMap.open` fits (geomap.js, fitHome) is made without them, so a
     phone lays the page out once before its first frame, not twice.
     """
 
@@ -149,6 +150,7 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
         folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
     setup.options["fit"] = fit_target(view, bounds)
     m.opens_fitted = setup.options["fit"] is not None
+    MapOpening().add_to(m)  # last: every control is in
 
     figure = m.get_root()
     figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(recipe.title)}</title>"), name="title")

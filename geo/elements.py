@@ -322,7 +322,7 @@ class PageFigure(Figure):
 
 class MapSetup(MacroElement):
     """`GeoMap.setup(map, options)` right after the map exists, before any layer: panes, area labels,
-    the reset-view control, Escape and the label placement."""
+    the reset-view control, Escape and the label placement (the opening view waits for `MapOpening`)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -339,6 +339,21 @@ class MapSetup(MacroElement):
     @property
     def options_json(self) -> str:
         return script_json(self.options)
+
+
+class MapOpening(MacroElement):
+    """`GeoMap.open(map)` after every layer and control: the opening view, fitted once to the room the
+    controls leave (a map made without a view draws its layers only then)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        GeoMap.open({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapOpening"
 
 
 class PageScript(MacroElement):

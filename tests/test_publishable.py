@@ -211,6 +211,37 @@ def test_the_attack_site_popup_fits_closes_with_escape_and_gives_the_view_back(c
     page.close()
 
 
+# The map's view at each frame from its first, until the page has settled: [zoom, lat, lng].
+VIEWS = """() => { window.__views = [];
+  (function frame() {
+    const map = window.GeoMap && GeoMap.registry.map;
+    if (map && map._loaded) __views.push([map.getZoom(), map.getCenter().lat, map.getCenter().lng]);
+    if (!(window.GeoMap && GeoMap.registry.settled)) requestAnimationFrame(frame);
+  })();
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("name", MAPS)
+def test_the_first_frame_shows_the_opening_view(chromium, dist, name, size):
+    """No jump once the reader sees the map: the view of its first frame is the one it settles in."""
+    page = offline_page(chromium, *SIZES[size])
+    page.add_init_script(f"({VIEWS})()")
+    page.goto((dist / "offline" / f"{name}.html").resolve().as_uri())
+    page.wait_for_function("() => window.GeoMap && GeoMap.registry.settled")
+    page.evaluate("() => new Promise(r => setTimeout(r, 300))")  # a late refit would come by now
+    views = page.evaluate("__views")
+    moved = page.evaluate(
+        "([first]) => { const map = GeoMap.registry.map, zoom = map.getZoom();"
+        " const then = map.project([first[1], first[2]], zoom), now = map.project(map.getCenter(), zoom);"
+        " return [first[0] - zoom, then.distanceTo(now)]; }",
+        views[:1],
+    )
+    assert views and moved[0] == 0 and moved[1] < 1.5
+    assert page.errors == []
+    page.close()
+
+
 @pytest.mark.parametrize("name", MAPS)
 def test_clicking_every_feature_raises_no_error(chromium, dist, name):
     page = open_map(chromium, dist, name, "desktop")

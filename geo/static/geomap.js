@@ -737,9 +737,7 @@
     map.on("dragstart", function () { moved = true; });
     map.getContainer().addEventListener("wheel", function () { moved = true; }, { passive: true });
     registry.home = function () { fitHome(map, options.fit, true); };
-    fitHome(map, options.fit);  // before any layer is added, so that each is drawn once, in the opening view
-    // Again once every control is in (the time control takes the bottom), before the first frame.
-    window.setTimeout(function () { fitHome(map, options.fit); }, 0);
+    registry.fit = options.fit;  // the opening view is set by open(), once every control is in
     scheduleDeferred();
     if (window.ResizeObserver) {  // the page's grid can resize the map without a window resize
       new ResizeObserver(function () {
@@ -844,6 +842,13 @@
     if (key === homeFit && !always) return;
     homeFit = key;
     map.fitBounds(fit.bounds, { paddingTopLeft: [left, pad[0]], paddingBottomRight: [pad[1], bottom], animate: false });
+  }
+
+  /* Called last (geo.elements.MapOpening), once every layer and control is on the map: the opening view,
+     in the room the controls leave (the time control takes the bottom).  Leaflet draws the layers added
+     before it only now, each once, in that view: the first frame is the opening view, with no jump after. */
+  function open(map) {
+    fitHome(map, registry.fit);
   }
 
   /* A control that puts the map back to its opening view. */
@@ -1163,6 +1168,6 @@
   printMedia.addEventListener("change", function () { (printMedia.matches ? startPrint : endPrint)(); });
 
   window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
-                    focusEvent: focusEvent, setup: setup, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels, printView: startPrint,
+                    focusEvent: focusEvent, setup: setup, open: open, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels, printView: startPrint,
                     registry: registry, page: page };
 })();
