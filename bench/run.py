@@ -173,6 +173,7 @@ WATCH = """(expected) => {
 
 
 PHONE_CPU_SLOWDOWN = 4  # a mid-range phone: Chrome DevTools' own preset
+PHONE_RUNS_PER_REPEAT = 2  # a throttled load varies most from run to run on a shared machine: a longer median
 
 
 def render_times(
@@ -188,30 +189,34 @@ def render_times(
     """
     from geo.browser import browser, offline_page
 
-    results = {}
+    expected = {r.slug: expected_counts(Path(r.path), dist / "geojson", at="start") for r in recipes}
+    samples = {r.slug: [] for r in recipes}
+    errors = {r.slug: [] for r in recipes}
+    drawn = {}
     with browser() as instance:
-        for recipe in recipes:
-            expected = expected_counts(Path(recipe.path), dist / "geojson", at="start")
-            samples, errors, drawn = [], [], []
-            for _ in range(repeat):
+        # The maps in turn, not one map's runs together: a busy spell of the machine falls on all of them.
+        for _ in range(repeat):
+            for recipe in recipes:
                 page = offline_page(instance, *viewport)
                 if cpu_slowdown > 1:
                     cdp = page.context.new_cdp_session(page)
                     cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
-                page.add_init_script(f"({WATCH})({json.dumps(expected)})")
+                page.add_init_script(f"({WATCH})({json.dumps(expected[recipe.slug])})")
                 page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
                 page.wait_for_function("() => window.__drawnAt !== null && window.__settledAt !== null", timeout=60_000)
-                samples.append(page.evaluate("() => [window.__drawnAt, window.__settledAt]"))
-                errors += page.errors
-                drawn = page.evaluate(DRAWN)
+                samples[recipe.slug].append(page.evaluate("() => [window.__drawnAt, window.__settledAt]"))
+                errors[recipe.slug] += page.errors
+                drawn[recipe.slug] = page.evaluate(DRAWN)
                 page.close()
-            results[recipe.slug] = {
-                "render_ms": statistics.median(s[0] for s in samples),
-                "settled_ms": statistics.median(s[1] for s in samples),
-                "errors": errors,
-                "drawn": drawn,
-            }
-    return results
+    return {
+        slug: {
+            "render_ms": statistics.median(s[0] for s in runs),
+            "settled_ms": statistics.median(s[1] for s in runs),
+            "errors": errors[slug],
+            "drawn": drawn[slug],
+        }
+        for slug, runs in samples.items()
+    }
 
 
 def scrub_times(page_path: Path) -> dict:
@@ -245,7 +250,9 @@ def phone_load(work: Path, repeat: int) -> dict[str, dict]:
     recipes = load_recipes(maps_dir)
     dist = work / "phone-dist"
     build(layers_dir, maps_dir, dist)
-    timings = render_times(dist, recipes, repeat, cpu_slowdown=PHONE_CPU_SLOWDOWN, viewport=(390, 844))
+    timings = render_times(
+        dist, recipes, PHONE_RUNS_PER_REPEAT * repeat, cpu_slowdown=PHONE_CPU_SLOWDOWN, viewport=(390, 844)
+    )
     return {
         slug: {"load_ms": t["render_ms"], "settled_ms": t["settled_ms"], "errors": t["errors"]}
         for slug, t in timings.items()
