@@ -469,16 +469,19 @@
     return Math.sqrt(dx * dx + dy * dy);
   }
   function samePlace(a, b) { return Math.hypot(a.x - b.x, a.y - b.y) < SAME_PLACE_PX; }
-  function readsAsItsOwn(points, label, r) {
+  /* Whether box `r` would read as `label`'s own: the other points are gathered once per label. */
+  function readsAsItsOwn(points, label) {
     var own = points.find(function (p) { return p.label === label; });
-    if (!own) return true;
-    var mine = distanceToBox(own, r);
+    if (!own) return function () { return true; };
     var shown = points.filter(function (p) { return p !== own && !samePlace(p, own) && (!p.label.dot || p.label.spot); });
-    if (!shown.every(function (p) { return distanceToBox(p, r) > mine + 2; })) return false;
     // A city's dot may not take a name already placed for its own.
-    return !label.dot || shown.every(function (p) {
-      return !p.label.spot || !p.label.spot.box || distanceToBox(own, p.label.spot.box) > distanceToBox(p, p.label.spot.box) + 2;
+    var takesAName = !!label.dot && shown.some(function (p) {
+      return p.label.spot && distanceToBox(own, p.label.spot.box) <= distanceToBox(p, p.label.spot.box) + 2;
     });
+    return function (r) {
+      var mine = distanceToBox(own, r);
+      return !takesAName && shown.every(function (p) { return distanceToBox(p, r) > mine + 2; });
+    };
   }
 
   function keepsOffLines(label) {
@@ -552,7 +555,8 @@
     chooseSpots(labels, taken, function (label) {
       var spots = labelSpots(map, box, label, tilesShown);
       if (keepsOffLines(label)) spots = spots.filter(function (spot) { return !crossesLine(cells, spot.box); });
-      return spots.filter(function (spot) { return readsAsItsOwn(points, label, spot.box); });
+      var reads = readsAsItsOwn(points, label);
+      return spots.filter(function (spot) { return reads(spot.box); });
     }, insideMap);
     // Write every label, then move them (moves only change transforms: no new layout) ...
     labels.forEach(function (label) {
