@@ -55,6 +55,11 @@ def style_for(page_props: dict, spec: Layer, kind: str = "point") -> dict:
     leaflet["fill"] = kind != "line" and style["fill_opacity"] > 0  # folium's CircleMarker defaults to no fill
     if spec.on_top and kind == "point":
         leaflet["pane"] = "geo-top"  # created by GeoMap.setup: above claims and stations
+    if kind != "point" and spec.simplify_m:
+        # Shapes the build simplified for display are small enough to draw whole, as they are:
+        # Leaflet clipping and simplifying them again on every redraw was a sixth of a phone's
+        # load of the corridor map.
+        leaflet.update(smoothFactor=0, noClip=True)
     if page_props.get(KEY.count):
         leaflet["radius"] = 3  # a stack marks its place with a dot; its numbered badge sits beside it
     return leaflet

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from tests.conftest import layer_path
+from geo.recipe import load_recipe
+from geo.styles import style_for
+from tests.conftest import ROOT, layer_path
 
 MAPS = ("corridor", "attack-site", "timeline")
 
@@ -61,3 +63,14 @@ def test_non_http_source_urls_are_not_links(tmp_path, scratch_layers):
     # The name is data inside a script: it must not close the script element.
     assert "</script><script>alert(2)" not in html and "<\\/script>\\x3Cscript>alert(2)" in html
     assert "<!--" not in html
+
+
+def test_shapes_simplified_for_display_are_drawn_as_they_are():
+    """Leaflet would clip and simplify them again on every redraw (a sixth of a phone's load of the corridor)."""
+    recipe = load_recipe(ROOT / "maps" / "corridor.toml")
+    layers = {layer.source: layer for layer in recipe.layer}
+    assert layers["provinces"].simplify_m and not layers["railway"].simplify_m
+    drawn_whole = {"smoothFactor": 0, "noClip": True}
+    assert drawn_whole.items() <= style_for({}, layers["provinces"], "area").items()
+    assert not drawn_whole.keys() & style_for({}, layers["railway"], "line").keys()
+    assert not drawn_whole.keys() & style_for({}, layers["provinces"], "point").keys()

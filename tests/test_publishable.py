@@ -242,6 +242,28 @@ def test_the_first_frame_shows_the_opening_view(chromium, dist, name, size):
     page.close()
 
 
+# Every size, weight and style of type on a page is a font the browser sets up before its first frame
+# (a few milliseconds each on a phone). Names on the map come after the first frame.
+FIRST_FRAME_FONTS = """() => {
+  const fonts = new Set();
+  for (const node of document.querySelectorAll('body, body *')) {
+    if (node.closest('.geo-events, .leaflet-tooltip, script, style') || !node.getClientRects().length) continue;
+    if (node instanceof SVGElement && node.tagName !== 'svg') continue;
+    const s = getComputedStyle(node);
+    fonts.add([s.fontFamily, s.fontSize, s.fontWeight, s.fontStyle].join(' '));
+  }
+  return [...fonts].sort();
+}"""
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_a_phone_sets_up_four_fonts_before_the_first_frame(chromium, dist, name):
+    page = open_map(chromium, dist, name, "phone")
+    fonts = page.evaluate(FIRST_FRAME_FONTS)
+    assert len(fonts) <= 4, fonts  # 12 and 14 px, regular and bold, and the title
+    page.close()
+
+
 @pytest.mark.parametrize("name", MAPS)
 def test_clicking_every_feature_raises_no_error(chromium, dist, name):
     page = open_map(chromium, dist, name, "desktop")

@@ -32,6 +32,25 @@
     return node;
   }
 
+  /* Control icons are drawn, not set in type: a glyph at its own size and weight would be one more font
+     for a phone to look up before its first frame (and "⟲" looks different in every typeface). */
+  var ICONS = {
+    zoomIn: "M8 3v10M3 8h10",
+    zoomOut: "M3 8h10",
+    reset: "M3.3 6.3A5.2 5.2 0 1 1 3.7 11.5M6.2 5.4L2.8 7.4 2.1 3.5",
+  };
+  function icon(name) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("class", "geo-icon");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
   function isPhone() { return window.matchMedia && window.matchMedia(PHONE).matches; }
 
   function sourceList(ids) {
@@ -732,6 +751,11 @@
       registry.labels.push({ layer: { getTooltip: function () { return tooltip; } }, rank: area.rank || 0,
                              order: registry.labels.length, fixed: true, anchors: area.at, inOrder: true });
     });
+    if (map.zoomControl) {
+      var zoom = map.zoomControl.getContainer();
+      zoom.querySelector(".leaflet-control-zoom-in").replaceChildren(icon("zoomIn"));
+      zoom.querySelector(".leaflet-control-zoom-out").replaceChildren(icon("zoomOut"));
+    }
     addResetControl(map);
     if (FRAMED) frameMap(map, options.map);
     document.addEventListener("keydown", function (event) {
@@ -860,7 +884,8 @@
     var control = L.control({ position: "topleft" });
     control.onAdd = function () {
       var bar = L.DomUtil.create("div", "leaflet-bar geo-reset");
-      var button = el("button", "⟲", "geo-reset-button");
+      var button = el("button", null, "geo-reset-button");
+      button.appendChild(icon("reset"));
       button.type = "button";
       button.title = "Back to the opening view";
       button.setAttribute("aria-label", "Back to the opening view");
