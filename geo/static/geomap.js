@@ -12,6 +12,9 @@
   var HTTP = /^https?:\/\//i;
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
+  // Entries made before the first frame: more than a desktop's panel shows at once, and below the map on a
+  // phone; the rest of a list come once the page is in (a phone's load made all seventy first).
+  var LIST_BEFORE_OPENING = 8;
   // A phone held either way: narrow, or short when turned sideways.  The same query opens the phone blocks of
   // geomap.css and timeline.css; their rules only make a page shorter or change what lies inside the map, so
   // an article's frame (whose height follows the page's) never flips between layouts.
@@ -1029,11 +1032,32 @@
       return item;
     }
 
+    function listUpTo(count) {
+      for (var i = entries.length; i < Math.min(count, story.byStart.length); i++) {
+        var item = entry(story.byStart[i]);
+        entries.push(item);
+        list.appendChild(item);
+      }
+    }
+
+    // Which claims are shown so far, and which one is current; the current entry.
+    function mark(claim, now) {
+      var currentItem = null;
+      entries.forEach(function (item) {
+        var props = item.feature.properties;
+        item.classList.toggle("is-shown", props.start <= now);
+        var isCurrent = claim !== null && props.start === claim.properties.start;
+        item.classList.toggle("is-current", isCurrent);
+        if (isCurrent) { item.setAttribute("aria-current", "true"); currentItem = currentItem || item; }
+        else item.removeAttribute("aria-current");
+      });
+      return currentItem;
+    }
+
     function render(now) {
       if (events.length <= LIST_ALL_UP_TO) {
-        if (!entries.length) {
-          story.byStart.forEach(function (feature) { var item = entry(feature); entries.push(item); list.appendChild(item); });
-        }
+        // Whole at once in an article's frame, whose height follows the page's.
+        listUpTo(registry.settled || FRAMED ? Infinity : LIST_BEFORE_OPENING);
       } else {
         /* A window: the LIST_WINDOW events up to the slider's time, built anew. */
         var end = 0;
@@ -1044,15 +1068,7 @@
         entries.forEach(function (item) { list.appendChild(item); });
       }
       var claim = claimAt(now);
-      var currentItem = null;
-      entries.forEach(function (item) {
-        var props = item.feature.properties;
-        item.classList.toggle("is-shown", props.start <= now);
-        var isCurrent = claim !== null && props.start === claim.properties.start;
-        item.classList.toggle("is-current", isCurrent);
-        if (isCurrent) { item.setAttribute("aria-current", "true"); currentItem = currentItem || item; }
-        else item.removeAttribute("aria-current");
-      });
+      var currentItem = mark(claim, now);
       // Read the list's layout in the next frame, when the browser lays the page out anyway; not at all
       // for the first claim on opening, which the list shows at its top (a phone would lay out the
       // whole list for nothing).
@@ -1082,6 +1098,12 @@
       });
     });
     render(slider.time);
+    if (events.length <= LIST_ALL_UP_TO) {
+      whenOpened(function () {
+        listUpTo(Infinity);
+        mark(claimAt(slider.time), slider.time);
+      });
+    }
   }
 
   /* Scroll the list, never the page (on phones the list sits below the map), to show `item`. */
