@@ -342,8 +342,8 @@ class MapSetup(MacroElement):
 
 
 class MapOpening(MacroElement):
-    """`GeoMap.open(map)` after every layer and control: the opening view, fitted once to the room the
-    controls leave (a map made without a view draws its layers only then)."""
+    """`GeoMap.open(map)` after every layer and control but the layer control: the opening view, fitted
+    once to the room the controls leave (a map made without a view draws its layers only then)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
