@@ -876,8 +876,9 @@
   }
 
   /* Called by geo.elements.MapOpening once every layer and control is on the map (the layer control comes
-     just after): the opening view, in the room the controls leave (the time control takes the bottom).  Leaflet draws the layers added
-     before it only now, each once, in that view: the first frame is the opening view, with no jump after. */
+     just after): the opening view, in the room the controls leave (the time control takes the bottom).
+     Leaflet draws the layers added before it only now, each once, in that view: the first frame is the
+     opening view, with no jump after. */
   function open(map) {
     fitHome(map, registry.fit);
   }
