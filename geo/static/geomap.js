@@ -755,9 +755,11 @@
                              order: registry.labels.length, fixed: true, anchors: area.at, inOrder: true });
     });
     if (map.zoomControl) {
-      var zoom = map.zoomControl.getContainer();
-      zoom.querySelector(".leaflet-control-zoom-in").replaceChildren(icon("zoomIn"));
-      zoom.querySelector(".leaflet-control-zoom-out").replaceChildren(icon("zoomOut"));
+      [["zoom-in", "zoomIn"], ["zoom-out", "zoomOut"]].forEach(function (button) {
+        var link = map.zoomControl.getContainer().querySelector(".leaflet-control-" + button[0]);
+        link.textContent = "";  // not replaceChildren: the maps still open in browsers from before 2020
+        link.appendChild(icon(button[1]));
+      });
     }
     addResetControl(map);
     if (FRAMED) frameMap(map, options.map);
