@@ -13,7 +13,8 @@
   var LIST_ALL_UP_TO = 1000;  // longer timelines list a window of events around the slider's time
   var LIST_WINDOW = 200;
   // Entries made before the first frame: more than a desktop's panel shows at once, and below the map on a
-  // phone; the rest of a list come once the page is in (a phone's load made all seventy first).
+  // phone; the rest come once the page is in (the whole list first was a sixth of the timeline's own
+  // script on a phone).
   var LIST_BEFORE_OPENING = 8;
   // A phone held either way: narrow, or short when turned sideways.  The same query opens the phone blocks of
   // geomap.css and timeline.css; their rules only make a page shorter or change what lies inside the map, so
