@@ -38,9 +38,9 @@
 
   /* Control icons are drawn, not set in type: a glyph at its own size and weight would be one more font
      for a phone to look up before its first frame (and "⟲" looks different in every typeface). */
-  var ICONS = {
-    zoomIn: "M8 3v10M3 8h10",
-    zoomOut: "M3 8h10",
+  var ICONS = {  // by the control's class: leaflet-control-zoom-in, ...
+    "zoom-in": "M8 3v10M3 8h10",
+    "zoom-out": "M3 8h10",
     reset: "M3.3 6.3A5.2 5.2 0 1 1 3.7 11.5M6.2 5.4L2.8 7.4 2.1 3.5",
   };
   function icon(name) {
@@ -756,10 +756,10 @@
                              order: registry.labels.length, fixed: true, anchors: area.at, inOrder: true });
     });
     if (map.zoomControl) {
-      [["zoom-in", "zoomIn"], ["zoom-out", "zoomOut"]].forEach(function (button) {
-        var link = map.zoomControl.getContainer().querySelector(".leaflet-control-" + button[0]);
+      ["zoom-in", "zoom-out"].forEach(function (name) {
+        var link = map.zoomControl.getContainer().querySelector(".leaflet-control-" + name);
         link.textContent = "";  // not replaceChildren: the maps still open in browsers from before 2020
-        link.appendChild(icon(button[1]));
+        link.appendChild(icon(name));
       });
     }
     addResetControl(map);
