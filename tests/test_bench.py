@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 
@@ -33,9 +37,13 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
     assert geopandas_s > 0 and row["build_vs_geopandas"] == build_s / geopandas_s == row["build_s"] / row["geopandas_s"]
     assert "| map | page bytes |" in result.stdout
     phone = results["phone"]
-    assert set(phone) == set(pages) and all(
-        0 < p["load_ms"] <= p["settled_ms"] and p["errors"] == [] for p in phone.values()
-    )
+    for device in ("mid_tier", "fixed"):
+        assert set(phone[device]) == set(pages) and all(
+            0 < p["load_ms"] <= p["settled_ms"] and p["errors"] == [] for p in phone[device].values()
+        )
+    cpu = phone["cpu"]
+    # Calibrated: the rate slows this machine to a mid-tier phone's score, or not at all if it is slower.
+    assert cpu["mid_tier_rate"] >= 1 and cpu["score_at_fixed_rate"] < cpu["machine_score"]
 
 
 def test_the_readme_shows_the_recorded_results():
@@ -47,3 +55,19 @@ def test_the_readme_shows_the_recorded_results():
     assert readme_with(readme, json.loads(RESULTS.read_text(encoding="utf-8"))) == readme, (
         "README.md's benchmark tables differ from bench/results.json: run `make bench` and commit both"
     )
+
+
+@given(
+    k=st.floats(min_value=50, max_value=5000),
+    a=st.floats(min_value=0.5, max_value=1.5),
+    noise=st.lists(st.floats(min_value=0.9, max_value=1.1), min_size=6, max_size=6),
+)
+def test_the_calibration_fits_the_scores_it_measured(k, a, noise):
+    """score = k / rate^a: recovered exactly from exact scores, and within the noise from noisy ones."""
+    from bench.calibrate import RATES, fit
+
+    exact = [(rate, k / rate**a) for rate in RATES]
+    fitted_k, fitted_a = fit(exact)
+    assert math.isclose(fitted_k, k, rel_tol=1e-9) and math.isclose(fitted_a, a, rel_tol=1e-9)
+    noisy_k, noisy_a = fit([(rate, score * n) for (rate, score), n in zip(exact, noise)])
+    assert k / 1.2 < noisy_k < k * 1.2 and abs(noisy_a - a) < 0.2  # at worst 1.16 and 0.18 here
