@@ -173,7 +173,7 @@ WATCH = """(expected) => {
 }"""
 
 
-PHONE_CPU_SLOWDOWN = 4  # the issue's fixed rate: on this machine about a low-tier phone (bench/calibrate.py)
+PHONE_CPU_SLOWDOWN = 4  # the fixed rate the phone target was set at: here about a low-tier phone (bench/calibrate.py)
 PHONE_RUNS_PER_REPEAT = 2  # a throttled load varies most from run to run on a shared machine: a longer median
 
 
