@@ -220,6 +220,28 @@ def render_times(
     }
 
 
+BLANK_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>A blank page</title>
+<script>requestAnimationFrame(() => { window.__drawnAt = performance.now(); });</script>"""
+
+
+def blank_page_ms(work: Path, runs: int, cpu_slowdown: float, viewport: tuple[int, int]) -> float:
+    """Median ms from navigation start to a blank page's first frame: the browser's share of a load."""
+    from geo.browser import browser, offline_page
+
+    blank = work / "blank.html"
+    blank.write_text(BLANK_PAGE, encoding="utf-8")
+    times = []
+    with browser() as instance:
+        for _ in range(runs):
+            page = offline_page(instance, *viewport)
+            page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+            page.goto(blank.as_uri())
+            page.wait_for_function("() => window.__drawnAt !== undefined", timeout=60_000)
+            times.append(page.evaluate("() => window.__drawnAt"))
+            page.close()
+    return statistics.median(times)
+
+
 def scrub_times(page_path: Path) -> dict:
     """Moving the time control on a big timeline: how long the map takes to redraw."""
     from geo.browser import browser, offline_page
@@ -264,6 +286,7 @@ def phone_load(work: Path, repeat: int) -> dict:
             slug: {"load_ms": t["render_ms"], "settled_ms": t["settled_ms"], "errors": t["errors"]}
             for slug, t in timings.items()
         }
+        results[key + "_blank_ms"] = blank_page_ms(work, runs, rate, (390, 844))
     return results
 
 
@@ -359,11 +382,16 @@ def phone_table(phone: dict) -> list[str]:
         f"CPU slowed {cpu['fixed_rate']:g}x: story's layers drawn, ms | all in, ms |",
         "|---|---:|---:|---:|---:|",
     ]
-    return lines + [
+    rows = [
         f"| {slug} | {m['load_ms']:.0f} | {m['settled_ms']:.0f} | {fixed[slug]['load_ms']:.0f} | "
         f"{fixed[slug]['settled_ms']:.0f} |"
         for slug, m in mid.items()
     ]
+    blank = (
+        f"| a blank page's first frame (the browser's own share) | {phone['mid_tier_blank_ms']:.0f} | | "
+        f"{phone['fixed_blank_ms']:.0f} | |"
+    )
+    return lines + rows + [blank]
 
 
 def table(results: dict) -> str:

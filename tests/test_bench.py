@@ -41,6 +41,7 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
         assert set(phone[device]) == set(pages) and all(
             0 < p["load_ms"] <= p["settled_ms"] and p["errors"] == [] for p in phone[device].values()
         )
+    assert 0 < phone["mid_tier_blank_ms"] and 0 < phone["fixed_blank_ms"]
     cpu = phone["cpu"]
     # Calibrated: the rate slows this machine to a mid-tier phone's score, or not at all if it is slower.
     assert cpu["mid_tier_rate"] >= 1 and cpu["score_at_fixed_rate"] < cpu["machine_score"]
