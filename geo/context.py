@@ -2,7 +2,8 @@
 
 Without tiles (offline pages, PNG exports, a reader whose network blocks the tile
 server) the context layer draws the region: the neighbouring countries on a sea-coloured
-background, Pakistan's provinces, the major rivers, cities.  It lies in a pane *below* the tiles, so where
+background, Pakistan's provinces, the major rivers, cities, and (where a recipe asks)
+shaded relief.  It lies in a pane *below* the tiles, so where
 tiles load they cover it whole, and its names step aside (geomap.js): a web page with
 tiles looks as it did, with no second set of borders a few hundred metres off the tiles'.
 
@@ -25,6 +26,7 @@ from geo.shapes import shape_of
 
 # Label ranks: every story label has rank >= 0, so these always give way.
 RANK_COUNTRY, RANK_PROVINCE, RANK_CITY = -1, -2, -3
+RELIEF_MAX_ZOOM = 7  # the relief's cells are ~5 km: from zoom 8 one spans 9 or more screen pixels, a blur
 CITY_CLEARANCE_DEG = 0.1  # a city this close (~10 km) to a place the map already marks is left out
 INSET_SIMPLIFY_M = 15000
 INSET_MIN_AREA_DEG2 = 12.0  # a neighbour needs this much of the inset to carry its name
@@ -82,7 +84,18 @@ def page_context(layers: Layers, recipe: Recipe, marked: list[tuple[float, float
         if clear(*f["geometry"]["coordinates"])
     ]
     data["ranks"] = {"country": RANK_COUNTRY, "province": RANK_PROVINCE, "city": RANK_CITY}
+    if recipe.relief:
+        data["relief"] = [
+            {"image": f["properties"]["image"], "bounds": bounds_of(f), "maxZoom": RELIEF_MAX_ZOOM}
+            for f in context_features(layers, "relief")
+        ]
     return data
+
+
+def bounds_of(feature: dict) -> list[list[float]]:
+    """[[south, west], [north, east]] of a feature, as Leaflet takes bounds."""
+    west, south, east, north = shape_of(feature).bounds
+    return [[south, west], [north, east]]
 
 
 def inset_box(center: list[float], zoom: int, size_px: int) -> tuple[float, float, float, float]:

@@ -20,7 +20,7 @@ AREA_OF_INTEREST = (60.0, 23.0, 78.0, 38.0)  # west, south, east, north
 # The base map under every map (layers/context.geojson) reaches past Pakistan's
 # borders: the neighbours, the Arabian Sea coast, the region's capitals.
 CONTEXT_AREA = (57.0, 18.0, 83.0, 40.0)
-CONTEXT_KINDS = ("country", "province", "province_boundary", "river", "city")
+CONTEXT_KINDS = ("country", "province", "province_boundary", "river", "city", "relief")
 
 
 # What each claimed figure counts, as a reader reads it.  A key may end in `_min` ("at least") or
@@ -142,8 +142,9 @@ LAYER_KINDS: dict[str, LayerKind] = {
             per_incident=True,
             chainage=True,
         ),
-        # The base map drawn under every map where no tiles load: countries, Pakistan's provinces,
-        # cities (scripts/derive_context.py).  Background, not story data: not exported.
+        # The base map drawn under every map where no tiles load: countries, Pakistan's provinces, rivers,
+        # cities, shaded relief (an image over its area; scripts/derive_context.py).  Background, not story
+        # data: not exported.
         LayerKind(
             "context",
             ("Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point"),
@@ -156,6 +157,7 @@ LAYER_KINDS: dict[str, LayerKind] = {
                 "capital": "text",
                 "iso_a3": "text",
                 "subject": "bool",
+                "image": "image_data_uri",
             },
             area=CONTEXT_AREA,
             optional_file=True,

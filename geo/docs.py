@@ -286,6 +286,7 @@ VALUE_WORDS = {
     "geometry_quality": "`surveyed` or `schematic`",
     "context_kind": "one of the base map's kinds",
     "label_anchors": "list of [lon, lat]",
+    "image_data_uri": "a base64 JPEG, PNG or WebP data URI",
     "bool": "true or false",
 }
 

@@ -300,6 +300,11 @@ class Recipe(Model):
     view: View = Field(View(), description="where the map opens")
     controls: Controls = Field(Controls(), description="which controls it has")
     basemap: list[Basemap] = Field([], description="background tiles, as [[basemap]]")
+    relief: bool = Field(
+        False,
+        description="shaded relief on the base map, shown where the map is zoomed out to 7 or further "
+        "(closer in, its 5-km cells would blur)",
+    )
     area_label: list[AreaLabel] = Field([], description="area names, as [[area_label]]")
     layer: list[Layer] = Field(min_length=1, description="the layers, bottom first, as [[layer]]")
     timeline: Timeline | None = Field(None, description="the time control, as [timeline]")

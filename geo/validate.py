@@ -6,6 +6,8 @@ problem in every file, each naming the file, the feature and what is wrong.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import re
@@ -465,6 +467,27 @@ def _label_anchors(value: Any) -> str | None:
     return None
 
 
+# An image a page shows as it is: only base64 JPEG, PNG or WebP, never a link or markup.
+IMAGE_DATA_URI = re.compile(r"^data:image/(?P<type>jpeg|png|webp);base64,(?P<data>[A-Za-z0-9+/]+={0,2})$")
+IMAGE_SIGNATURES = {"jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",), "webp": (b"RIFF",)}
+IMAGE_MAX_BYTES = 500_000  # every page that draws it carries it
+
+
+def _image_data_uri(value: Any) -> str | None:
+    match = IMAGE_DATA_URI.match(value) if isinstance(value, str) else None
+    if not match:
+        return f"must be a base64 data URI of a JPEG, PNG or WebP image, got {str(value)[:60]!r}"
+    if len(value) > IMAGE_MAX_BYTES:
+        return f"is {len(value):,} bytes: at most {IMAGE_MAX_BYTES:,}"
+    try:
+        head = base64.b64decode(match["data"][:64], validate=True)
+    except binascii.Error:
+        return "is not whole base64"
+    if not head.startswith(IMAGE_SIGNATURES[match["type"]]):
+        return f"does not hold a {match['type'].upper()} image"
+    return None
+
+
 _VALUE_CHECKS = {
     "slug": _slug,
     "text": _text,
@@ -478,5 +501,6 @@ _VALUE_CHECKS = {
     "non_negative_number": lambda v: _number(v, 0, inclusive=True),
     "context_kind": _choice(CONTEXT_KINDS),
     "label_anchors": lambda v: _label_anchors(v),
+    "image_data_uri": _image_data_uri,
     "bool": lambda v: None if isinstance(v, bool) else f"must be true or false, got {v!r}",
 }

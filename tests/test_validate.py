@@ -3,7 +3,9 @@ the file, the feature and the problem (exit 2, no traceback)."""
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import subprocess
 import sys
 
@@ -280,3 +282,35 @@ def test_json_text_that_can_hold_a_character_xml_forbids_is_always_scanned(text)
     for encoded in (json.dumps(text).encode(), orjson.dumps(text, option=orjson.OPT_NON_STR_KEYS)):
         if XML_FORBIDDEN.search(orjson.loads(encoded)):
             assert may_hold_xml_forbidden(encoded), encoded
+
+
+TINY_IMAGES = {  # the first bytes of a real file of each type, enough for the check of what it holds
+    "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01",
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "webp": b"RIFF\x24\x00\x00\x00WEBPVP8 ",
+}
+image_uri = st.one_of(
+    st.text(max_size=60),
+    st.builds(
+        lambda kind, body: f"data:image/{kind};base64,{body}",
+        st.sampled_from([*TINY_IMAGES, "svg+xml", "gif", "JPEG"]),
+        st.text(alphabet="ABCDEFGHabcdefgh0123456789+/=<>\"' ()", max_size=40),
+    ),
+    st.builds(
+        lambda kind, claimed: f"data:image/{claimed};base64,{base64.b64encode(TINY_IMAGES[kind]).decode()}",
+        st.sampled_from(list(TINY_IMAGES)),
+        st.sampled_from(list(TINY_IMAGES)),
+    ),
+)
+
+
+@given(image=image_uri)
+def test_the_base_maps_relief_is_only_ever_an_image(image):
+    """A page sets the relief's `image` as an image source as it is: only a base64 JPEG, PNG or WebP
+    data URI holding what it says passes; anything else (a link, markup, another type) is refused."""
+    from geo.validate import _VALUE_CHECKS
+
+    problem = _VALUE_CHECKS["image_data_uri"](image)
+    match = re.fullmatch(r"data:image/(jpeg|png|webp);base64,([A-Za-z0-9+/]+={0,2})", image)
+    holds = match and base64.b64encode(TINY_IMAGES[match[1]]).decode() == match[2]
+    assert (problem is None) == bool(holds), (image, problem)

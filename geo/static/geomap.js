@@ -809,6 +809,7 @@
     });
     (data.rivers || []).forEach(function (river) { L.geoJSON(river, L.extend({ style: CONTEXT_STYLE.river }, base)).addTo(map); });
     data.lines.forEach(function (line) { L.geoJSON(line, L.extend({ style: CONTEXT_STYLE.province }, base)).addTo(map); });
+    (data.relief || []).forEach(function (relief) { reliefImage(map, relief); });
     // Names and city dots are made when they first come into view: at a story's zoom most of the
     // region's ~60 names lie off the map, and making them all would slow a phone's first view.
     var pending = [];
@@ -851,6 +852,18 @@
         scheduleLabels();
       });
     });
+  }
+
+  /* Shaded relief: a grey image multiplied onto the base map's colours (geomap.css), above its canvas and
+     below the tiles, shown only while the map is zoomed out enough for its cells not to blur. */
+  function reliefImage(map, relief) {
+    var pane = map.getPane("geo-relief") || map.createPane("geo-relief");
+    pane.style.zIndex = 160;
+    pane.style.pointerEvents = "none";
+    L.imageOverlay(relief.image, relief.bounds, { pane: "geo-relief", interactive: false, alt: "" }).addTo(map);
+    function show() { pane.hidden = map.getZoom() > relief.maxZoom; }
+    map.on("zoomend", show);
+    show();
   }
 
   /* The opening view: the recipe's bounds, clear of the time control along the bottom.  Unless
