@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import folium
 import markupsafe
-import numpy as np
-import shapely
 from folium.utilities import JsCode, camelize
 from jinja2 import Template
 
@@ -37,7 +35,7 @@ from geo.layers import Layers
 from geo.offline import pin_assets
 from geo.pagedata import KEY, PageData, display_geometries, offset_shared, page_features, round_coordinates, stacked
 from geo.recipe import Basemap, Layer, Recipe, RecipeError, View, tile_provider
-from geo.shapes import shape_of
+from geo.shapes import features_bounds
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
 from geo.timeline import add_time_control, add_timeline_layer
 
@@ -261,17 +259,6 @@ def selected(recipe: Recipe, index: int, layers: Layers) -> list[dict]:
             f"{spec.source}; check the property names and values"
         )
     return features
-
-
-def features_bounds(features: list[dict]) -> list[list[float]] | None:
-    if not features:
-        return None
-    if all(f["geometry"]["type"] == "Point" for f in features):
-        xy = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
-        (minx, miny), (maxx, maxy) = xy.min(axis=0), xy.max(axis=0)
-    else:
-        minx, miny, maxx, maxy = shapely.total_bounds([shape_of(f) for f in features])
-    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def on_each_feature(key: str) -> JsCode:

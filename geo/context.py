@@ -21,12 +21,11 @@ from shapely.geometry import Point
 
 from geo.layers import Layers
 from geo.pagedata import display_geometries
-from geo.recipe import Recipe
-from geo.shapes import shape_of
+from geo.recipe import RELIEF_MAX_ZOOM, Recipe
+from geo.shapes import features_bounds, mercator_lat, mercator_y, shape_of
 
 # Label ranks: every story label has rank >= 0, so these always give way.
 RANK_COUNTRY, RANK_PROVINCE, RANK_CITY = -1, -2, -3
-RELIEF_MAX_ZOOM = 7  # the relief's cells are ~5 km: from zoom 8 one spans 9 or more screen pixels, a blur
 CITY_CLEARANCE_DEG = 0.1  # a city this close (~10 km) to a place the map already marks is left out
 INSET_SIMPLIFY_M = 15000
 INSET_MIN_AREA_DEG2 = 12.0  # a neighbour needs this much of the inset to carry its name
@@ -86,16 +85,10 @@ def page_context(layers: Layers, recipe: Recipe, marked: list[tuple[float, float
     data["ranks"] = {"country": RANK_COUNTRY, "province": RANK_PROVINCE, "city": RANK_CITY}
     if recipe.relief:
         data["relief"] = [
-            {"image": f["properties"]["image"], "bounds": bounds_of(f), "maxZoom": RELIEF_MAX_ZOOM}
+            {"image": f["properties"]["image"], "bounds": features_bounds([f]), "maxZoom": RELIEF_MAX_ZOOM}
             for f in context_features(layers, "relief")
         ]
     return data
-
-
-def bounds_of(feature: dict) -> list[list[float]]:
-    """[[south, west], [north, east]] of a feature, as Leaflet takes bounds."""
-    west, south, east, north = shape_of(feature).bounds
-    return [[south, west], [north, east]]
 
 
 def inset_box(center: list[float], zoom: int, size_px: int) -> tuple[float, float, float, float]:
@@ -103,12 +96,9 @@ def inset_box(center: list[float], zoom: int, size_px: int) -> tuple[float, floa
     px_per_unit = 256 * 2**zoom / (2 * math.pi)
     half = size_px / 2 / px_per_unit
     lat, lon = center
-    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    def to_lat(v):
-        return math.degrees(2 * math.atan(math.exp(v)) - math.pi / 2)
-
-    return (lon - math.degrees(half), to_lat(y - half), lon + math.degrees(half), to_lat(y + half))
+    y = mercator_y(lat)
+    south, north = (float(mercator_lat(y + step)) for step in (-half, half))
+    return (lon - math.degrees(half), south, lon + math.degrees(half), north)
 
 
 def inset_countries(layers: Layers, center: list[float], zoom: int, size_px: int) -> tuple[list[dict], list[dict]]:

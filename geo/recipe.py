@@ -46,6 +46,10 @@ from geo.inputs import RECIPE_MAX_BYTES, read_regular
 MAP_NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # file stems become URLs and CSS classes
 
 
+# The base map's relief cells are ~5 km: from zoom 8 one spans 9 or more screen pixels, a blur.
+RELIEF_MAX_ZOOM = 7
+
+
 class RecipeError(GeoError):
     """A recipe that cannot be built; the message names the file and the key."""
 
@@ -302,8 +306,8 @@ class Recipe(Model):
     basemap: list[Basemap] = Field([], description="background tiles, as [[basemap]]")
     relief: bool = Field(
         False,
-        description="shaded relief on the base map, shown where the map is zoomed out to 7 or further "
-        "(closer in, its 5-km cells would blur)",
+        description=f"shaded relief on the base map, shown where the map is zoomed out to {RELIEF_MAX_ZOOM} or "
+        "further (closer in, its 5-km cells would blur)",
     )
     area_label: list[AreaLabel] = Field([], description="area names, as [[area_label]]")
     layer: list[Layer] = Field(min_length=1, description="the layers, bottom first, as [[layer]]")

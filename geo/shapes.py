@@ -6,6 +6,7 @@ same geometries; this keeps one per GeoJSON geometry dict.
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 import shapely.geometry
 import shapely.ops
@@ -66,3 +67,25 @@ def story_label_anchors(area) -> list[list[float]]:
     anchors = label_anchors(area, STORY_LABEL_CELL_DEG)
     edge = area.boundary
     return sorted(anchors, key=lambda at: -edge.distance(shapely.Point(at)))
+
+
+def mercator_y(lat):
+    """Web Mercator's y of a latitude in degrees (of a sphere of radius 1; numbers or arrays)."""
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+def mercator_lat(y):
+    """The latitude in degrees of a Web Mercator y (the inverse of `mercator_y`)."""
+    return np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2)
+
+
+def features_bounds(features: list[dict]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the features, as Leaflet takes bounds."""
+    if not features:
+        return None
+    if all(f["geometry"]["type"] == "Point" for f in features):
+        xy = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
+        (minx, miny), (maxx, maxy) = xy.min(axis=0), xy.max(axis=0)
+    else:
+        minx, miny, maxx, maxy = shapely.total_bounds([shape_of(f) for f in features])
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]

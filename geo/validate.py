@@ -139,6 +139,16 @@ def check_feature(feature: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
         props = {}
     yield from check_geometry(feature.get("geometry"), kind, bbox)
     yield from check_properties(props, kind)
+    if kind.name == "context" and props.get("context_kind") == "relief":
+        yield from check_relief(feature.get("geometry"), props)
+
+
+def check_relief(geometry: Any, props: dict) -> Iterator[str]:
+    """A relief is an image laid over the box its geometry spans."""
+    if "image" not in props:
+        yield "is a relief (context_kind 'relief') with no 'image'"
+    if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
+        yield "is a relief (context_kind 'relief'): its geometry must be the Polygon of the area its image covers"
 
 
 # --- geometry -------------------------------------------------------------
@@ -468,22 +478,26 @@ def _label_anchors(value: Any) -> str | None:
 
 
 # An image a page shows as it is: only base64 JPEG, PNG or WebP, never a link or markup.
-IMAGE_DATA_URI = re.compile(r"^data:image/(?P<type>jpeg|png|webp);base64,(?P<data>[A-Za-z0-9+/]+={0,2})$")
-IMAGE_SIGNATURES = {"jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",), "webp": (b"RIFF",)}
+IMAGE_DATA_URI = re.compile(r"data:image/(?P<type>jpeg|png|webp);base64,(?P<data>[A-Za-z0-9+/]+={0,2})")
+IMAGE_SIGNATURES = {  # the first bytes each format's files begin with
+    "jpeg": lambda b: b.startswith(b"\xff\xd8\xff"),
+    "png": lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"),
+    "webp": lambda b: b.startswith(b"RIFF") and b[8:12] == b"WEBP",
+}
 IMAGE_MAX_BYTES = 500_000  # every page that draws it carries it
 
 
 def _image_data_uri(value: Any) -> str | None:
-    match = IMAGE_DATA_URI.match(value) if isinstance(value, str) else None
+    match = IMAGE_DATA_URI.fullmatch(value) if isinstance(value, str) else None
     if not match:
         return f"must be a base64 data URI of a JPEG, PNG or WebP image, got {str(value)[:60]!r}"
     if len(value) > IMAGE_MAX_BYTES:
         return f"is {len(value):,} bytes: at most {IMAGE_MAX_BYTES:,}"
     try:
-        head = base64.b64decode(match["data"][:64], validate=True)
+        image = base64.b64decode(match["data"], validate=True)
     except binascii.Error:
         return "is not whole base64"
-    if not head.startswith(IMAGE_SIGNATURES[match["type"]]):
+    if not IMAGE_SIGNATURES[match["type"]](image):
         return f"does not hold a {match['type'].upper()} image"
     return None
 

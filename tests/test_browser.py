@@ -217,7 +217,7 @@ def test_web_page_refuses_a_cdn_file_that_differs(chromium, dist):
 def test_the_corridor_lays_its_relief_over_its_area_only_zoomed_out(chromium, dist):
     """`relief = true` (the corridor): the relief image is decoded, multiplied onto the base map, and lies
     exactly over its area; zoomed in past RELIEF_MAX_ZOOM it is hidden. The other maps carry none."""
-    from geo.context import RELIEF_MAX_ZOOM
+    from geo.recipe import RELIEF_MAX_ZOOM
 
     page = open_map(chromium, dist / "offline" / "corridor.html")
     state = """() => {

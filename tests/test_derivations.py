@@ -122,26 +122,39 @@ def test_context_names_the_neighbours_and_every_feature_is_sourced():
 
 
 def test_the_relief_is_a_grey_image_of_its_area_on_mercator_rows():
-    """The relief feature's image covers its geometry's box: one column per 3 arcminutes of longitude and
-    as many rows as the box is tall in Web Mercator, so Leaflet can stretch it over the box unwarped."""
+    """The relief feature's image spans its geometry's box on Web Mercator rows (so Leaflet can stretch it
+    over the box unwarped), and its shade falls where the land rises: on the Salt Range scarp and in the
+    Bolan Pass, not on the Punjab and Kachhi plains beside them."""
     import base64
     import io
-    import math
 
+    import numpy as np
     from PIL import Image
+
+    from geo.shapes import mercator_y
 
     (relief,) = [f for f in read_layer("context")["features"] if f["properties"]["context_kind"] == "relief"]
     west, south, east, north = shape(relief["geometry"]).bounds
     image = Image.open(io.BytesIO(base64.b64decode(relief["properties"]["image"].split(",", 1)[1])))
     assert image.format == "JPEG" and image.mode == "L"
-    assert image.width == round((east - west) * 20)
+    aspect = (mercator_y(north) - mercator_y(south)) / np.radians(east - west)
+    assert image.height == pytest.approx(image.width * aspect, abs=1)
+    pixels = np.asarray(image, dtype=float)
 
-    def y(lat):
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    def around(lon, lat, half=0.25):
+        """The pixels within `half` a degree of a place."""
+        cols = [int((x - west) / (east - west) * image.width) for x in (lon - half, lon + half)]
+        rows = [
+            int((mercator_y(north) - mercator_y(y)) / (mercator_y(north) - mercator_y(south)) * image.height)
+            for y in (lat + half, lat - half)
+        ]
+        return pixels[rows[0] : rows[1], cols[0] : cols[1]]
 
-    assert image.height == pytest.approx(image.width * (y(north) - y(south)) / math.radians(east - west), abs=1)
-    flat, mountains = image.getpixel((image.width * 3 // 4, image.height * 3 // 4)), image.getextrema()[0]
-    assert flat > 240 and mountains < 200, "white on the plains, shaded in the mountains"
+    for hills, plain in [((72.5, 32.7), (72.5, 31.5)), ((67.4, 29.8), (68.0, 28.8))]:
+        assert around(*plain).min() > 240, f"the plain at {plain} is flat: white"
+        assert around(*hills).min() < 180 and around(*hills).mean() < around(*plain).mean() - 10, (
+            f"the hills at {hills} are shaded"
+        )
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.conftest import LAYERS
@@ -289,6 +289,7 @@ TINY_IMAGES = {  # the first bytes of a real file of each type, enough for the c
     "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     "webp": b"RIFF\x24\x00\x00\x00WEBPVP8 ",
 }
+WAVE = b"RIFF\x24\x00\x00\x00WAVEfmt "
 image_uri = st.one_of(
     st.text(max_size=60),
     st.builds(
@@ -305,6 +306,9 @@ image_uri = st.one_of(
 
 
 @given(image=image_uri)
+@example(image="data:image/jpeg;base64," + base64.b64encode(TINY_IMAGES["jpeg"]).decode() + "\n")
+@example(image="data:image/webp;base64," + base64.b64encode(WAVE).decode())  # RIFF, but sound
+@example(image="data:image/jpeg;base64,/9j/" + "A" * 101)
 def test_the_base_maps_relief_is_only_ever_an_image(image):
     """A page sets the relief's `image` as an image source as it is: only a base64 JPEG, PNG or WebP
     data URI holding what it says passes; anything else (a link, markup, another type) is refused."""
@@ -314,3 +318,20 @@ def test_the_base_maps_relief_is_only_ever_an_image(image):
     match = re.fullmatch(r"data:image/(jpeg|png|webp);base64,([A-Za-z0-9+/]+={0,2})", image)
     holds = match and base64.b64encode(TINY_IMAGES[match[1]]).decode() == match[2]
     assert (problem is None) == bool(holds), (image, problem)
+
+
+@pytest.mark.parametrize(
+    "geometry, image, message",
+    [
+        ({"type": "Polygon", "coordinates": [[[66, 28], [69, 28], [69, 31], [66, 31], [66, 28]]]}, None, "no 'image'"),
+        ({"type": "Point", "coordinates": [67.5, 29.5]}, "jpeg", "must be the Polygon of the area"),
+    ],
+)
+def test_a_relief_is_an_image_over_an_area(tmp_path, geometry, image, message):
+    props = {"id": "relief", "name": "Relief", "context_kind": "relief", "sources": SOURCE}
+    if image:
+        props["image"] = "data:image/jpeg;base64," + base64.b64encode(TINY_IMAGES["jpeg"]).decode()
+    result = run_validate(
+        tmp_path, "context.geojson", collection({"type": "Feature", "properties": props, "geometry": geometry})
+    )
+    assert_refused(result, "context.geojson", "feature 0 (id 'relief')", message)
