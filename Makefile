@@ -67,7 +67,7 @@ screenshots: maps chromium
 bench: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python bench/run.py --out bench/results.json
 
-# Only each map's load on a phone: a mid-tier phone's CPU (calibrated) and slowed 4x (minutes, not ten).
+# Only each map's load on a phone: a mid-tier phone's CPU (calibrated) and slowed 4x (a few minutes).
 bench-phone: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python bench/run.py --phone-only --out bench/results-phone.json
 

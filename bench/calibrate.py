@@ -1,11 +1,11 @@
 """A phone's CPU on this machine: the throttling rate at which Chromium scores as a given device.
 
 A fixed slowdown is relative to the machine it runs on: 4x on a fast desktop is a mid-range
-phone, 4x on this shared 2-core machine is about a low-end one.  Chrome DevTools calibrates
+phone, 4x on this shared 2-core machine is nearer a low-end one.  Chrome DevTools calibrates
 instead (its "Mid-tier mobile" and "Low-tier mobile" presets, 2024): it runs Lighthouse's CPU
 benchmark (BenchmarkIndex) and bisects the throttling rate until the page scores as the device.
-The scores DevTools takes for its devices are below; the benchmark's workload is the same, so
-the scores compare.
+The scores DevTools takes for its devices are below.  The benchmark here is the same workload
+(scores are runs per second, so they compare), run for 500 ms where DevTools runs 250, to steady it.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import statistics
 MID_TIER_SCORE = 1000  # a Pixel 5 (Chrome DevTools, CalibrationController, 2024)
 LOW_TIER_SCORE = 264  # a Moto G4 Power 2022 (the same)
 BENCHMARK_MS = 500
+WARM_UP_RUNS = 3  # V8 optimises the loops over the first runs; a cold run scores low
 # DevTools bisects the rate; on a machine whose speed drifts by a third from minute to minute a
-# bisection follows the drift.  The bench scores a spread of rates in rounds instead (so a busy
-# spell falls on all of them) and fits score = k / rate^a to every run.
+# bisection follows the drift.  The bench scores a spread of rates in rounds instead and fits
+# score = k / rate^a to each round; the rate is the median of the rounds' rates.
 RATES = (1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
 
 # Lighthouse's BenchmarkIndex: the mean of two rates, each in runs per second divided by ten:
 # building a 10,000-character string one character at a time (the garbage collector's share),
-# and copying 100,000 integers from one array to another and back (none of it).
+# and copying 100,000 integers from one array to another and back (none of it).  Both loops read
+# the clock every tenth run, as Lighthouse's copy loop does.
 BENCHMARK_INDEX = """(ms) => {
   const half = ms / 2;
   function perSecond(step) {
@@ -55,7 +57,8 @@ class Calibration:
     def __init__(self, instance):
         self.page = instance.new_page()
         self.cdp = self.page.context.new_cdp_session(self.page)
-        self.page.evaluate(BENCHMARK_INDEX, BENCHMARK_MS)  # warm up: let V8 optimise the loops first
+        for _ in range(WARM_UP_RUNS):
+            self.page.evaluate(BENCHMARK_INDEX, BENCHMARK_MS)
 
     def score(self, rate: float) -> float:
         self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
@@ -74,22 +77,33 @@ def fit(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return math.exp(mean_y - slope * mean_x), -slope
 
 
+def rate_for(score: float, runs: list[tuple[float, float]]) -> float:
+    """The rate at which the fit of `runs` scores `score`, truncated to hundredths as Chromium's
+    throttling takes it (DevTools, CalibrationController); at least 1 (no slowing)."""
+    k, a = fit(runs)
+    return max(1.0, math.floor((k / score) ** (1 / a) * 100) / 100)
+
+
 def phone_rates(instance, fixed_rate: float, rounds: int = 3) -> dict:
     """This machine's score, the rate that makes it a mid-tier phone, and what `fixed_rate` makes it."""
     calibration = Calibration(instance)
+    rates = sorted({*RATES, fixed_rate})
     try:
-        runs = [(rate, calibration.score(rate)) for _ in range(rounds) for rate in sorted({*RATES, fixed_rate})]
+        by_round = [[(rate, calibration.score(rate)) for rate in rates] for _ in range(rounds)]
     finally:
         calibration.close()
-    k, a = fit(runs)
-    # Chromium applies a rate to 1%; a machine no faster than the phone is not slowed at all.
-    mid_tier_rate = max(1.0, round((k / MID_TIER_SCORE) ** (1 / a), 2))
+    runs = [run for round_runs in by_round for run in round_runs]
+    machine_score = statistics.median(score for rate, score in runs if rate == 1)
+    round_rates = [rate_for(MID_TIER_SCORE, round_runs) for round_runs in by_round]
     return {
-        "machine_score": statistics.median(score for rate, score in runs if rate == 1),
+        "machine_score": machine_score,
         "mid_tier_score": MID_TIER_SCORE,
         "low_tier_score": LOW_TIER_SCORE,
-        "mid_tier_rate": mid_tier_rate,
+        # A machine slower than the phone cannot be slowed to it (DevTools: "device is not powerful enough").
+        "slower_than_mid_tier": machine_score < MID_TIER_SCORE,
+        "mid_tier_rate": statistics.median(round_rates),
+        "round_rates": round_rates,
         "fixed_rate": fixed_rate,
         "score_at_fixed_rate": statistics.median(score for rate, score in runs if rate == fixed_rate),
-        "runs": runs,
+        "runs": by_round,
     }

@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,8 +44,15 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
         )
     assert 0 < phone["mid_tier_blank_ms"] and 0 < phone["fixed_blank_ms"]
     cpu = phone["cpu"]
-    # Calibrated: the rate slows this machine to a mid-tier phone's score, or not at all if it is slower.
-    assert cpu["mid_tier_rate"] >= 1 and cpu["score_at_fixed_rate"] < cpu["machine_score"]
+    assert cpu["score_at_fixed_rate"] < cpu["machine_score"]
+    # Calibrated: the fit of each round's scores puts the mid-tier phone's score at its rate (or the
+    # machine is no faster than the phone and is not slowed).
+    from bench.calibrate import MID_TIER_SCORE, fit
+
+    assert len(cpu["round_rates"]) == len(cpu["runs"]) >= 1
+    for rate, round_runs in zip(cpu["round_rates"], cpu["runs"]):
+        k, a = fit(round_runs)
+        assert rate == 1 or k / rate**a == pytest.approx(MID_TIER_SCORE, rel=0.02)
 
 
 def test_the_readme_shows_the_recorded_results():
