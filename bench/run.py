@@ -177,6 +177,16 @@ PHONE_CPU_SLOWDOWN = 4  # the fixed rate the phone target was set at: here about
 PHONE_RUNS_PER_REPEAT = 2  # a throttled load varies most from run to run on a shared machine: a longer median
 
 
+def slowed_page(instance, viewport: tuple[int, int], cpu_slowdown: float):
+    """An offline page whose CPU is slowed by `cpu_slowdown` (CDP `Emulation.setCPUThrottlingRate`; 1: not)."""
+    from geo.browser import offline_page
+
+    page = offline_page(instance, *viewport)
+    if cpu_slowdown > 1:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+    return page
+
+
 def render_times(
     dist: Path,
     recipes: list[dict],
@@ -184,11 +194,8 @@ def render_times(
     cpu_slowdowns: tuple[float, ...] = (1,),
     viewport: tuple[int, int] = (1200, 800),
 ) -> list[dict[str, dict]]:
-    """Per CPU slowdown, per map: median ms from navigation start until every vector layer has drawn.
-
-    A slowdown > 1 throttles the page's CPU by that factor (CDP `Emulation.setCPUThrottlingRate`).
-    """
-    from geo.browser import browser, offline_page
+    """Per CPU slowdown, per map: median ms from navigation start until every vector layer has drawn."""
+    from geo.browser import browser
 
     expected = {r.slug: expected_counts(Path(r.path), dist / "geojson", at="start") for r in recipes}
     samples = {(i, r.slug): [] for i in range(len(cpu_slowdowns)) for r in recipes}
@@ -199,9 +206,7 @@ def render_times(
         for _ in range(repeat):
             for i, rate in enumerate(cpu_slowdowns):
                 for recipe in recipes:
-                    page = offline_page(instance, *viewport)
-                    if rate > 1:
-                        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                    page = slowed_page(instance, viewport, rate)
                     page.add_init_script(f"({WATCH})({json.dumps(expected[recipe.slug])})")
                     page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
                     page.wait_for_function(
@@ -231,15 +236,14 @@ BLANK_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>A bl
 
 def blank_page_ms(work: Path, runs: int, cpu_slowdown: float, viewport: tuple[int, int]) -> float:
     """Median ms from navigation start to a blank page's first frame: the browser's share of a load."""
-    from geo.browser import browser, offline_page
+    from geo.browser import browser
 
     blank = work / "blank.html"
     blank.write_text(BLANK_PAGE, encoding="utf-8")
     times = []
     with browser() as instance:
         for _ in range(runs):
-            page = offline_page(instance, *viewport)
-            page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+            page = slowed_page(instance, viewport, cpu_slowdown)
             page.goto(blank.as_uri())
             page.wait_for_function("() => window.__drawnAt !== undefined", timeout=60_000)
             times.append(page.evaluate("() => window.__drawnAt"))

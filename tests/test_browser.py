@@ -218,26 +218,29 @@ def test_the_corridor_lays_its_relief_over_its_area_only_zoomed_out(chromium, di
     """`relief = true` (the corridor): the relief image is decoded, multiplied onto the base map, and lies
     exactly over its area; zoomed in past RELIEF_MAX_ZOOM it is hidden. The other maps carry none."""
     from geo.recipe import RELIEF_MAX_ZOOM
+    from geo.shapes import features_bounds
 
+    context = json.loads((LAYERS / "context.geojson").read_text(encoding="utf-8"))["features"]
+    area = features_bounds([f for f in context if f["properties"]["context_kind"] == "relief"])
     page = open_map(chromium, dist / "offline" / "corridor.html")
-    state = """() => {
+    state = """(area) => {
         const img = document.querySelector('.leaflet-geo-relief-pane img'), map = GeoMap.registry.map;
         const pane = img.closest('.leaflet-pane'), box = img.getBoundingClientRect();
         const origin = map.getContainer().getBoundingClientRect();
-        const feature = [[22, 60], [38, 78]].map(c => map.latLngToContainerPoint(c));
+        const feature = area.map(c => map.latLngToContainerPoint(c));
         return { loaded: img.complete && img.naturalWidth > 0, hidden: pane.hidden, zoom: map.getZoom(),
                  blend: getComputedStyle(pane).mixBlendMode,
                  box: [box.left - origin.left, box.top - origin.top, box.right - origin.left, box.bottom - origin.top],
                  expected: [feature[0].x, feature[1].y, feature[1].x, feature[0].y] };
     }"""
-    opening = page.evaluate(state)
+    opening = page.evaluate(state, area)
     assert opening["loaded"] and not opening["hidden"] and opening["blend"] == "multiply"
     assert opening["zoom"] <= RELIEF_MAX_ZOOM
     assert opening["box"] == pytest.approx(opening["expected"], abs=1)
     page.evaluate("z => GeoMap.registry.map.setZoom(z, { animate: false })", RELIEF_MAX_ZOOM + 1)
-    assert page.evaluate(state)["hidden"]
+    assert page.evaluate(state, area)["hidden"]
     page.evaluate("z => GeoMap.registry.map.setZoom(z, { animate: false })", RELIEF_MAX_ZOOM)
-    assert not page.evaluate(state)["hidden"]
+    assert not page.evaluate(state, area)["hidden"]
     assert page.errors == []
     page.close()
     for name in ("attack-site", "timeline"):
