@@ -7,10 +7,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE   := node_modules/.geo-installed
 ASSETS := node_modules/.geo-vendored
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: maps test check docs lint data bench bench-phone screenshots chromium audit clean
+.PHONY: maps test test-fast check docs lint data bench bench-phone screenshots chromium audit clean
 
 # The assets come first: building the package (setup.py) copies them into it.
 $(STAMP): pyproject.toml | $(ASSETS)
@@ -18,8 +19,13 @@ $(STAMP): pyproject.toml | $(ASSETS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[data,test,bench]'
 	touch $@
 
-$(ASSETS): package.json package-lock.json geo/assets.toml geo/assets.py
+# npm ci installs the pinned packages; geo/assets.py copies the browser files into geo/vendor/ and bundles
+# our own script and styles (geo/static/) with the pinned esbuild.
+$(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS): $(NODE) geo/assets.toml geo/assets.py $(wildcard geo/static/*.js geo/static/*.css)
 	$(PYTHON) geo/assets.py
 	touch $@
 
@@ -39,6 +45,10 @@ maps: $(STAMP) $(ASSETS) chromium
 
 test: $(STAMP) $(ASSETS) chromium
 	$(BIN)/python -m pytest
+
+# The fast tier: no browser, no whole builds in other processes (under a minute).
+test-fast: $(STAMP) $(ASSETS)
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 # Layers and recipes together, without building (what `geo build` checks first).
 check: $(STAMP)

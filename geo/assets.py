@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 import shutil
+import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -25,6 +26,16 @@ from pathlib import Path
 CDN = "https://cdn.jsdelivr.net/npm"
 VENDOR = "vendor"  # geo/vendor/<package>@<version>/<file>: generated, ignored by git
 CSS_URL = re.compile(r"url\((?P<quote>['\"]?)(?P<ref>[^'\")]+)(?P=quote)\)")
+# Our own script and styles (geo/static/), minified by esbuild into geo/vendor/geo/: the pages inline them as
+# they are, and no minifier ever runs over a page (it would decode what the build escaped).
+OWN = "geo"
+OWN_FILES = {"geomap.js": "js", "geomap.css": "css", "timeline.css": "css"}
+ESBUILD_TARGET = "es2017"  # the oldest browsers the maps open in (tests/test_browser.py removes newer methods)
+# What ends an inline <script> or <style> early, or puts the HTML parser in a state where a script never ends.
+NOT_INLINABLE = {
+    "js": re.compile(r"</script|<!--|<script", re.IGNORECASE),
+    "css": re.compile(r"</style", re.IGNORECASE),
+}
 
 
 class AssetError(Exception):
@@ -105,6 +116,54 @@ def integrity(asset: Asset) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(packaged(asset).read_bytes()).digest()).decode("ascii")
 
 
+def check_inlinable(text: str, kind: str, name: str) -> str:
+    """`text` as it can be inlined in a <script> or <style> element, or an AssetError naming what stops it.
+
+    Nothing rewrites it: a file holding "</script" or "<!--" is refused, not escaped."""
+    found = NOT_INLINABLE[kind].search(text)
+    if found:
+        raise AssetError(
+            f"{name} holds {found[0]!r} at character {found.start()}, which would end its inline element early"
+        )
+    return text
+
+
+def own_file(name: str) -> str:
+    """Our minified script or stylesheet (geo/vendor/geo/<name>), checked for inlining."""
+    path = resources.files("geo") / VENDOR / OWN / name
+    if not path.is_file():
+        raise AssetError(
+            f"{path} is missing: geo was installed without its bundled script; run `npm ci`, "
+            "then `python3 geo/assets.py` (make does both), or reinstall after `npm ci`"
+        )
+    return check_inlinable(path.read_text(encoding="utf-8"), OWN_FILES[name], str(path))
+
+
+def bundle_own(node_modules: Path, package_dir: Path) -> None:
+    """Minify geo/static/'s script and styles with the pinned esbuild into geo/vendor/geo/ (byte-reproducible)."""
+    esbuild = node_modules / "esbuild" / "bin" / "esbuild"
+    if not esbuild.is_file():
+        raise AssetError(f"{esbuild} is missing: run `npm ci` (package.json pins esbuild)")
+    target = package_dir / VENDOR / OWN
+    target.mkdir(parents=True, exist_ok=True)
+    for name, kind in OWN_FILES.items():
+        out = target / name
+        command = [
+            str(esbuild),
+            str(package_dir / "static" / name),
+            "--minify",
+            "--charset=utf8",
+            "--log-level=warning",
+            f"--outfile={out}",
+        ]
+        if kind == "js":
+            command += ["--bundle", "--format=iife", f"--target={ESBUILD_TARGET}"]
+        run = subprocess.run(command, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise AssetError(f"esbuild could not bundle geo/static/{name}:\n{run.stderr.strip()}")
+        check_inlinable(out.read_text(encoding="utf-8"), kind, f"geo/static/{name} (bundled)")
+
+
 def installed_version(node_modules: Path, package: str) -> str | None:
     manifest = node_modules / package / "package.json"
     return json.loads(manifest.read_text(encoding="utf-8"))["version"] if manifest.is_file() else None
@@ -114,7 +173,12 @@ def vendor(node_modules: Path, package_dir: Path) -> None:
     """Copy every declared file, with the images its stylesheet uses, from node_modules/ into geo/vendor/."""
     assets = declaration(package_dir).values()
     target = package_dir / VENDOR
-    if not node_modules.is_dir() and all((target / a.vendored()).is_file() for a in assets):
+    own = [target / OWN / name for name in OWN_FILES]
+    if (
+        not node_modules.is_dir()
+        and all((target / a.vendored()).is_file() for a in assets)
+        and all(path.is_file() for path in own)
+    ):
         return  # a source distribution ships geo/vendor/ already
     for asset in assets:
         version = installed_version(node_modules, asset.package)
@@ -130,6 +194,7 @@ def vendor(node_modules: Path, package_dir: Path) -> None:
         for file in [asset.file, *referenced(asset, css)]:
             (target / asset.vendored(file)).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / file, target / asset.vendored(file))
+    bundle_own(node_modules, package_dir)
 
 
 if __name__ == "__main__":

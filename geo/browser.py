@@ -12,8 +12,16 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+from geo.errors import GeoError
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the command line works without Playwright until a browser is needed
+    PlaywrightTimeout = TimeoutError
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # Without these, Chromium keeps trying to reach Google's services on a machine with no network.
@@ -71,12 +79,34 @@ def offline_page(instance, width: int = 1200, height: int = 800, scale: float = 
     return page
 
 
+class PageError(GeoError):
+    """A map page whose script failed: what it draws depends on the data and the recipe it was built from."""
+
+
 def wait_for_vectors(page, timeout_ms: int = 10_000) -> None:
-    """Until every vector layer has drawn its features and the work deferred past the first view is done."""
-    page.wait_for_function(
-        "() => window.GeoMap && GeoMap.registry.settled && document.querySelectorAll('.geo-f').length > 0",
-        timeout=timeout_ms,
-    )
+    """Until every vector layer has drawn its features and the work deferred past the first view is done.
+
+    A script error in the page (collected by `offline_page`) is raised as a `PageError` at once, not
+    waited out: a page that throws never settles."""
+    errors = getattr(page, "errors", None)
+    check = "() => window.GeoMap && GeoMap.registry.settled && document.querySelectorAll('.geo-f').length > 0"
+    waited = 0
+    while True:
+        step = min(250, timeout_ms - waited)
+        try:
+            page.wait_for_function(check, timeout=step)
+            break
+        except PlaywrightTimeout:
+            waited += step
+            if errors:
+                break
+            if waited >= timeout_ms:
+                raise TimeoutError(
+                    f"{page.url}: the map did not finish drawing within {timeout_ms / 1000:g} s and reported no "
+                    "script error (a machine this busy may need a second try)"
+                ) from None
+    if errors:
+        raise PageError(f"{page.url}: the map's script failed: {errors[0]}", path=page.url)
 
 
 # A picture for print and social: no interactive controls (CSS `.geo-print`), the key open as a
@@ -91,30 +121,52 @@ PRINT_MODE = """async at => {
 }"""
 
 
-def screenshot(
-    html: Path,
-    png: Path,
-    width: int = 1200,
-    height: int = 800,
-    scale: float = 1,
-    allow_network: bool = False,
-    print_mode: bool = False,
-    at_ms: int | None = None,
-) -> None:
-    """A PNG of a built map (tiles only where the network is allowed and reachable).
+@dataclass(frozen=True)
+class Shot:
+    """One picture of a built map: `print_mode` without interactive controls (print and social), the time
+    control at `at_ms` (epoch ms) or at its end."""
 
-    `print_mode`: without interactive controls, for print and social; `at_ms` sets the time control.
-    """
-    png.parent.mkdir(parents=True, exist_ok=True)
+    html: Path
+    png: Path
+    width: int = 1200
+    height: int = 800
+    scale: float = 1
+    print_mode: bool = False
+    at_ms: int | None = None
+
+
+NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def screenshots(shots: list[Shot], allow_network: bool = False) -> None:
+    """The PNGs, in one browser (tiles only where the network is allowed and reachable).
+
+    Each waits for the state the page says it has reached (drawn and settled, then a frame), never for
+    a time; a page whose script fails raises `PageError` naming it."""
     with browser() as instance:
-        if allow_network:
-            page = instance.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
-        else:
-            page = offline_page(instance, width, height, scale)
-        page.goto(html.resolve().as_uri())
-        wait_for_vectors(page)
-        page.wait_for_timeout(300)  # let labels and the inset settle
-        if print_mode:
-            page.evaluate(PRINT_MODE, at_ms)
-            page.wait_for_timeout(200)
-        page.screenshot(path=str(png), full_page=False)
+        for shot in shots:
+            shot.png.parent.mkdir(parents=True, exist_ok=True)
+            if allow_network:
+                context = instance.new_context(
+                    viewport={"width": shot.width, "height": shot.height}, device_scale_factor=shot.scale
+                )
+                page = context.new_page()
+                page.errors = []
+                page.on("pageerror", lambda error, page=page: page.errors.append(str(error)))
+            else:
+                page = offline_page(instance, shot.width, shot.height, shot.scale)
+            try:
+                page.goto(shot.html.resolve().as_uri())
+                wait_for_vectors(page)
+                if allow_network:
+                    page.wait_for_load_state("networkidle")
+                page.evaluate(NEXT_FRAME)
+                if shot.print_mode:
+                    page.evaluate(PRINT_MODE, shot.at_ms)
+                if page.errors:
+                    raise PageError(f"{shot.html}: the map's script failed: {page.errors[0]}")
+                page.screenshot(path=str(shot.png), full_page=False)
+            except PageError as exc:
+                raise PageError(str(exc), path=shot.html) from None
+            finally:
+                page.context.close()

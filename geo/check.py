@@ -41,6 +41,9 @@ class CheckError(GeoError):
         self.findings = findings
         super().__init__("\n".join(map(str, findings)))
 
+    def __reduce__(self):
+        return (type(self), (self.findings,))
+
 
 def check_all(layers: Layers, recipes: list[Recipe], layers_dir: str | Path) -> list[Finding]:
     """Every finding, errors and warnings; raise CheckError when there is an error."""

@@ -13,7 +13,8 @@ import sys
 import textwrap
 
 from geo.assets import AssetError
-from geo.errors import GeoError
+from geo.errors import GeoError, OutOfSpace
+from geo.output import FULL_DISK_ERRORS
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -157,9 +158,14 @@ def _run_validate(args) -> int:
 
 def _run_chainage(args) -> int:
     from geo.chainage import chainage
+    from geo.contract import AREA_OF_INTEREST
 
-    if not (-180 <= args.lon <= 180 and -90 <= args.lat <= 90):
-        raise GeoError(f"LON LAT out of range: {args.lon} {args.lat} (give longitude first)")
+    west, south, east, north = AREA_OF_INTEREST
+    if not (west <= args.lon <= east and south <= args.lat <= north):
+        raise GeoError(
+            f"LON LAT {args.lon:g} {args.lat:g}: outside the area the route is measured in "
+            f"({west:g} to {east:g} E, {south:g} to {north:g} N); give longitude first"
+        )
     where = chainage(args.lon, args.lat, args.layers)
     if args.json:
         print(json.dumps(where.to_dict(), ensure_ascii=False))
@@ -198,10 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     except (GeoError, AssetError) as exc:  # bad input, or an install without its browser assets
         print(f"geo {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OSError as exc:  # a path the user gave cannot be read or written
+    except OutOfSpace as exc:  # not the input's fault: one line, and the previous output stands
+        print(f"geo {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # a path the user gave cannot be read or written, or the disk is full
         where = exc.filename or ""
         print(f"geo {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_ERROR if exc.errno in FULL_DISK_ERRORS else EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001 - the promise is no traceback
         if os.environ.get("GEO_DEBUG"):
             raise

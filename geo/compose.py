@@ -11,7 +11,7 @@ import markupsafe
 from folium.utilities import JsCode, camelize
 from jinja2 import Template
 
-from geo.assets import links
+from geo.assets import links, own_file
 from geo.context import inset_countries, page_context
 from geo.contract import LAYER_KINDS
 from geo.elements import (
@@ -28,7 +28,6 @@ from geo.elements import (
     RenderedText,
     render_panel,
     stabilise_ids,
-    static_text,
 )
 from geo.jsonscript import script_json
 from geo.layers import Layers
@@ -37,6 +36,7 @@ from geo.pagedata import KEY, PageData, display_geometries, offset_shared, page_
 from geo.recipe import Basemap, Layer, Recipe, RecipeError, View, tile_provider
 from geo.shapes import features_bounds
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
+from geo.text import control_label, isolate
 from geo.timeline import add_time_control, add_timeline_layer
 
 PAKISTAN_CENTER = [30.0, 69.5]
@@ -95,20 +95,20 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
         zoom_start=default(view.zoom, 6),
         tiles=None,
         control_scale=controls.scale,
-        min_zoom=default(view.min_zoom, 3),
-        max_zoom=default(view.max_zoom, 17),
         width="100%",
         height="100%",
         attribution_control=False,  # the credits sit below the map, clear of the scale bar
         zoom_snap=0.25,  # the opening view fills a phone's width instead of falling back a whole zoom level
     )
+    # folium hands min_zoom and max_zoom to its default tiles only; the map itself must keep the reader to them.
+    m.options.update(min_zoom=view.min_zoom, max_zoom=view.max_zoom)
     timeline_list = recipe.timeline is not None and recipe.timeline.list
     PageFigure(
         render_panel("credits.html", data=recipe.attribution, basemaps=basemap_credits(recipe)),
         skip_to="geo-events" if timeline_list else "geo-credits",
     ).add_child(m)
-    InlineStyle(static_text("geomap.css")).add_to(m)
-    InlineScript(static_text("geomap.js")).add_to(m)
+    InlineStyle(own_file("geomap.css")).add_to(m)
+    InlineScript(own_file("geomap.js")).add_to(m)
     page = PageData()
     PageScript(page).add_to(m)  # rendered last, after every layer has added to it, but run first
     setup = MapSetup(
@@ -153,7 +153,7 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
         folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
 
     figure = m.get_root()
-    figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(recipe.title)}</title>"), name="title")
+    figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(isolate(recipe.title))}</title>"), name="title")
     # Title and description above the map, as in a news graphic, not over it.
     header = render_panel("title.html", title=recipe.title, description=recipe.description)
     figure.html.add_child(RenderedText(header), name="geo_header", index=0)
@@ -164,11 +164,6 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
 
 def default(value, fallback):
     return fallback if value is None else value
-
-
-def control_label(text: str) -> str:
-    """A layer or basemap name for Leaflet's layer control, which inserts names as HTML."""
-    return str(markupsafe.escape(text))
 
 
 def basemap_credits(recipe: Recipe) -> list[dict]:
@@ -195,6 +190,7 @@ def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
             overlay=False,
             control=True,
             show=shown_first(basemap, index),
+            geo_basemap=index,  # the credit line's data-basemap (geomap.js, baselayerchange)
         ).add_to(m)
 
 

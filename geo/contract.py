@@ -167,6 +167,15 @@ LAYER_KINDS: dict[str, LayerKind] = {
 }
 
 
+# Properties in Urdu script: pages mark them lang="ur" dir="rtl" (WCAG 2.2 3.1.2, language of parts).
+URDU_FIELDS = frozenset(
+    name
+    for kind in LAYER_KINDS.values()
+    for name, value in {**kind.required, **kind.optional}.items()
+    if value == "urdu_text"
+)
+
+
 def kind_for_path(path: str) -> LayerKind | None:
     """The layer kind a file holds, from its name (`stations.geojson` -> stations) or, for a kind kept
     per incident, its folder (`events/<incident>.geojson` -> events)."""

@@ -13,6 +13,7 @@ from geo import timefmt
 from geo.compose import select
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe
+from geo.text import isolate
 
 MONTHS = (
     "January",
@@ -77,11 +78,15 @@ def attack_sentence(recipe: Recipe, shown: list[tuple[Layer, list[dict]]], layer
     events = [f for f in incident_events(recipe, shown, layers) if f["properties"].get("place") == site["id"]]
     when = f" on {long_date(min((f['properties']['time'] for f in events), key=timefmt.parse))}" if events else ""
     text = (
-        f"{site['name']}, where the train was stopped{when}, is about {site['km_from_quetta']:g} km from Quetta by rail"
+        f"{isolate(site['name'])}, where the train was stopped{when}, "
+        f"is about {site['km_from_quetta']:g} km from Quetta by rail"
     )
     if len(either_side) == 2:
         a, b = either_side
-        text += f", between {a['name']} (km {a['km_from_quetta']:g}) and {b['name']} (km {b['km_from_quetta']:g})"
+        text += (
+            f", between {isolate(a['name'])} (km {a['km_from_quetta']:g}) and {isolate(b['name'])} "
+            f"(km {b['km_from_quetta']:g})"
+        )
     if site.get("km_uncertainty"):
         text += f"; its km is uncertain by about {site['km_uncertainty']:g} km"
     elif site.get("position_accuracy_m"):
@@ -104,7 +109,7 @@ def places_sentence(shown: list[tuple[Layer, list[dict]]], layers: Layers) -> st
         place = places.get(place_id)
         if place is not None:
             km = place.get("km_from_quetta")
-            named.append(place["name"] + (f" (km {km:g} from Quetta)" if isinstance(km, (int, float)) else ""))
+            named.append(isolate(place["name"]) + (f" (km {km:g} from Quetta)" if isinstance(km, (int, float)) else ""))
     where = ""
     if named:
         more = len(named) - 4
@@ -131,11 +136,11 @@ def layer_sentence(shown: list[tuple[Layer, list[dict]]]) -> str:
                 first = min(kms, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
                 last = max(kms, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
                 parts.append(
-                    f"{len(features)} {in_sentence(spec.legend_name)} from {first['name']} "
-                    f"(km {first['km_from_quetta']:g}) to {last['name']} (km {last['km_from_quetta']:g})"
+                    f"{len(features)} {isolate(in_sentence(spec.legend_name))} from {isolate(first['name'])} "
+                    f"(km {first['km_from_quetta']:g}) to {isolate(last['name'])} (km {last['km_from_quetta']:g})"
                 )
         elif spec.source == "staging":
-            parts.append(f"{len(features)} {in_sentence(spec.legend_name)}")
+            parts.append(f"{len(features)} {isolate(in_sentence(spec.legend_name))}")
     return ("The map shows " + ", ".join(parts) + ".") if parts else ""
 
 
@@ -158,15 +163,15 @@ def alt_text(recipe: Recipe, layers: Layers) -> str:
         return recipe.alt_text
     shown = drawn(recipe, layers)
     where = attack_sentence(recipe, shown, layers) or places_sentence(shown, layers)
-    return " ".join(p for p in (f"Map: {recipe.title}.", where) if p)
+    return " ".join(p for p in (f"Map: {isolate(recipe.title)}.", where) if p)
 
 
 def description(recipe: Recipe, layers: Layers) -> str:
     """The full plain-text description for screen readers."""
     shown = drawn(recipe, layers)
     parts = [
-        f"Map: {recipe.title}.",
-        recipe.description,
+        f"Map: {isolate(recipe.title)}.",
+        isolate(recipe.description),
         attack_sentence(recipe, shown, layers),
         places_sentence(shown, layers),
         layer_sentence(shown),

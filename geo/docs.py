@@ -167,7 +167,7 @@ def _toml(value: Any) -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if re.match(r"^[A-Za-z0-9_-]+$", key) else _toml(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key, re.ASCII) else _toml(key)
 
 
 def _values_at(data: Any, path: list[str]) -> list[Any]:

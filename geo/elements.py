@@ -9,7 +9,6 @@ Jinja again.
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Iterator
 
 import folium
@@ -23,6 +22,7 @@ from jinja2 import Template
 from geo.assets import links
 from geo.jsonscript import script_json
 from geo.pagedata import KEY
+from geo.text import isolate
 
 PANELS = jinja2.Environment(
     loader=jinja2.PackageLoader("geo", "templates"),
@@ -31,6 +31,7 @@ PANELS = jinja2.Environment(
     lstrip_blocks=False,
     keep_trailing_newline=False,
 )
+PANELS.filters["isolate"] = isolate  # data text in an attribute, which no element can isolate (geo.text)
 
 
 class RenderedText(Element):
@@ -70,17 +71,13 @@ def _render_macros_as_text(self: MacroElement, **kwargs) -> None:
 MacroElement.render = _render_macros_as_text
 
 
-def static_text(name: str) -> str:
-    return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
-
-
 def render_panel(template: str, **context) -> str:
     """An HTML fragment with every value escaped."""
     return PANELS.get_template(template).render(**context).strip()
 
 
 class InlineStyle(MacroElement):
-    """A stylesheet of ours, inlined in the page head."""
+    """A stylesheet of ours (geo/static/, minified: geo.assets.own_file), inlined in the page head."""
 
     _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
 
@@ -91,14 +88,14 @@ class InlineStyle(MacroElement):
 
 
 class InlineScript(MacroElement):
-    """A script of ours (geo/static/geomap.js), inlined in the page head."""
+    """Our script (geo/static/geomap.js, bundled: geo.assets.own_file), inlined in the page head."""
 
     _template = Template("{% macro header(this, kwargs) %}<script>{{ this.js }}</script>{% endmacro %}")
 
     def __init__(self, js: str):
         super().__init__()
         self._name = "InlineScript"
-        self.js = js.replace("</script", "<\\/script")
+        self.js = js
 
 
 class HtmlControl(MacroElement):

@@ -10,7 +10,25 @@ from dataclasses import dataclass
 
 
 class GeoError(Exception):
-    """Bad input from the user: a file, a recipe or an argument."""
+    """Bad input from the user: a file, a recipe or an argument.  `path`: the file it concerns, if one."""
+
+    def __init__(self, message: str, path: object = None):
+        super().__init__(message)
+        self.path = path
+
+    def __reduce__(self):  # rebuilt whole when it crosses from a worker process
+        return (type(self), (str(self), self.path))
+
+
+class OutOfSpace(Exception):
+    """The disk filled up while a build was writing: not bad input (exit 1), and the previous output stands."""
+
+    def __init__(self, path: object, out: object):
+        self.path, self.out = path, out
+        super().__init__(f"{path}: no space left on the device while writing it; the previous build in {out} is intact")
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.out))
 
 
 @dataclass(frozen=True)

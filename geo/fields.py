@@ -13,6 +13,8 @@ from urllib.parse import unquote
 
 from geo import timefmt
 from geo.contract import FIGURES, figure_base
+from geo.patterns import HTTP_URL
+from geo.text import isolate
 
 LABELS = {
     "name": "Name",
@@ -46,7 +48,6 @@ LABELS = {
     "tunnel_counts_reported": "Tunnel counts reported",
     "km_from_quetta_basis": "How the km was found",
 }
-URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def label(field: str) -> str:
@@ -112,7 +113,7 @@ def format_value(field: str, props: dict[str, Any]) -> str | None:
     if formatter:
         return formatter(value, props)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(isolate(str(v)) for v in value)
     return str(value)
 
 
@@ -150,5 +151,5 @@ def sources(props: dict[str, Any]) -> list[list[str]]:
     out = []
     for source in props.get("sources", []):
         url = source.get("url", "")
-        out.append([source["outlet"], source["date"], readable_url(url) if URL.match(url or "") else ""])
+        out.append([source["outlet"], source["date"], readable_url(url) if HTTP_URL.match(url or "") else ""])
     return out

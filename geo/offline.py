@@ -18,10 +18,9 @@ import re
 from functools import cache
 from html import escape
 
-import minify_html
 from branca.element import Element, Figure, Link
 
-from geo.assets import CSS_URL, Asset, AssetError, declared, integrity, package_file, packaged
+from geo.assets import CSS_URL, Asset, AssetError, check_inlinable, declared, integrity, package_file, packaged
 from geo.elements import walk
 
 
@@ -39,17 +38,17 @@ def data_uri(asset: Asset, file: str) -> str:
 
 @cache
 def inline_copy(asset: Asset) -> str:
-    """The file as an inline <script> or <style>, minified once per process."""
+    """The pinned file as an inline <script> or <style>, as it is (a stylesheet's images as data URIs);
+    a file that would end its element early is refused, never rewritten (geo.assets.check_inlinable)."""
     text = packaged(asset).read_text(encoding="utf-8")
     if asset.kind == "js":
-        text = text.replace("</script", "<\\/script")
-        return minify_html.minify(f"<script>{text}</script>", minify_js=True)
+        return f"<script>{check_inlinable(text, 'js', asset.url)}</script>"
 
     def replace(match: re.Match) -> str:
         file = package_file(asset, match["ref"])
         return f'url("{data_uri(asset, file)}")' if file else match[0]
 
-    return minify_html.minify(f"<style>{CSS_URL.sub(replace, text)}</style>", minify_css=True)
+    return f"<style>{check_inlinable(CSS_URL.sub(replace, text), 'css', asset.url)}</style>"
 
 
 class PageAssets(Element):

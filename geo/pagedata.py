@@ -19,9 +19,11 @@ import numpy as np
 import shapely
 
 from geo import fields
+from geo.contract import URDU_FIELDS
 from geo.jsonscript import script_json
 from geo.recipe import Layer
 from geo.shapes import shape_of, story_label_anchors
+from geo.text import isolate
 
 PACK_ABOVE_BYTES = 1_000_000  # page data larger than this is shipped compressed
 DEFAULT_DECIMALS = 5  # ~1 m: finer than any position in the data
@@ -113,6 +115,7 @@ class PageData:
         self.layers[key] = {
             "fields": popup,
             "labels": [fields.label(f) for f in popup],
+            "urdu": [int(f in URDU_FIELDS) for f in popup],  # shown lang="ur" dir="rtl"
             "tooltip": bool(spec.tooltip),
             "focusable": points and not spec.timeline and not spec.stack,
             "target": points and spec.on_top,
@@ -172,9 +175,13 @@ def page_features(features: list[dict], spec: Layer, key: str, page: PageData) -
 
 
 def joined(props: dict, names: list[str]) -> str | None:
+    """The texts of several fields on one line, each isolated (geo.text): one alone is its element's whole
+    text, which the page isolates (`dir="auto"`)."""
     if names == ["name"]:  # the usual tooltip: no formatting to do
         return props.get("name")
     texts = [t for t in (fields.format_value(f, props) for f in names) if t]
+    if len(texts) > 1:
+        texts = [isolate(t) for t in texts]
     return " · ".join(texts) if texts else None
 
 
@@ -250,7 +257,10 @@ def stacked(items: list[dict], originals: list[dict], page: PageData) -> list[di
             props = original["properties"]
             who = props.get("claimed_by")
             rows.append(
-                [fields.format_value("time", props) or "", props["name"] + (f" (claimed by {who})" if who else "")]
+                [
+                    fields.format_value("time", props) or "",
+                    isolate(props["name"]) + (f" (claimed by {isolate(who)})" if who else ""),
+                ]
             )
             source_ids += [i for i in page.source_ids(props) if i not in source_ids]
         first = members[0][0]

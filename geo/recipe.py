@@ -42,9 +42,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
 from geo.inputs import RECIPE_MAX_BYTES, read_regular
-
-MAP_NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # file stems become URLs and CSS classes
-
+from geo.patterns import COLOR, DASH_ARRAY, PROPERTY_NAME, SLUG, whole
+from geo.text import visible_problem
 
 # The base map's relief cells are ~5 km: from zoom 8 one spans 9 or more screen pixels, a blur.
 RELIEF_MAX_ZOOM = 7
@@ -58,15 +57,20 @@ class RecipeError(GeoError):
 # Each says in words what it takes: the messages are read by editors, not programmers.
 
 
-def _matching(pattern: str, expected: str):
-    compiled = re.compile(pattern)
-
+def _matching(pattern: re.Pattern, expected: str):
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not whole(pattern, value):
             raise ValueError(f"must be {expected}")
         return value
 
     return AfterValidator(check)
+
+
+def _visible_text(value: str) -> str:
+    problem = visible_problem(value)
+    if problem:
+        raise ValueError(f"must be {problem}")
+    return value
 
 
 def real(**bounds: float) -> Any:
@@ -74,22 +78,12 @@ def real(**bounds: float) -> Any:
     return Annotated[float, Field(allow_inf_nan=False, **bounds)]
 
 
-Text = Annotated[str, _matching(r"[\s\S]*\S", "non-empty text")]
-Color = Annotated[str, _matching(r"^#[0-9a-fA-F]{6}$", "a colour written like '#0072B2'")]
-Field_ = Annotated[str, _matching(r"^[a-z_][a-z0-9_]*$", "a property name like 'km_from_quetta'")]
-DashArray = Annotated[
-    str,
-    _matching(
-        r"^\d{1,3}(?:\.\d{1,2})?(?:[ ,]+\d{1,3}(?:\.\d{1,2})?)*$",
-        "dash and gap lengths in pixels, like '4 4' or '6, 3'",
-    ),
-]
+Text = Annotated[str, AfterValidator(_visible_text)]
+Color = Annotated[str, _matching(COLOR, "a colour written like '#0072B2'")]
+Field_ = Annotated[str, _matching(PROPERTY_NAME, "a property name like 'km_from_quetta'")]
+DashArray = Annotated[str, _matching(DASH_ARRAY, "dash and gap lengths in pixels, like '4 4' or '6, 3'")]
 Slug = Annotated[
-    str,
-    _matching(
-        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-        "a slug of lower-case letters, digits and hyphens, like 'jaffar-express-2025-03-11'",
-    ),
+    str, _matching(SLUG, "a slug of lower-case letters, digits and hyphens, like 'jaffar-express-2025-03-11'")
 ]
 Fraction = real(ge=0, le=1)
 Zoom = real(ge=0, le=22)
@@ -97,7 +91,8 @@ Zoom = real(ge=0, le=22)
 ArrayTuple = BeforeValidator(lambda value: tuple(value) if isinstance(value, list) else value)
 LatLon = Annotated[tuple[real(ge=-90, le=90), real(ge=-180, le=180)], ArrayTuple]
 Number = real()
-Pixels = Annotated[int, Field(ge=0, le=1000)]
+# A phone is 390 px wide: the page keeps half the map clear of padding whatever is asked (geomap.js, fitHome).
+Pixels = Annotated[int, Field(ge=0, le=400)]
 Position = Literal["topleft", "topright", "bottomleft", "bottomright"]
 FilterValue = str | float | bool
 
@@ -167,8 +162,8 @@ class View(Model):
     )
     center: LatLon | None = Field(None, description="[lat, lon] of the centre when nothing is fitted")
     zoom: Zoom | None = Field(None, description="zoom level when nothing is fitted, 0-22")
-    min_zoom: Zoom | None = Field(None, description="the furthest a reader can zoom out, 0-22")
-    max_zoom: Zoom | None = Field(None, description="the closest a reader can zoom in, 0-22")
+    min_zoom: Zoom = Field(3, description="the furthest a reader can zoom out, 0-22")
+    max_zoom: Zoom = Field(17, description="the closest a reader can zoom in, 0-22")
     padding: Annotated[tuple[Pixels, Pixels, Pixels, Pixels], ArrayTuple] | None = Field(
         None, description="[top, right, bottom, left] pixels kept clear around the fitted view"
     )
@@ -320,12 +315,17 @@ class Recipe(Model):
 def load_recipe(path: str | Path) -> Recipe:
     """Read and check one recipe; raise RecipeError naming the file and key."""
     path = Path(path)
-    if not re.match(MAP_NAME, path.stem):
+    if not whole(SLUG, path.stem):
         raise RecipeError(
             f"{path}: the map name {path.stem!r} (the file name) must be a slug of lower-case "
             "letters, digits and hyphens, such as 'attack-site': it becomes a URL and a CSS class"
         )
-    data = _parse_toml(path)
+    return recipe_from_dict(_parse_toml(path), path)
+
+
+def recipe_from_dict(data: dict, path: str | Path) -> Recipe:
+    """A recipe's parsed TOML, checked; `path` names it in messages and gives the map's name."""
+    path = Path(path)
     try:
         recipe = Recipe.model_validate(
             {**data, "slug": path.stem, "path": str(path)} if isinstance(data, dict) else data
@@ -436,6 +436,17 @@ def check_references(recipe: Recipe) -> None:
         raise RecipeError(
             f"{recipe.path}: [timeline] layer {recipe.timeline.layer!r} is not the name of a "
             f"[[layer]]; expected one of {', '.join(names)}"
+        )
+    view = recipe.view
+    if view.min_zoom > view.max_zoom:
+        raise RecipeError(
+            f"{recipe.path}: [view] min_zoom {view.min_zoom:g} is above max_zoom {view.max_zoom:g}; "
+            "min_zoom is the furthest out, max_zoom the closest in"
+        )
+    if view.zoom is not None and not view.min_zoom <= view.zoom <= view.max_zoom:
+        raise RecipeError(
+            f"{recipe.path}: [view] zoom {view.zoom:g} is outside min_zoom {view.min_zoom:g} "
+            f"to max_zoom {view.max_zoom:g}"
         )
     if recipe.view.fit is not None and recipe.view.fit not in names:
         raise RecipeError(

@@ -6,19 +6,19 @@ from __future__ import annotations
 import json
 
 import folium
-import markupsafe
 from folium.plugins import Timeline
 from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import fields, timefmt
-from geo.assets import links
-from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel, static_text
+from geo.assets import links, own_file
+from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel
 from geo.jsonscript import compact_json, script_json
 from geo.pagedata import KEY, PageData, pack_if_large, page_features
 from geo.recipe import Layer, Recipe
 from geo.recipe import Timeline as TimelineSettings
 from geo.styles import style_for
+from geo.text import control_label
 
 HOUR_MS = 3_600_000
 DISPUTED_ROWS = 40  # per figure: the table stays small; events.csv has every claim
@@ -98,7 +98,7 @@ def add_timeline_layer(
         point_to_layer=point_to_layer,
         on_each_feature=JsCode(f"function (f, l) {{ GeoMap.bind(f, l, {script_json(key)}); }}"),
     )
-    timeline.layer_name = str(markupsafe.escape(spec.name))  # shown as HTML by the layer control
+    timeline.layer_name = control_label(spec.name)  # shown as HTML by the layer control
     timeline.add_to(m)
     timeline.starts = starts
     return timeline
@@ -123,7 +123,7 @@ def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: Re
     settings = recipe.timeline or TimelineSettings(layer=key)
     if settings.list:
         html = render_panel("events.html", disputed=disputed_rows(events, settings.disputed))
-        InlineStyle(static_text("timeline.css")).add_to(m)
+        InlineStyle(own_file("timeline.css")).add_to(m)
         # The current claim captioned on the map, and announced (a polite live region).
         HtmlControl('<div class="geo-caption" role="status" aria-live="polite"></div>', "bottomleft").add_to(m)
         EventPanel(html, timeline, slider, key).add_to(m)

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
 import math
 import re
+import warnings
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
 import orjson
+import PIL.Image
 import shapely
 
 from geo import timefmt
@@ -33,10 +36,10 @@ from geo.contract import (
 )
 from geo.errors import GeoError, Problem
 from geo.inputs import LAYER_MAX_BYTES, read_regular
+from geo.patterns import DATE, FIGURE_KEY, ISO_TIME, NAIVE_TIME, SLUG, SOURCE_DATE, XML_FORBIDDEN, whole
 from geo.shapes import shape_of
+from geo.text import visible_problem
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 Bbox = tuple[float, float, float, float]
 
 
@@ -77,7 +80,7 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
 def check_incident_file(path: str, data: dict) -> Iterator[Problem]:
     """Every feature of `<kind>/<incident>.geojson` belongs to that incident."""
     incident = Path(path).name.split(".", 1)[0]
-    if not SLUG.match(incident):
+    if not whole(SLUG, incident):
         yield Problem(path, f"the file name {incident!r} must be the incident's slug, like jaffar-express-2025-03-11")
         return
     for index, feature in enumerate(data["features"]):
@@ -112,6 +115,7 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox, scan_str
     if scan_strings:
         yield from xml_forbidden_warnings(path, data)
     seen: dict[str, int] = {}
+    columns: set[str] = set()
     for index, feature in enumerate(features):
         fid = _feature_id(feature)
         for message in check_feature(feature, kind, bbox):
@@ -120,6 +124,22 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox, scan_str
             if fid in seen:
                 yield Problem(path, f"duplicate id {fid!r} (first used by feature {seen[fid]})", index, fid)
             seen.setdefault(fid, index)
+        columns.update(_columns(feature))
+    if len(columns) > MAX_PROPERTY_NAMES:
+        yield Problem(
+            path,
+            f"its features use {len(columns):,} different property and figure names; an export table holds "
+            f"at most {MAX_PROPERTY_NAMES:,} (a GeoPackage stops at 2,000 columns)",
+        )
+
+
+def _columns(feature: Any) -> Iterator[str]:
+    """The names a feature adds as export columns: its properties, and each figure (its own column)."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if isinstance(props, dict):
+        yield from props
+        if isinstance(props.get("figures"), dict):
+            yield from (f"figure_{key}" for key in props["figures"])
 
 
 def _feature_id(feature: Any) -> str | None:
@@ -268,11 +288,8 @@ def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
 
 # Names a GeoPackage table cannot take as columns (its own id and geometry columns).
 RESERVED_PROPERTY_NAMES = ("fid", "geom", "geometry")
-FIGURE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_NESTING = 20
-# Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; surrogates; U+FFFE/U+FFFF).
-XML_FORBIDDEN_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"  # a regex class body; KML uses it too
-XML_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN_CHARS}]")
+MAX_PROPERTY_NAMES = 500  # columns of one layer's export table: far beyond any hand-made layer
 # How such a character can appear in JSON text (raw control characters are not valid JSON): an
 # escape (\b, \f, \u0000-\u001f, a surrogate, \ufffe, \uffff) or U+FFFE/U+FFFF as UTF-8.  Text
 # without one skips the walk over every string; a false alarm only costs that walk.
@@ -361,13 +378,14 @@ def _strings(value: Any, name: str = "", level: int = 0) -> Iterator[tuple[str, 
 
 
 def _slug(value: Any) -> str | None:
-    if not isinstance(value, str) or not SLUG.match(value):
+    if not whole(SLUG, value):
         return f"must be a slug of lower-case letters, digits and hyphens, got {value!r}"
     return None
 
 
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else f"must be non-empty text, got {value!r}"
+    problem = visible_problem(value)
+    return f"must be {problem}, got {value!r}" if problem else None
 
 
 # Arabic-script letters (the Arabic blocks Urdu is written in).
@@ -392,18 +410,16 @@ def _number(value: Any, minimum: float, inclusive: bool) -> str | None:
     return None
 
 
-# The one form every reader (browsers, GeoPackage, spreadsheets) takes: calendar date, time, offset in minutes.
-ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
 YEARS = (1900, 2100)
 
 
 def _time(value: Any) -> str | None:
     if not isinstance(value, str):
         return f"must be an ISO 8601 date-time string, got {value!r}"
-    if not ISO_TIME.match(value):
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+    if not whole(ISO_TIME, value):
+        if whole(DATE, value):
             return f"must be a date-time, not a date: {value!r} (a claim known only to the day: time_precision 'day')"
-        if re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$", value):
+        if whole(NAIVE_TIME, value):
             return f"has no UTC offset: {value!r} (Pakistan time is +05:00)"
         return (
             f"is not an ISO 8601 date-time like 2025-03-11T13:00:00+05:00 (calendar date, time, offset "
@@ -435,7 +451,7 @@ def _sources(value: Any) -> str | None:
         if not isinstance(source.get("outlet"), str) or not source["outlet"].strip():
             return f"entry {i} has no outlet"
         when = source.get("date")
-        if not isinstance(when, str) or not SOURCE_DATE.match(when):
+        if not whole(SOURCE_DATE, when):
             return f"entry {i} ({source['outlet']}) needs a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {when!r}"
         if len(when) == 10:
             try:
@@ -451,7 +467,7 @@ def _figures(value: Any) -> str | None:
     if not isinstance(value, dict):
         return f'must be an object of named counts like {{"hostages": 214}}, got {value!r}'
     for key, count in value.items():
-        if not FIGURE_KEY.match(key):
+        if not whole(FIGURE_KEY, key):
             return (
                 f"name {key!r} must be lower-case letters, digits and underscores, starting with a letter "
                 "(it becomes a column name)"
@@ -479,12 +495,16 @@ def _label_anchors(value: Any) -> str | None:
 
 # An image a page shows as it is: only base64 JPEG, PNG or WebP, never a link or markup.
 IMAGE_DATA_URI = re.compile(r"data:image/(?P<type>jpeg|png|webp);base64,(?P<data>[A-Za-z0-9+/]+={0,2})")
-IMAGE_SIGNATURES = {  # the first bytes each format's files begin with
-    "jpeg": lambda b: b.startswith(b"\xff\xd8\xff"),
-    "png": lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"),
-    "webp": lambda b: b.startswith(b"RIFF") and b[8:12] == b"WEBP",
+IMAGE_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}  # the data URI's type -> Pillow's format name
+IMAGE_ENDS = {  # how each format's file ends: bytes after it would be carried, and decoded, for nothing
+    "JPEG": lambda b: b.endswith(b"\xff\xd9"),
+    "PNG": lambda b: b.endswith(b"IEND\xaeB`\x82"),
+    "WEBP": lambda b: int.from_bytes(b[4:8], "little") + 8 == len(b),
 }
 IMAGE_MAX_BYTES = 500_000  # every page that draws it carries it
+# Decoded in full by every browser that shows it: a small file can unpack to gigabytes (a decompression
+# bomb).  The shipped relief is 360 x 372 px; 4 million pixels is a 2000 x 2000 image.
+IMAGE_MAX_PIXELS = 4_000_000
 
 
 def _image_data_uri(value: Any) -> str | None:
@@ -497,8 +517,22 @@ def _image_data_uri(value: Any) -> str | None:
         image = base64.b64decode(match["data"], validate=True)
     except binascii.Error:
         return "is not whole base64"
-    if not IMAGE_SIGNATURES[match["type"]](image):
+    expected = IMAGE_FORMATS[match["type"]]
+    try:  # the header only: Pillow reads the format and size without decoding a pixel
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PIL.Image.DecompressionBombWarning)  # the bound below is tighter
+            with PIL.Image.open(io.BytesIO(image), formats=[expected]) as opened:
+                width, height = opened.size
+    except PIL.Image.DecompressionBombError:
+        return f"is an image of far more than {IMAGE_MAX_PIXELS:,} pixels (browsers decode it whole)"
+    except (PIL.UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return f"does not hold a {match['type'].upper()} image"
+    if width * height > IMAGE_MAX_PIXELS:
+        return (
+            f"is a {width:,} x {height:,} pixel image: at most {IMAGE_MAX_PIXELS:,} pixels (browsers decode it whole)"
+        )
+    if not IMAGE_ENDS[expected](image):
+        return f"has bytes after the end of its {match['type'].upper()} image"
     return None
 
 

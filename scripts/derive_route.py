@@ -210,10 +210,10 @@ def _unique(items: list[dict]) -> list[dict]:
     return out
 
 
+BELONGS = "stations and the railway are derived from scripts/data/route.toml: make the change there"
+
+
 def write_collection(path: Path, features: list[dict]) -> None:
-    refuse_hand_edits(
-        path, whole_feature, "stations and the railway are derived from scripts/data/route.toml: edit the station there"
-    )
     collection = with_record({"type": "FeatureCollection", "features": features}, whole_feature)
     path.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -222,10 +222,16 @@ def main(layers_dir: str = "layers") -> None:
     places, sources, sections = read_table()
     interpolate_positions(places)
     out = Path(layers_dir)
-    stations = [station_feature(p, sources, sections) for p in places if p.is_station]
-    write_collection(out / "stations.geojson", stations)
-    write_collection(out / "railway.geojson", segment_features(places, sources, sections))
-    print(f"{out}: {len(stations)} stations, {len(stations) - 1} railway sections")
+    files = {
+        out / "stations.geojson": [station_feature(p, sources, sections) for p in places if p.is_station],
+        out / "railway.geojson": segment_features(places, sources, sections),
+    }
+    for path, features in files.items():  # every file checked before any is written
+        refuse_hand_edits(path, whole_feature, BELONGS, fresh=features, whole=True)
+    for path, features in files.items():
+        write_collection(path, features)
+    stations = len(files[out / "stations.geojson"])
+    print(f"{out}: {stations} stations, {stations - 1} railway sections")
 
 
 if __name__ == "__main__":

@@ -28,23 +28,48 @@ def whole_feature(feature: dict) -> dict:
     return {"geometry": feature["geometry"], "properties": feature["properties"]}
 
 
-def refuse_hand_edits(path: Path, values_of: ValuesOf, belongs: str) -> None:
-    """Stop if a value the last run derived in `path` has been changed since; `belongs` says where to edit."""
+def refuse_hand_edits(
+    path: Path, values_of: ValuesOf, belongs: str, fresh: list[dict] | None = None, whole: bool = False
+) -> None:
+    """Stop (exit 2, nothing written) if `path` holds a hand edit that writing it again would lose.
+
+    A derived value edited since the last run is one (the record says what was derived); so is a
+    feature added by hand to a file the script writes `whole`; and, in a file that has lost its
+    record (a GIS re-saved it), any derived value that differs from what this run derives (`fresh`).
+    `belongs` says where the edit should be made instead."""
+    problems = hand_edits(path, values_of, fresh or [], whole)
+    if problems:
+        for problem in problems:
+            print(f"{path}: {problem}; {belongs}.", file=sys.stderr)
+        print(
+            "Nothing was written. Undo the edit in this file (git diff shows it; `git checkout -- FILE` restores "
+            "the last derived file with its record), make it where it belongs, and run `make data` again.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)  # bad input, as the command line's exit codes say
+
+
+def hand_edits(path: Path, values_of: ValuesOf, fresh: list[dict], whole: bool) -> list[str]:
+    """One message per feature of `path` whose derived values were edited, or that was added by hand."""
     if not path.is_file():
-        return
+        return []
     collection = json.loads(path.read_text(encoding="utf-8"))
-    recorded = collection.get(MEMBER, {})
-    for index, feature in enumerate(collection["features"]):
-        fid = feature["properties"].get("id")
+    recorded = collection.get(MEMBER)
+    derived_now = {f["properties"]["id"]: digest(v) for f in fresh if (v := values_of(f)) is not None}
+    expected = recorded if isinstance(recorded, dict) else derived_now
+    problems = []
+    for index, feature in enumerate(collection.get("features", [])):
+        fid = feature.get("properties", {}).get("id")
         values = values_of(feature)
-        if values is not None and fid in recorded and digest(values) != recorded[fid]:
-            print(
-                f"{path}: feature {index} ({fid}): a value `make data` derives was edited by hand and would be "
-                f"overwritten; {belongs}. Undo the edit in this file (git diff shows it), make it there, and run "
-                "`make data` again.",
-                file=sys.stderr,
+        if fid not in expected:
+            if whole:
+                problems.append(f"feature {index} ({fid}) was added by hand and would be dropped")
+        elif values is not None and digest(values) != expected[fid]:
+            problems.append(
+                f"feature {index} ({fid}): a value `make data` derives was edited by hand and would be overwritten"
+                + ("" if isinstance(recorded, dict) else " (the file has no record of what was derived)")
             )
-            raise SystemExit(2)  # bad input, as the command line's exit codes say
+    return problems
 
 
 def with_record(collection: dict, values_of: ValuesOf) -> dict:

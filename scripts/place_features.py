@@ -41,11 +41,15 @@ def read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write(path: Path, collection: dict, values_of, belongs: str) -> None:
-    """Write a file whose derived values are recorded, after checking none was edited by hand."""
-    refuse_hand_edits(path, values_of, belongs)
-    text = json.dumps(with_record(collection, values_of), ensure_ascii=False, indent=1)
-    path.write_text(text + "\n", encoding="utf-8")
+def write_all(files: list[tuple[Path, dict, object, str]]) -> None:
+    """Write files whose derived values are recorded, after checking that none holds a hand edit:
+    (path, collection, what is derived per feature, where an edit belongs).  All are checked first,
+    so a refusal writes nothing."""
+    for path, collection, values_of, belongs in files:
+        refuse_hand_edits(path, values_of, belongs, fresh=collection["features"])
+    for path, collection, values_of, _ in files:
+        text = json.dumps(with_record(collection, values_of), ensure_ascii=False, indent=1)
+        path.write_text(text + "\n", encoding="utf-8")
 
 
 def placed_values(feature: dict):
@@ -170,7 +174,7 @@ def main(layers_dir: str = "layers") -> None:
     stations, tunnels = read(layers / "stations.geojson"), read(layers / "tunnels.geojson")
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
     measure_tunnels(tunnels, route, {f["properties"]["id"]: f for f in stations["features"]})
-    write(layers / "tunnels.geojson", tunnels, tunnel_values, TUNNEL_BELONGS)
+    files = [(layers / "tunnels.geojson", tunnels, tunnel_values, TUNNEL_BELONGS)]
 
     # Only points can be places: a tunnel drawn as a stretch of line is not a position.
     places = {
@@ -178,15 +182,16 @@ def main(layers_dir: str = "layers") -> None:
     }
     staging = read(layers / "staging.geojson")
     place(staging, places, layers / "staging.geojson")
-    write(layers / "staging.geojson", staging, placed_values, PLACED_BELONGS)
+    files.append((layers / "staging.geojson", staging, placed_values, PLACED_BELONGS))
 
     places.update({f["properties"]["id"]: f for f in staging["features"]})
     placed = 0
     for path in layer_files(layers, LAYER_KINDS["events"]):  # one file per incident
         events = read(path)
         place(events, places, path)
-        write(path, events, placed_values, PLACED_BELONGS)
+        files.append((path, events, placed_values, PLACED_BELONGS))
         placed += len(events["features"])
+    write_all(files)
     print(f"{layers}: placed {len(staging['features'])} staging points and {placed} events")
 
 

@@ -13,17 +13,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.browser import screenshot  # noqa: E402
+from geo.browser import Shot, screenshots  # noqa: E402
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
 def main(dist: str = "dist", out: str = "docs") -> None:
-    for page in sorted((Path(dist) / "offline").glob("*.html")):
-        for device, (width, height) in SIZES.items():
-            png = Path(out) / f"{page.stem}-{device}.png"
-            screenshot(page, png, width=width, height=height)
-            print(f"{png}")
+    shots = [
+        Shot(page, Path(out) / f"{page.stem}-{device}.png", width, height)
+        for page in sorted((Path(dist) / "offline").glob("*.html"))
+        for device, (width, height) in SIZES.items()
+    ]
+    screenshots(shots)
+    for shot in shots:
+        print(shot.png)
 
 
 if __name__ == "__main__":

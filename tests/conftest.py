@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -58,10 +56,26 @@ def layer():
 
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory) -> Path:
-    """One `geo build` of the repository's layers and maps, shared by the tests that only read it."""
-    out = tmp_path_factory.mktemp("build") / "dist"
-    subprocess.run([sys.executable, "-m", "geo.cli", "build", "--out", str(out)], check=True)
-    return out
+    """One build of the repository's layers and maps, shared by the tests that only read it."""
+    from geo.build import build
+
+    return build(LAYERS, ROOT / "maps", tmp_path_factory.mktemp("build") / "dist")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session: each test opens its own context and pages in it."""
+    from geo.browser import browser
+
+    with browser() as instance:
+        yield instance
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that drives the browser is a `browser` test: `make test-fast` leaves those out."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture

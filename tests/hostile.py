@@ -11,7 +11,9 @@ HTML pages in headless Chromium with the network blocked, strict JSON, XML
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
+import functools
 import io
 import json
 import math
@@ -129,6 +131,108 @@ hostile_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), unicode_text), min
 def as_required_text(payload: str) -> str:
     """A payload that is still valid required text (not blank) and still starts with the payload."""
     return payload + " x"
+
+
+# --- hostile layers and recipes ---------------------------------------------------------------
+
+# Strings the data contract gives a meaning (slugs, times, enumerations, references): not free text.
+PROTECTED = {
+    "id",
+    "time",
+    "time_precision",
+    "geometry_quality",
+    "jaffar_express_stop",
+    "from_station",
+    "to_station",
+    "place",
+    "between_stations",
+    "via",
+    "date",
+    "near_station",
+    "incident",
+    "context_kind",
+    "iso_a3",
+    "name_ur",  # Urdu script only: the validator refuses Latin text there
+    "image",  # an image's data URI only: the validator refuses anything else (tests/test_validate.py)
+}
+
+
+def poison(value, payload: str, key: str | None = None):
+    """Every free-text string inside `value` replaced by the payload (kept non-blank)."""
+    if key in PROTECTED:
+        return value
+    if isinstance(value, str):
+        return as_required_text(payload)
+    if isinstance(value, list):
+        return [poison(v, payload) for v in value]
+    if isinstance(value, dict):
+        return {k: poison(v, payload, k) for k, v in value.items()}
+    return value
+
+
+def poisoned_layers(payload: str) -> dict[str, dict]:
+    layers = copy.deepcopy(base_layers())
+    for collection in layers.values():
+        for feature in collection["features"]:
+            props = feature["properties"]
+            for key, value in list(props.items()):
+                if key == "sources":
+                    props[key] = [{**s, "outlet": as_required_text(payload), "url": payload} for s in value]
+                elif key != "figures":
+                    props[key] = poison(value, payload, key)
+    # Two distinct hostile claimants, so the timeline's style table has hostile keys side by side.
+    events = layers["events"]["features"]
+    for feature in events[::2]:
+        feature["properties"]["claimed_by"] = as_required_text(payload) + " 2"
+    return layers
+
+
+def poisoned_recipes(payload: str) -> dict[str, dict]:
+    text = as_required_text(payload)
+    recipes = copy.deepcopy(base_recipes())
+    for recipe in recipes.values():
+        for key in ("title", "description", "attribution"):
+            recipe[key] = text
+        recipe["alt_text"] = text
+        renamed = {}
+        for i, layer in enumerate(recipe["layer"]):
+            renamed[layer["name"]] = layer["name"] = f"{text} {i}"
+            layer["legend"] = f"{text} legend {i}"
+            if "style_by" in layer:
+                style_by = layer["style_by"]
+                style_by["default_label"] = text + " default"
+                for j, cls in enumerate(style_by["class"]):
+                    cls["label"] = f"{text} class {j}"
+                style_by["class"][0]["values"].append(text + " 2")
+        if "fit" in recipe["view"]:
+            recipe["view"]["fit"] = renamed[recipe["view"]["fit"]]
+        if "timeline" in recipe:
+            recipe["timeline"]["layer"] = renamed[recipe["timeline"]["layer"]]
+            recipe["timeline"]["disputed"] = {
+                f"{text} {label}": figures for label, figures in recipe["timeline"]["disputed"].items()
+            }
+        for i, basemap in enumerate(recipe["basemap"]):
+            basemap["name"] = f"{text} basemap {i}"
+        for i, area in enumerate(recipe.get("area_label", [])):
+            area["text"] = f"{text} area {i}"
+    stations = next(layer for layer in recipes["attack-site"]["layer"] if layer["source"] == "stations")
+    stations["emphasis"] = {"ids": ["mach"], "legend": text + " emphasis", "style": {"color": "#D55E00"}}
+    return recipes
+
+
+@functools.cache
+def _base_layers() -> dict[str, dict]:
+    return read_layers()
+
+
+def base_layers() -> dict[str, dict]:
+    """The repository's layers, read once (callers copy before changing them)."""
+    return _base_layers()
+
+
+@functools.cache
+def base_recipes() -> dict[str, dict]:
+    return read_recipes()
 
 
 # --- scratch projects ----------------------------------------------------------------------

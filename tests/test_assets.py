@@ -112,7 +112,7 @@ def test_web_pages_load_pinned_files_with_integrity(dist, name):
         url = re.search(r"(?:src|href)=\"?([^\"\s>]+)", tag)[1]
         assert url in by_url, f"{name}: {url} is not a pinned asset"
         assert re.search(rf"integrity=\"?{re.escape(sri(by_url[url]))}[\"\s>]", tag), tag
-        assert re.search(r"\scrossorigin(=\"?anonymous\"?)?[\s>]", tag), tag  # minified: bare means anonymous
+        assert re.search(r"\scrossorigin(=\"?anonymous\"?)?[\s/>]", tag), tag  # bare means anonymous too
 
 
 def test_rendered_tags_say_crossorigin_anonymous():
@@ -143,3 +143,15 @@ def test_a_stylesheet_may_only_use_files_of_its_package():
     for ref in ("https://example.org/x.png", "../../other/x.png", "/x.png"):
         with pytest.raises(AssetError, match="not a file of its package"):
             package_file(asset, ref)
+
+
+@pytest.mark.parametrize(
+    "text, kind", [("var a = '</script>';", "js"), ("x = 1; <!-- y", "js"), ("a{}</style><b>", "css")]
+)
+def test_an_asset_that_would_end_its_element_is_refused(text, kind):
+    """A script or stylesheet is inlined as it is or not at all: nothing rewrites it to make it fit."""
+    from geo.assets import AssetError, check_inlinable
+
+    with pytest.raises(AssetError, match="early"):
+        check_inlinable(text, kind, "some.js")
+    assert check_inlinable("var ok = 1 < 2;", "js", "ok.js") == "var ok = 1 < 2;"

@@ -8,32 +8,17 @@ without Chromium fails them (`make test` installs it).
 from __future__ import annotations
 
 import json
-import mimetypes
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from geo.browser import browser, offline_page, wait_for_vectors
+from geo.browser import offline_page, wait_for_vectors
 from tests.conftest import LAYERS, ROOT, layer_path
 from tests.expected import expected_counts
+from tests.pages import open_map, serve_cdn_from_node_modules
 
 MAPS = ("corridor", "attack-site", "timeline")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
-
-
-def open_map(chromium, path: Path, width=1200, height=800):
-    page = offline_page(chromium, width, height)
-    page.goto(path.resolve().as_uri())
-    wait_for_vectors(page)
-    return page
 
 
 def drawn(page, key: str) -> int:
@@ -172,24 +157,6 @@ def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_pa
     page.close()
 
 
-def serve_cdn_from_node_modules(page, changed: bool = False) -> list[str]:
-    """Answer the web page's jsDelivr requests with the npm files (as jsDelivr does), `changed` by a byte or not."""
-    console = []
-    page.on("console", lambda message: console.append(message.text))
-
-    def fulfill(route):
-        package_at_version, file = route.request.url.split("/npm/", 1)[1].split("/", 1)
-        body = (ROOT / "node_modules" / package_at_version.rsplit("@", 1)[0] / file).read_bytes()
-        route.fulfill(
-            body=body + (b"\n" if changed else b""),
-            content_type=mimetypes.guess_type(file)[0],
-            headers={"Access-Control-Allow-Origin": "*"},
-        )  # crossorigin="anonymous" needs CORS
-
-    page.route(re.compile(r"^https://cdn\.jsdelivr\.net/npm/"), fulfill)
-    return console
-
-
 def test_web_page_loads_its_cdn_files_with_integrity(chromium, dist):
     page = offline_page(chromium)
     serve_cdn_from_node_modules(page)
@@ -247,3 +214,24 @@ def test_the_corridor_lays_its_relief_over_its_area_only_zoomed_out(chromium, di
         page = open_map(chromium, dist / "offline" / f"{name}.html")
         assert page.locator(".leaflet-geo-relief-pane img").count() == 0, name
         page.close()
+
+
+def test_switching_basemaps_shows_the_credit_of_the_one_shown(chromium, tmp_path):
+    """A basemap named 'Plain & grey' hid both credit lines when chosen: the credit held the name as text,
+    the switch reported it as HTML.  Credits now follow the basemap's place in the recipe."""
+    import copy
+
+    from tests.hostile import assert_built, base_recipes, geo, write_recipes
+
+    recipe = copy.deepcopy(base_recipes()["attack-site"])
+    recipe["basemap"][1]["name"] = "Plain & grey <b>"
+    maps = write_recipes(tmp_path / "maps", {"attack-site": recipe})
+    assert_built(geo("build", "--maps", maps, "--out", tmp_path / "dist"))
+    page = open_map(chromium, tmp_path / "dist" / "offline" / "attack-site.html")
+    shown = "() => [...document.querySelectorAll('[data-basemap]')].filter(e => !e.hidden).map(e => e.textContent)"
+    assert len(page.evaluate(shown)) == 1 and "OpenTopoMap" in page.evaluate(shown)[0]
+    page.locator(".leaflet-control-layers").hover()
+    page.get_by_label("Plain & grey <b>").check()
+    credits = page.evaluate(shown)
+    assert len(credits) == 1 and "Esri" in credits[0], credits
+    page.close()

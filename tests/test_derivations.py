@@ -172,3 +172,33 @@ def test_make_data_refuses_to_overwrite_a_hand_edit(scratch_layers, kind, script
     )
     assert result.returncode == 2 and "edited by hand" in result.stderr and "Traceback" not in result.stderr
     assert json.loads(path.read_text(encoding="utf-8"))["features"][feature]["properties"]["position_accuracy_m"] == 123
+
+
+def layers_tree(layers_dir) -> dict:
+    return {p.relative_to(layers_dir): p.read_bytes() for p in layers_dir.rglob("*.geojson")}
+
+
+@pytest.mark.parametrize("case", ["a station added by hand", "a re-saved file with an edited km"])
+def test_make_data_refuses_what_it_would_lose_and_writes_nothing(scratch_layers, case):
+    """A station added by hand to the derived stations file was silently dropped, and a file re-saved
+    without its record (as a GIS does) had an edited km overwritten: both stop `make data` (exit 2)
+    naming the feature and where the edit belongs, and no file changes."""
+    path = scratch_layers / "stations.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    if case == "a station added by hand":
+        added = json.loads(json.dumps(collection["features"][3]))
+        added["properties"].update(id="sultan-kot", name="Sultan Kot")
+        collection["features"].append(added)
+        named = "sultan-kot"
+    else:
+        del collection["derived"]
+        collection["features"][4]["properties"]["km_from_quetta"] += 1
+        named = collection["features"][4]["properties"]["id"]
+    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    before = layers_tree(scratch_layers)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "derive_route.py"), str(scratch_layers)], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert named in result.stderr and "scripts/data/route.toml" in result.stderr, result.stderr
+    assert layers_tree(scratch_layers) == before

@@ -72,3 +72,22 @@ def test_the_templates_are_valid_features(tmp_path, heading, kind):
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
     assert not errors_only(validate_file(path)[1])
+
+
+def test_every_promise_names_tests_that_exist():
+    """README's "What a build trusts and what it refuses": each promise names its tests, and each exists."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### What a build trusts and what it refuses", 1)[1].split("\n#", 1)[0]
+    promises = [p for p in section.split("\n- ")[1:]]
+    assert len(promises) >= 15
+    defined = set(
+        re.findall(
+            r"^def (test_\w+)", "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")), re.M
+        )
+    )
+    for promise in promises:
+        named = re.findall(r"`(test_\w+)`", promise)
+        assert named, f"a promise without a test: {promise[:80]}"
+        assert not set(named) - defined, f"no such test: {set(named) - defined}"

@@ -9,7 +9,6 @@ maps' CDN files are answered from node_modules/ and every other request is refus
 from __future__ import annotations
 
 import functools
-import mimetypes
 import re
 import subprocess
 import sys
@@ -21,12 +20,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from geo.browser import browser, offline_page
+from geo.browser import offline_page
 from geo.build import article_files, load_enriched, load_recipes
 from geo.cli import main
 from geo.embed import FRAME_HEIGHT, checked_base_url
 from geo.errors import GeoError
 from tests.conftest import LAYERS, ROOT
+from tests.pages import CDN, cdn_file
 
 MAP = "attack-site"
 LOCAL = re.compile(r"^https?://(127\.0\.0\.1|localhost)[:/]")
@@ -77,12 +77,6 @@ def site(tmp_path_factory):
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
-
-
 def article(site, name: str, change=lambda snippet: snippet) -> str:
     """The URL of an article holding the built snippet (`change`d, for the broken cases)."""
     root, port = site
@@ -95,12 +89,9 @@ def serve_cdn_and_local_only(route) -> None:
     url = route.request.url
     if LOCAL.match(url):
         route.continue_()
-    elif url.startswith("https://cdn.jsdelivr.net/npm/"):
-        package_at_version, file = url.split("/npm/", 1)[1].split("/", 1)
-        body = (ROOT / "node_modules" / package_at_version.rsplit("@", 1)[0] / file).read_bytes()
-        route.fulfill(
-            body=body, content_type=mimetypes.guess_type(file)[0], headers={"Access-Control-Allow-Origin": "*"}
-        )
+    elif CDN.match(url):
+        body, kind = cdn_file(url)
+        route.fulfill(body=body, content_type=kind, headers={"Access-Control-Allow-Origin": "*"})
     else:
         route.abort()  # tiles: no network
 

@@ -177,3 +177,22 @@ def test_pngs_right_size_not_blank_with_credits(dist):
                 assert colours and len(colours) > 50  # lines, markers, labels: not a blank page
         credits = (dist / "png" / f"{name}.txt").read_text(encoding="utf-8")
         assert "Natural Earth" in credits and "tiles" in credits.lower()
+
+
+def test_png_reports_a_page_whose_script_fails_as_that_maps_bad_input(tmp_path, dist):
+    """`geo png` names the page and its recipe when the page's script throws (exit 2), never a bare
+    timeout: here a built page whose opening call was broken."""
+    import shutil
+
+    from tests.hostile import Result, assert_bad_input
+
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    page = out / "offline" / "attack-site.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("GeoMap.open(", "GeoMap.opn("), encoding="utf-8")
+    done = subprocess.run(  # its own browser, in its own process: not this session's
+        [sys.executable, "-m", "geo.cli", "png", "--dist", str(out)], capture_output=True, text=True, timeout=180
+    )
+    result = Result(done.returncode, done.stdout, done.stderr)
+    assert_bad_input(result, "maps/attack-site.toml", "offline/attack-site.html", "opn")
+    assert (out / "png").is_dir() == (dist / "png").is_dir()  # the previous pictures, if any, as they were

@@ -34,7 +34,9 @@ def test_offline_css_images_are_inlined(dist):
 def test_titles_descriptions_and_credits(dist):
     for name in MAPS:
         html = (dist / f"{name}.html").read_text(encoding="utf-8")
-        header = re.search(r"<header class=\"?geo-header\"?>\s*<h1>([^<]+)</h1>\s*<p>([^<]+)", html)
+        header = re.search(
+            r"<header class=\"?geo-header\"?>\s*<h1 dir=\"?auto\"?>([^<]+)</h1>\s*<p dir=\"?auto\"?>([^<]+)", html
+        )
         assert header and len(header.group(2)) > 40
         # The source line sits below the map (never over the scale bar), as text.
         credits = re.search(r"<footer class=\"?geo-credits\"?[^>]*>(.*?)</footer>", html, re.S)
@@ -61,7 +63,7 @@ def test_non_http_source_urls_are_not_links(tmp_path, scratch_layers):
     html = (out / "timeline.html").read_text(encoding="utf-8")
     assert "javascript:alert" not in html
     # The name is data inside a script: it must not close the script element.
-    assert "</script><script>alert(2)" not in html and "<\\/script>\\x3Cscript>alert(2)" in html
+    assert "</script><script>alert(2)" not in html and "\\u003c/script\\u003e\\u003cscript\\u003ealert(2)" in html
     assert "<!--" not in html
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.browser import browser, offline_page, wait_for_vectors
+from geo.browser import offline_page, wait_for_vectors
 from tests.conftest import LAYERS, ROOT, layer_path
+from tests.pages import open_map as open_page
 
 MAPS = ("corridor", "attack-site", "timeline")
 SIZES = {
@@ -25,19 +26,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
-
-
 def open_map(chromium, dist: Path, name: str, size: str):
-    page = offline_page(chromium, *SIZES[size])
-    page.goto((dist / "offline" / f"{name}.html").resolve().as_uri())
-    wait_for_vectors(page)
-    page.wait_for_function("() => !GeoMap.registry.timeline || GeoMap.registry.loaded")
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return page
+    return open_page(chromium, dist / "offline" / f"{name}.html", *SIZES[size])
 
 
 def overlapping(boxes: list[dict]) -> list[tuple]:

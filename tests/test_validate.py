@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.conftest import LAYERS
+from tests.conftest import LAYERS, ROOT
 
 SOURCE = [{"outlet": "Dawn", "date": "2025-03-12"}]
 
@@ -284,11 +284,32 @@ def test_json_text_that_can_hold_a_character_xml_forbids_is_always_scanned(text)
             assert may_hold_xml_forbidden(encoded), encoded
 
 
-TINY_IMAGES = {  # the first bytes of a real file of each type, enough for the check of what it holds
-    "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01",
-    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-    "webp": b"RIFF\x24\x00\x00\x00WEBPVP8 ",
-}
+def tiny_image(kind: str, size: tuple[int, int] = (2, 2), trailing: bytes = b"", mode: str = "L") -> bytes:
+    """A real image file of `kind`, made by Pillow."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new(mode, size, 0).save(out, format=kind.upper())
+    return out.getvalue() + trailing
+
+
+def bomb(kind: str) -> bytes:
+    """A file of a few dozen kilobytes whose image is 20,000 px square (WebP: its largest, 16,383)."""
+    if kind == "png":
+        return tiny_image("png", (20_000, 20_000), mode="1")
+    small = bytearray(tiny_image(kind))  # the size is two fields of the frame header: set them, as a bomb does
+    if kind == "webp":
+        at = small.index(b"\x9d\x01\x2a") + 3  # after VP8's start code: 14-bit width, height
+        small[at : at + 4] = (16_383).to_bytes(2, "little") * 2
+    else:
+        at = small.index(b"\xff\xc0") + 5  # JPEG's SOF0: precision, then height and width
+        small[at : at + 4] = (20_000).to_bytes(2, "big") * 2
+    return bytes(small)
+
+
+TINY_IMAGES = {kind: tiny_image(kind) for kind in ("jpeg", "png", "webp")}
 WAVE = b"RIFF\x24\x00\x00\x00WAVEfmt "
 image_uri = st.one_of(
     st.text(max_size=60),
@@ -320,6 +341,21 @@ def test_the_base_maps_relief_is_only_ever_an_image(image):
     assert (problem is None) == bool(holds), (image, problem)
 
 
+@pytest.mark.parametrize("kind", ["png", "jpeg", "webp"])
+def test_a_relief_image_is_bounded_in_pixels_and_ends_where_its_image_ends(kind):
+    """A decompression bomb (a small file of a huge image, which every browser showing it decodes whole)
+    and bytes after the image's end are refused; the header is read, no pixel decoded."""
+    from geo.validate import _VALUE_CHECKS, IMAGE_MAX_PIXELS
+
+    def uri(data: bytes) -> str:
+        return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
+
+    assert len(uri(bomb(kind))) < 500_000 and 16_383**2 > IMAGE_MAX_PIXELS  # a small file, a huge image
+    assert "pixels" in _VALUE_CHECKS["image_data_uri"](uri(bomb(kind)))
+    assert "after the end" in _VALUE_CHECKS["image_data_uri"](uri(tiny_image(kind, trailing=b"<script>")))
+    assert _VALUE_CHECKS["image_data_uri"](uri(tiny_image(kind, (1000, 1000)))) is None
+
+
 @pytest.mark.parametrize(
     "geometry, image, message",
     [
@@ -335,3 +371,64 @@ def test_a_relief_is_an_image_over_an_area(tmp_path, geometry, image, message):
         tmp_path, "context.geojson", collection({"type": "Feature", "properties": props, "geometry": geometry})
     )
     assert_refused(result, "context.geojson", "feature 0 (id 'relief')", message)
+
+
+@pytest.mark.parametrize(
+    "what",
+    ["map name", "id", "incident", "colour", "dash pattern", "figure key", "property name", "source date", "time"],
+)
+def test_a_trailing_newline_never_passes_a_pattern(tmp_path, what):
+    """`re.match` with `$` let "attack-site\\n" through as a map name (it built and drew nothing), and ids,
+    colours, dash patterns and figure keys ending in a newline: every pattern now matches the whole value."""
+    import copy
+
+    from geo.contract import LAYER_KINDS
+    from geo.recipe import RecipeError, load_recipe, recipe_from_dict
+    from geo.validate import check_properties
+    from tests.hostile import base_layers, base_recipes
+
+    recipe = copy.deepcopy(base_recipes()["attack-site"])
+    props = copy.deepcopy(base_layers()["events"]["features"][0]["properties"])
+    if what == "map name":
+        path = tmp_path / "attack-site\n.toml"
+        path.write_text((ROOT / "maps" / "attack-site.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        with pytest.raises(RecipeError, match="slug"):
+            load_recipe(path)
+        return
+    recipe_change = {
+        "colour": lambda: recipe["layer"][0]["style"].update(color="#0072B2\n"),
+        "dash pattern": lambda: recipe["layer"][0]["style"].update(dash_array="4 4\n"),
+        "property name": lambda: recipe["layer"][0].update(tooltip=["name\n"]),
+    }
+    if what in recipe_change:
+        recipe_change[what]()
+        with pytest.raises(RecipeError):
+            recipe_from_dict(recipe, "maps/attack-site.toml")
+        return
+    {
+        "id": lambda: props.update(id=props["id"] + "\n"),
+        "incident": lambda: props.update(incident=props["incident"] + "\n"),
+        "figure key": lambda: props.update(figures={"killed\n": 1}),
+        "source date": lambda: props["sources"][0].update(date="2025-03-12\n"),
+        "time": lambda: props.update(time=props["time"] + "\n"),
+    }[what]()
+    assert list(check_properties(props, LAYER_KINDS["events"]))
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200b \u2066\u2069", "\u202e", " \t", "\u00a0"])
+def test_a_name_with_nothing_visible_is_refused(name):
+    """A name made only of zero-width, direction or space characters looked like no name at all."""
+    import copy
+
+    from geo.contract import LAYER_KINDS
+    from geo.recipe import RecipeError, recipe_from_dict
+    from geo.validate import check_properties
+    from tests.hostile import base_layers, base_recipes
+
+    props = copy.deepcopy(base_layers()["stations"]["features"][0]["properties"])
+    props["name"] = name
+    assert any("visible" in p or "non-empty" in p for p in check_properties(props, LAYER_KINDS["stations"]))
+    recipe = copy.deepcopy(base_recipes()["attack-site"])
+    recipe["title"] = name
+    with pytest.raises(RecipeError, match="title"):
+        recipe_from_dict(recipe, "maps/attack-site.toml")

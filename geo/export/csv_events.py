@@ -21,7 +21,7 @@ from geo.layers import Layers
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_AT_LINE_START = re.compile(f"^[{re.escape(''.join(FORMULA_START))}]", re.MULTILINE)
-PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 SCALARS = {str, int, float, bool, type(None)}  # cells as they are
 # Columns only written when some event has the property (the others are always there).
 WHERE_PRESENT = ("time_basis", "name_ur")
@@ -32,7 +32,7 @@ def csv_cell(value: Any) -> Any:
 
     Numbers, and text that is a plain number (a negative figure), stay as they are.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -78,8 +78,8 @@ def write_gpkg(layers: Layers, path: Path) -> list[Path]:
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
     try:
         _write_gpkg_tables(layers, path)
-    except pyogrio.errors.DataSourceError as exc:
-        raise GeoError(f"{path}: cannot write the GeoPackage: {exc}") from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise GeoError(f"{path}: cannot write the GeoPackage: {exc}", path=path) from None
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return [path]

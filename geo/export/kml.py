@@ -54,7 +54,7 @@ from geo import fields, timefmt
 from geo.errors import GeoError
 from geo.export.tables import flat_table, integer_figures, sources_text, utc_time
 from geo.layers import Layers
-from geo.validate import XML_FORBIDDEN_CHARS
+from geo.patterns import XML_FORBIDDEN_CHARS
 
 # Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
 # (The marks below, private-use characters, are taken too: they stand for "]]>" and "<![CDATA["
@@ -334,7 +334,7 @@ def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path
                 layer_options={"FOLDER": "YES"},
                 use_arrow=True,
             )
-    except pyogrio.errors.DataSourceError as exc:
-        raise GeoError(f"{path}: cannot write the KML: {exc}") from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise GeoError(f"{path}: cannot write the KML: {exc}", path=path) from None
     close_cdata_ends(path)
     return [path]

@@ -36,6 +36,24 @@
     return node;
   }
 
+  /* An element holding one string from the data: isolated in its own direction (dir="auto"), so a name
+     holding a right-to-left override cannot reorder the text around it; Urdu is marked as Urdu. */
+  function dataEl(tag, text, className, urdu) {
+    var node = el(tag, text, className);
+    if (urdu) { node.lang = "ur"; node.dir = "rtl"; } else node.dir = "auto";
+    return node;
+  }
+
+  /* Words of ours with one string from the data in them ("Claimed by: ..."): the data in a <bdi>. */
+  function phrase(tag, before, text, className) {
+    var node = el(tag, before, className);
+    node.appendChild(el("bdi", text));
+    return node;
+  }
+
+  /* Text for an attribute (no element to isolate in): the data string between FSI and PDI. */
+  function isolated(text) { return "\u2068" + text + "\u2069"; }
+
   /* Control icons are drawn, not set in type: a glyph at its own size and weight would be one more font
      for a phone to look up before its first frame (and "⟲" looks different in every typeface). */
   var ICONS = {  // by the control's class: leaflet-control-zoom-in, ...
@@ -63,13 +81,13 @@
       var source = page.sources[id];
       var item = el("li");
       if (source[2] && HTTP.test(source[2])) {
-        var link = el("a", source[0]);
+        var link = dataEl("a", source[0]);
         link.href = source[2];
         link.rel = "noopener noreferrer";
         link.target = "_blank";
         item.appendChild(link);
       } else {
-        item.appendChild(document.createTextNode(source[0]));
+        item.appendChild(el("bdi", source[0]));
       }
       item.appendChild(document.createTextNode(", " + source[1]));
       list.appendChild(item);
@@ -77,13 +95,13 @@
     return list;
   }
 
-  /* [label, text] rows of a popup: a stack's own rows, or the layer's fields. */
+  /* [label, text, urdu] rows of a popup: a stack's own rows, or the layer's fields. */
   function rows(props, key) {
     if (props[K.rows]) return props[K.rows];
-    var meta = page.layers[key] || { labels: [] };
+    var meta = page.layers[key] || { labels: [], urdu: [] };
     var out = [];
     (props[K.values] || []).forEach(function (index, i) {
-      if (index !== null && index !== undefined) out.push([meta.labels[i], page.strings[index]]);
+      if (index !== null && index !== undefined) out.push([meta.labels[i], page.strings[index], meta.urdu[i]]);
     });
     return out;
   }
@@ -97,13 +115,13 @@
 
   function popup(props, key) {
     var box = el("div", null, "geo-popup");
-    var heading = el("h2", props[K.name]);
+    var heading = dataEl("h2", props[K.name]);
     heading.tabIndex = -1;  // where the focus goes when the popup opens
     box.appendChild(heading);
     var list = el("dl");
     rows(props, key).forEach(function (row) {
       list.appendChild(el("dt", row[0]));
-      list.appendChild(el("dd", row[1]));
+      list.appendChild(dataEl("dd", row[1], null, row[2]));
     });
     box.appendChild(list);
     if (props[K.sources] && props[K.sources].length) {
@@ -202,7 +220,7 @@
                              texts: [props[K.label], props[K.label_short]].filter(Boolean),
                              anchors: props[K.label_at], inOrder: true });  // an area's: places inside it, roomiest first
     } else if (props[K.tooltip] || meta.tooltip) {
-      var hover = el("span", props[K.tooltip] || props[K.name]);
+      var hover = dataEl("span", props[K.tooltip] || props[K.name]);
       whenOpened(function () { layer.bindTooltip(hover); });  // no pointer reaches it before the first frame
     }
     var opens = props[K.values] || props[K.rows] || props[K.sources];
@@ -372,7 +390,7 @@
   });
 
   function makeLabel(content, options, source) {
-    return new Label(options, source).setContent(el("span", content));
+    return new Label(options, source).setContent(dataEl("span", content));
   }
 
   function readSideMargins(node) {
@@ -744,9 +762,11 @@
       if (current && current.popup === event.popup) closeCurrent(true);
     });
     map.on("zoomend moveend resize overlayadd overlayremove layeradd", scheduleLabels);
+    // The credit line names the basemap shown: matched by its place in the recipe, never by its name
+    // (the layer control holds the name as HTML, the credit as text).
     map.on("baselayerchange", function (event) {
       document.querySelectorAll("[data-basemap]").forEach(function (credit) {
-        credit.hidden = credit.getAttribute("data-basemap") !== event.name;
+        credit.hidden = credit.getAttribute("data-basemap") !== String(event.layer.options.geoBasemap);
       });
     });
     (options.areaLabels || []).forEach(function (area) {
@@ -869,6 +889,7 @@
   /* The opening view: the recipe's bounds, clear of the time control along the bottom.  Unless
      `always`, only when the map's size or the controls' room has changed: a refit redraws every layer. */
   var homeFit = null;
+  var POINT_ZOOM = 12;  // the opening zoom of a view fitted to one point (a few km across)
   function fitHome(map, fit, always) {
     if (!fit) return;
     var pad = fit.padding, timeControl = map.getContainer().querySelector(".leaflet-timeline-control");
@@ -881,14 +902,24 @@
     }
     // Nothing the opening view shows sits under the zoom buttons down the left side.
     var left = Math.max(pad[3], map.getContainer().querySelector(".leaflet-top.leaflet-left").offsetWidth + 6);
-    // On a map shorter or narrower than its controls the opening view keeps half the map at least.
+    // However large the padding and the controls, the opening view keeps half the map's width and height.
     var size = map.getSize();
-    left = Math.min(left, size.x / 2);
-    bottom = Math.min(bottom, size.y / 2);
-    var key = [size.x, size.y, left, bottom].join();
+    var across = clampPair(left, pad[1], size.x / 2), down = clampPair(pad[0], bottom, size.y / 2);
+    var key = [size.x, size.y, across, down].join();
     if (key === homeFit && !always) return;
     homeFit = key;
-    map.fitBounds(fit.bounds, { paddingTopLeft: [left, pad[0]], paddingBottomRight: [pad[1], bottom], animate: false });
+    var bounds = L.latLngBounds(fit.bounds);
+    if (bounds.getNorthEast().equals(bounds.getSouthWest())) {  // one point: no extent to fit
+      map.setView(bounds.getCenter(), Math.min(map.getMaxZoom(), POINT_ZOOM), { animate: false });
+      return;
+    }
+    map.fitBounds(bounds, { paddingTopLeft: [across[0], down[0]], paddingBottomRight: [across[1], down[1]],
+                            animate: false });
+  }
+
+  /* Two paddings along one axis, scaled down together so they leave at least `room` px between them. */
+  function clampPair(a, b, most) {
+    return a + b <= most ? [a, b] : [a * most / (a + b), b * most / (a + b)];
   }
 
   /* Called by geo.elements.MapOpening once every layer and control is on the map (the layer control comes
@@ -1029,14 +1060,14 @@
       var props = feature.properties;
       var item = el("li");
       item.setAttribute("data-event-start", props.start);
-      var button = el("button", props[K.name]);
+      var button = dataEl("button", props[K.name]);
       button.type = "button";
       button.setAttribute("data-event-id", props.id);
       button.addEventListener("click", function () { focusEvent(props.id, button); });
       item.appendChild(button);
       item.appendChild(el("span", whenText(props), "when"));
       var who = value(props, key, "claimed_by_detail") || value(props, key, "claimed_by");
-      if (who) item.appendChild(el("span", "Claimed by: " + who, "who"));
+      if (who) item.appendChild(phrase("span", "Claimed by: ", who, "who"));
       var figures = value(props, key, "figures");
       if (figures) item.appendChild(el("div", figures, "figures"));
       if (props[K.sources] && props[K.sources].length) {
@@ -1098,10 +1129,10 @@
         story.now = claim.properties.id;
         caption.textContent = "";
         caption.appendChild(el("span", whenText(claim.properties), "geo-caption-when"));
-        caption.appendChild(el("span", claim.properties[K.name], "geo-caption-what"));
+        caption.appendChild(dataEl("span", claim.properties[K.name], "geo-caption-what"));
       }
       var input = slider._timeSlider;
-      if (claim) input.setAttribute("aria-valuetext", whenText(claim.properties) + ": " + claim.properties[K.name]);
+      if (claim) input.setAttribute("aria-valuetext", whenText(claim.properties) + ": " + isolated(claim.properties[K.name]));
     }
 
     var pending = false;
@@ -1235,7 +1266,10 @@
   var printMedia = window.matchMedia("print");  // also a print preview, or print media emulated
   printMedia.addEventListener("change", function () { (printMedia.matches ? startPrint : endPrint)(); });
 
-  window.GeoMap = { bind: bind, define: define, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
+  /* The opening view for another fit target ({bounds, padding}), as a recipe's view would give it. */
+  function fitView(fit) { fitHome(registry.map, fit, true); }
+
+  window.GeoMap = { bind: bind, define: define, fitView: fitView, context: context, drawn: drawn, registerTimeline: registerTimeline, inflate: inflate,
                     focusEvent: focusEvent, setup: setup, open: open, locatorInset: locatorInset, afterOpening: afterOpening, readout: readout, placeLabels: placeLabels, printView: startPrint,
                     registry: registry, page: page };
 })();

@@ -1,0 +1,68 @@
+"""Running a build's jobs (each map, the articles, each export format): in this process, or on a
+big build in a pool of forked workers so that both cores work.
+
+The workers are forked, so they start with the layers in memory and are handed only a job's
+index; each dies with the build that forked it (a killed build leaves no worker behind).  A
+job's exception (a `GeoError` for bad input) is raised here with its meaning, and the jobs
+not yet started are dropped.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Callable
+
+Job = Callable[[], list[Path]]
+WORKERS = 2  # this machine's cores; the build itself only waits
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+_jobs: list[Job] = []  # in a worker only: the build's jobs, inherited by the fork (`_adopt`)
+
+
+def run_jobs(jobs: list[Job], parallel: bool) -> list[Path]:
+    """Run every job, longest first as given; the files written."""
+    if not parallel or not sys.platform.startswith("linux"):
+        return [path for job in jobs for path in job()]
+    context = multiprocessing.get_context("fork")
+    written: dict[int, list[Path]] = {}
+    waiting = iter(range(len(jobs)))
+    failure: BaseException | None = None
+    with ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_adopt, initargs=(jobs, os.getpid())) as pool:
+        # A job is handed over only when a worker is free: the longest go first, and after a failure no
+        # job is waiting in the pool's queue to start anyway.
+        running = {pool.submit(_run, index): index for index in itertools.islice(waiting, WORKERS)}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = running.pop(future)
+                if future.exception() is not None:
+                    failure = failure or future.exception()
+                    continue
+                written[index] = future.result()
+                following = None if failure else next(waiting, None)
+                if following is not None:
+                    running[pool.submit(_run, following)] = following
+    if failure is not None:
+        raise failure
+    return [path for index in sorted(written) for path in written[index]]
+
+
+def _adopt(jobs: list[Job], parent: int) -> None:
+    """A worker's start: it dies with the build (SIGKILL when its parent goes), and keeps the jobs."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+    global _jobs
+    _jobs = jobs
+
+
+def _run(index: int) -> list[Path]:
+    return _jobs[index]()

@@ -1,0 +1,57 @@
+"""Helpers for the browser tests: a map page opened and waited for by the state it sets, never by time."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from pathlib import Path
+
+from geo.browser import offline_page, wait_for_vectors
+from tests.conftest import ROOT
+
+CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/")
+
+
+def cdn_file(url: str) -> tuple[bytes, str | None]:
+    """What jsDelivr serves for a pinned URL: the npm package's file (node_modules/)."""
+    package_at_version, file = url.split("/npm/", 1)[1].split("/", 1)
+    body = (ROOT / "node_modules" / package_at_version.rsplit("@", 1)[0] / file).read_bytes()
+    return body, mimetypes.guess_type(file)[0]
+
+
+def serve_cdn_from_node_modules(page, changed: bool = False) -> list[str]:
+    """Answer the web page's jsDelivr requests with the npm files (as jsDelivr does), `changed` by a byte
+    or not; the console's messages are collected in the list returned."""
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+
+    def fulfill(route):
+        body, kind = cdn_file(route.request.url)
+        route.fulfill(
+            body=body + (b"\n" if changed else b""),
+            content_type=kind,
+            headers={"Access-Control-Allow-Origin": "*"},  # crossorigin="anonymous" needs CORS
+        )
+
+    page.route(CDN, fulfill)
+    return console
+
+
+# Settled (the work deferred past the first frame is done), the timeline's data read and its list made,
+# and a frame drawn since: what a reader sees once the page has loaded.
+SETTLED = """() => window.GeoMap && GeoMap.registry.settled && (!GeoMap.registry.timeline || GeoMap.registry.loaded)"""
+
+
+def wait_for_map(page, timeout_ms: int = 20_000) -> None:
+    """Until the map has drawn and settled (geomap.js says so), then one more frame."""
+    wait_for_vectors(page, timeout_ms)
+    page.wait_for_function(SETTLED, timeout=timeout_ms)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def open_map(chromium, path: Path, width: int = 1280, height: int = 800):
+    """An offline map page (network blocked) at a size, waited for."""
+    page = offline_page(chromium, width, height)
+    page.goto(path.resolve().as_uri())
+    wait_for_map(page)
+    return page
