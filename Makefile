@@ -25,7 +25,7 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS): $(NODE) geo/assets.toml geo/assets.py $(wildcard geo/static/*.js geo/static/*.css)
+$(ASSETS): $(NODE) geo/assets.toml geo/assets.py $(wildcard geo/static/js/*.js geo/static/*.css)
 	$(PYTHON) geo/assets.py
 	touch $@
 

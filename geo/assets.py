@@ -27,9 +27,11 @@ CDN = "https://cdn.jsdelivr.net/npm"
 VENDOR = "vendor"  # geo/vendor/<package>@<version>/<file>: generated, ignored by git
 CSS_URL = re.compile(r"url\((?P<quote>['\"]?)(?P<ref>[^'\")]+)(?P=quote)\)")
 # Our own script and styles (geo/static/), minified by esbuild into geo/vendor/geo/: the pages inline them as
-# they are, and no minifier ever runs over a page (it would decode what the build escaped).
+# they are, and no minifier ever runs over a page (it would decode what the build escaped).  The script is
+# the ES modules of geo/static/js/, bundled from main.js into one script.
 OWN = "geo"
 OWN_FILES = {"geomap.js": "js", "geomap.css": "css", "timeline.css": "css"}
+OWN_SOURCES = {"geomap.js": "js/main.js", "geomap.css": "geomap.css", "timeline.css": "timeline.css"}  # in static/
 ESBUILD_TARGET = "es2017"  # the oldest browsers the maps open in (tests/test_browser.py removes newer methods)
 # What ends an inline <script> or <style> early, or puts the HTML parser in a state where a script never ends.
 NOT_INLINABLE = {
@@ -140,7 +142,8 @@ def own_file(name: str) -> str:
 
 
 def bundle_own(node_modules: Path, package_dir: Path) -> None:
-    """Minify geo/static/'s script and styles with the pinned esbuild into geo/vendor/geo/ (byte-reproducible)."""
+    """Bundle and minify geo/static/'s script (js/main.js and the modules it imports) and styles with the
+    pinned esbuild into geo/vendor/geo/ (byte-reproducible: the same sources give the same bytes)."""
     esbuild = node_modules / "esbuild" / "bin" / "esbuild"
     if not esbuild.is_file():
         raise AssetError(f"{esbuild} is missing: run `npm ci` (package.json pins esbuild)")
@@ -150,18 +153,19 @@ def bundle_own(node_modules: Path, package_dir: Path) -> None:
         out = target / name
         command = [
             str(esbuild),
-            str(package_dir / "static" / name),
+            str(package_dir / "static" / OWN_SOURCES[name]),
             "--minify",
             "--charset=utf8",
             "--log-level=warning",
             f"--outfile={out}",
         ]
         if kind == "js":
-            command += ["--bundle", "--format=iife", f"--target={ESBUILD_TARGET}"]
+            # Strict mode for the whole script, as its modules are: the bundle is a plain script.
+            command += ["--bundle", "--format=iife", f"--target={ESBUILD_TARGET}", '--banner:js="use strict";']
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0:
-            raise AssetError(f"esbuild could not bundle geo/static/{name}:\n{run.stderr.strip()}")
-        check_inlinable(out.read_text(encoding="utf-8"), kind, f"geo/static/{name} (bundled)")
+            raise AssetError(f"esbuild could not bundle geo/static/{OWN_SOURCES[name]}:\n{run.stderr.strip()}")
+        check_inlinable(out.read_text(encoding="utf-8"), kind, f"geo/static/{OWN_SOURCES[name]} (bundled)")
 
 
 def installed_version(node_modules: Path, package: str) -> str | None:
