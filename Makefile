@@ -43,11 +43,14 @@ maps: $(STAMP) $(ASSETS) chromium
 	$(BIN)/geo build --layers layers --maps maps --out dist
 	$(BIN)/geo png --dist dist --maps maps
 
+# The page script's unit tests (node's runner, tests/js/: label placement, time texts) first: they take a second.
 test: $(STAMP) $(ASSETS) chromium
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 # The fast tier: no browser, no whole builds in other processes (under a minute).
 test-fast: $(STAMP) $(ASSETS)
+	node --test tests/js/
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 # Layers and recipes together, without building (what `geo build` checks first).
