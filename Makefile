@@ -61,9 +61,11 @@ check: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m geo.docs
 
-lint: $(STAMP)
+# ruff for the Python, eslint (eslint.config.js, pinned in package.json) for the page's script and its tests.
+lint: $(STAMP) $(NODE)
 	$(BIN)/python -m ruff check geo scripts tests bench
 	$(BIN)/python -m ruff format --check geo scripts tests bench
+	node_modules/.bin/eslint geo/static/js tests/js
 
 # Re-derive the layers that come from upstream data (byte-identical output).
 data: $(STAMP)
