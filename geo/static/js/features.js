@@ -14,9 +14,14 @@ export function bind(feature, layer, key) {
   const own = layerState(layer);
   own.key = key;
   if (props[K.label]) {
-    // An area's label stands on its area (placeLabels moves it to the roomiest of its anchors).
     const beside = props[K.label_at] ? { direction: "center", offset: [0, 0] } : { direction: "right", offset: [6, 0] };
     const label = makeLabel(props[K.label], L.extend({ className: "geo-label" }, beside), layer);
+    if (props[K.label_at]) {
+      // An area's label opens at its first anchor, not where Leaflet opens a bound tooltip (the area's
+      // centre); placeLabels then moves it to the first of its anchors with room.
+      const first = L.latLng(props[K.label_at][0]);
+      layer.on("tooltipopen", function (event) { if (event.tooltip === label) label.setLatLng(first); });
+    }
     whenOpened(function () { layer.bindTooltip(label); });  // hidden until placed: no need to make it sooner
     registry.labels.push({ layer: layer, rank: props[K.label_rank] || 0, order: registry.labels.length,
                            texts: [props[K.label], props[K.label_short]].filter(Boolean),
