@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,27 @@ def test_the_guide_lists_every_recipe_key():
 
 def test_every_module_is_in_the_architecture():
     page = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
-    modules = [*(ROOT / "geo").glob("*.py"), *(ROOT / "geo/export").glob("*.py"), *(ROOT / "scripts").glob("*.py")]
+    modules = [
+        *(ROOT / "geo").glob("*.py"),
+        *(ROOT / "geo/export").glob("*.py"),
+        *(ROOT / "geo/static/js").glob("*.js"),  # the pages' script, as ES modules
+        *(ROOT / "scripts").glob("*.py"),
+    ]
+    assert len(list((ROOT / "geo/static/js").glob("*.js"))) > 10
     missing = [str(m.relative_to(ROOT)) for m in modules if f"`{m.name}`" not in page]
     assert not missing, f"docs/architecture.md does not say what these do: {missing}"
+
+
+def test_the_architecture_documents_the_pages_script_api():
+    """Each member of window.GeoMap (geo/static/js/main.js) has a row in the API table, and no more."""
+    main = (ROOT / "geo/static/js/main.js").read_text(encoding="utf-8")
+    api = re.search(r"window\.GeoMap = \{(.*?)\};", main, re.DOTALL)
+    assert api, "main.js no longer sets window.GeoMap = {...}"
+    members = set(re.findall(r"(\w+):", api[1]))
+    page = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    section = page.split("## The page's script: `window.GeoMap`", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)(?:\(.*?\))?` \|", section, re.MULTILINE))
+    assert documented == members, f"missing: {members - documented}, not in the API: {documented - members}"
 
 
 def test_render_refuses_a_missing_marker():
