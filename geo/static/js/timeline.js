@@ -9,7 +9,6 @@ import { openFeature, sourceList } from "./popups.js";
 import { LIST_ALL_UP_TO, placeTallies } from "./tallies.js";
 import { whenOpened } from "./opening.js";
 
-export { LIST_ALL_UP_TO };
 export const LIST_WINDOW = 200;  // longer timelines list this many events up to the slider's time
 // Entries made before the first frame: more than a desktop's panel shows at once, and below the map on a
 // phone; the rest come once the page is in (the whole list first was a sixth of the timeline's own
