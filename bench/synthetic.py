@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -99,11 +100,12 @@ def synthetic_project(count: int, layers: Path, maps: Path, out: Path, window_ho
     shutil.copytree(layers, layers_copy, dirs_exist_ok=True)
     shutil.copytree(maps, maps_copy, dirs_exist_ok=True)
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
-    (events_file,) = (layers_copy / "events").glob("*.geojson")  # the maps name this incident
-    events = synthetic_events(count, route, incident=events_file.stem)
-    events_file.write_text(json.dumps(events), encoding="utf-8")
     timeline = maps_copy / "timeline.toml"
-    text = timeline.read_text(encoding="utf-8")
-    text = text.replace("[timeline]\n", f"[timeline]\nwindow_hours = {window_hours}\n", 1)
-    timeline.write_text(text, encoding="utf-8")
+    incident = tomllib.loads(timeline.read_text(encoding="utf-8"))["incident"]  # the incident the maps show
+    events_file = layers_copy / "events" / f"{incident}.geojson"
+    record = json.loads(events_file.read_text(encoding="utf-8"))["incident"]
+    events = synthetic_events(count, route, incident=incident)
+    events_file.write_text(json.dumps({**events, "incident": record}), encoding="utf-8")
+    with timeline.open("a", encoding="utf-8") as recipe:  # laid over the template's [timeline] key by key
+        recipe.write(f"\n[timeline]\nwindow_hours = {window_hours}\n")
     return layers_copy, maps_copy

@@ -30,8 +30,13 @@ CSS_URL = re.compile(r"url\((?P<quote>['\"]?)(?P<ref>[^'\")]+)(?P=quote)\)")
 # they are, and no minifier ever runs over a page (it would decode what the build escaped).  The script is
 # the ES modules of geo/static/js/, bundled from main.js into one script.
 OWN = "geo"
-OWN_FILES = {"geomap.js": "js", "geomap.css": "css", "timeline.css": "css"}
-OWN_SOURCES = {"geomap.js": "js/main.js", "geomap.css": "geomap.css", "timeline.css": "timeline.css"}  # in static/
+OWN_FILES = {"geomap.js": "js", "geomap.css": "css", "timeline.css": "css", "record.css": "css"}
+OWN_SOURCES = {
+    "geomap.js": "js/main.js",
+    "geomap.css": "geomap.css",
+    "timeline.css": "timeline.css",
+    "record.css": "record.css",
+}  # in static/
 ESBUILD_TARGET = "es2017"  # the oldest browsers the maps open in (tests/test_browser.py removes newer methods)
 # What ends an inline <script> or <style> early, or puts the HTML parser in a state where a script never ends.
 NOT_INLINABLE = {

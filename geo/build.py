@@ -9,79 +9,28 @@ from __future__ import annotations
 
 import functools
 import gc
+import glob
 import shutil
 from pathlib import Path
 from typing import Callable
 
 from geo import describe, timefmt
-from geo.chainage import Route
 from geo.check import check_all
-from geo.compose import compose, forget_selections, shown_first
-from geo.contract import LAYER_KINDS
+from geo.compose import compose, shown_first
 from geo.embed import checked_base_url, embed_snippet
+from geo.enrich import load_enriched
 from geo.errors import GeoError
 from geo.export import export_jobs
 from geo.jobs import run_jobs
-from geo.layers import Layers, load_layers
+from geo.layers import Layers
 from geo.offline import render_pages
 from geo.output import BUILD_MARKER, atomic_directory, checked_output, refuse_links, replaceable
-from geo.recipe import Recipe, load_recipe, tile_provider
+from geo.recipe import Recipe, load_recipes, tile_provider
 from geo.shapes import forget_shapes
 from geo.text import isolate
 
 PNG_SIZE = (1200, 800)
 BACKGROUND_ABOVE = 5000  # features; below this a fork costs more than it saves
-
-
-def enrich(layers: Layers, route: Route, in_place: bool = False) -> Layers:
-    """Add computed chainage to point features that do not publish their own.
-
-    A computed value is marked as such (`km_from_quetta_source: computed`) so
-    it is never mistaken for a published km post.  The given layers are left
-    as they are unless `in_place` (layers just read, which nothing else holds).
-    """
-    # Copies of the properties only: geometries are shared, never changed.
-    enriched = (
-        layers
-        if in_place
-        else {
-            kind: {**c, "features": [{**f, "properties": dict(f["properties"])} for f in c["features"]]}
-            for kind, c in layers.items()
-        }
-    )
-    for kind in [name for name in enriched if name in LAYER_KINDS and LAYER_KINDS[name].chainage]:
-        todo = [
-            f
-            for f in enriched[kind]["features"]
-            if f["geometry"]["type"] == "Point" and "km_from_quetta" not in f["properties"]
-        ]
-        if not todo:
-            continue
-        kms, offsets = route.locate_many(
-            [f["geometry"]["coordinates"][0] for f in todo], [f["geometry"]["coordinates"][1] for f in todo]
-        )
-        for feature, km, offset in zip(todo, kms, offsets):
-            feature["properties"]["km_from_quetta"] = round(float(km), 1)
-            feature["properties"]["km_from_quetta_source"] = "computed"
-            feature["properties"]["offset_from_route_m"] = round(float(offset))
-    return enriched
-
-
-def load_enriched(layers_dir: str | Path = "layers") -> Layers:
-    """The validated layers with computed chainage, as maps and exports use them."""
-    layers = load_layers(layers_dir)
-    route = Route.from_layers(
-        layers, str(Path(layers_dir) / "railway.geojson"), str(Path(layers_dir) / "stations.geojson")
-    )
-    return enrich(layers, route, in_place=True)
-
-
-def load_recipes(maps_dir: str | Path) -> list[Recipe]:
-    """Every recipe in the maps directory, checked, in file-name order."""
-    paths = sorted(Path(maps_dir).glob("*.toml"))
-    if not paths:
-        raise GeoError(f"{maps_dir}: no map recipes (*.toml) found")
-    return [load_recipe(path) for path in paths]
 
 
 def write_files(staging: Path, files: dict[str, str]) -> list[Path]:
@@ -147,7 +96,12 @@ def article_files(recipes: list[Recipe], layers: Layers, base_url: str | None = 
         slug = recipe.slug
         text = describe.description(recipe, layers)
         files[f"embed/{slug}.html"] = embed_snippet(
-            recipe, describe.alt_text(recipe, layers), text, credits(recipe), base_url
+            recipe,
+            describe.texts(recipe, layers).title,
+            describe.alt_text(recipe, layers),
+            text,
+            credits(recipe),
+            base_url,
         )
         files[f"embed/{slug}.txt"] = text + "\n"
     return files
@@ -158,43 +112,78 @@ def build(
     maps_dir: str | Path = "maps",
     out: str | Path = "dist",
     base_url: str | None = None,
+    only: list[str] | None = None,
 ) -> Path:
     """Validate every layer and recipe, then write maps, exports and embeds into `out`.
 
-    `base_url`: where `out` will be served; the embeds then link there with absolute URLs."""
+    `base_url`: where `out` will be served; the embeds then link there with absolute URLs.
+    `only`: build these maps (recipe names) and the exports; the other maps' files are kept from the
+    previous build in `out`, where there is one."""
     base = checked_base_url(base_url) if base_url is not None else None  # a bad URL stops before any work
     # The build makes millions of small dicts and frees them all at the end: the
     # cycle collector would scan them again and again for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(layers_dir, maps_dir, out, base)
+        return _build(layers_dir, maps_dir, out, base, only)
     finally:
         # Nothing of this build outlives it: the caches hold its layers, which the collector would
         # otherwise go on scanning in a long-running process.
         forget_shapes()
-        forget_selections()
         if collecting:
             gc.enable()
 
 
-def _build(layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_url: str | None) -> Path:
-    checked_output(Path(out))  # a wrong --out is refused before any work
+def _build(
+    layers_dir: str | Path, maps_dir: str | Path, out: str | Path, base_url: str | None, only: list[str] | None
+) -> Path:
+    out = Path(out)
+    checked_output(out)  # a wrong --out is refused before any work
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
-    check_all(enriched, recipes, layers_dir)  # what `geo check` finds stops the build before it starts
-    with atomic_directory(Path(out)) as staging:
-        # On a big build a forked worker shares the jobs; a small one is quicker without a fork.
+    chosen = chosen_maps(recipes, only)
+    check_all(enriched, chosen, layers_dir)  # what `geo check` finds stops the build before it starts
+    previous = out if out.is_dir() and replaceable(out, BUILD_MARKER) else None
+    with atomic_directory(out) as staging:
+        if previous is not None:
+            keep_from_previous(previous, staging, [r.slug for r in recipes if r not in chosen])
+        # On a big build forked workers share the jobs; a small one is quicker without a fork.
         size = sum(len(c["features"]) for c in enriched.values())
-        run_jobs(build_jobs(recipes, enriched, staging, base_url), parallel=size > BACKGROUND_ABOVE)
-        previous_png = Path(out) / "png"
-        if previous_png.is_dir() and replaceable(Path(out), BUILD_MARKER):  # PNGs come from `geo png`: keep them
-            shutil.copytree(previous_png, staging / "png", symlinks=True)
-    return Path(out)
+        run_jobs(build_jobs(chosen, enriched, staging, base_url), parallel=size > BACKGROUND_ABOVE)
+    return out
+
+
+def chosen_maps(recipes: list[Recipe], only: list[str] | None) -> list[Recipe]:
+    """The recipes `--map` names (all without it); a name with no recipe is bad input."""
+    if not only:
+        return recipes
+    by_name = {recipe.slug: recipe for recipe in recipes}
+    unknown = [name for name in only if name not in by_name]
+    if unknown:
+        raise GeoError(f"--map {unknown[0]!r}: no such map; the maps are {', '.join(by_name)}")
+    return [by_name[name] for name in dict.fromkeys(only)]
+
+
+def keep_from_previous(previous: Path, staging: Path, others: list[str]) -> None:
+    """What this build does not make again: the PNGs (`geo png` makes them), and the pages and embeds of
+    the maps it was not asked to build."""
+    kept = [previous / "png", *(previous / f"{name}.html" for name in others)]
+    kept += [previous / "offline" / f"{name}.html" for name in others]
+    kept += [path for name in others for path in (previous / "embed").glob(f"{glob.escape(name)}.*")]
+    for path in kept:
+        if path.is_dir():
+            shutil.copytree(path, staging / path.relative_to(previous), symlinks=True)
+        elif path.is_file():
+            (staging / path.relative_to(previous)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, staging / path.relative_to(previous))
 
 
 def render_pngs(
-    dist: str | Path = "dist", maps_dir: str | Path = "maps", tiles: bool = False, at: str | None = None
+    dist: str | Path = "dist",
+    maps_dir: str | Path = "maps",
+    tiles: bool = False,
+    at: str | None = None,
+    only: list[str] | None = None,
 ) -> list[Path]:
     """dist/png/<map>.png (1200 px wide) and <map>@2x.png from the offline maps, with credits beside them.
 
@@ -206,7 +195,8 @@ def render_pngs(
     if not (dist / BUILD_MARKER).is_file():
         raise GeoError(f"{dist}: not a build output (no {BUILD_MARKER}); run `geo build --out {dist}` first")
     refuse_links(dist)
-    recipes = load_recipes(maps_dir)
+    all_recipes = load_recipes(maps_dir)
+    recipes = chosen_maps(all_recipes, only)
     at_ms = None
     if at is not None:
         try:
@@ -216,6 +206,10 @@ def render_pngs(
                 f"--at {at!r}: not an ISO 8601 time with offset, such as 2025-03-11T13:00+05:00 ({exc})"
             ) from None
     with atomic_directory(dist / "png", marker=None) as staging:
+        others = {r.slug for r in all_recipes} - {r.slug for r in recipes}
+        for name in sorted(others):  # the pictures not asked for this time stay as they were
+            for path in (dist / "png").glob(f"{glob.escape(name)}[.@]*"):
+                shutil.copy2(path, staging / path.name)
         shots = []
         for recipe in recipes:
             page = dist / "offline" / f"{recipe.slug}.html"

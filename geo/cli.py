@@ -1,206 +1,125 @@
 """The `geo` command line.
 
-Exit codes: 0 success; 2 bad input (the message names the file, the feature
-and the problem); 1 anything else.  No tracebacks unless GEO_DEBUG is set.
+Every option is declared once in `OPTIONS`, with one meaning whatever the command (`--layers` is
+always the layers directory); each command (geo/commands/) names the options it takes.  The parser
+built from them is also the source of docs/cli.md (geo.docs).
+
+Exit codes: 0 success; 2 bad input (the message names the file, the feature and the problem);
+1 anything else, such as a full disk.  No tracebacks unless GEO_DEBUG is set.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import textwrap
+from dataclasses import dataclass, field
 
 from geo.assets import AssetError
+from geo.commands import COMMANDS
+from geo.contract import INCIDENT_KINDS
 from geo.errors import GeoError, OutOfSpace
 from geo.output import FULL_DISK_ERRORS
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+DESCRIPTION = "Sourced layers in, publishable maps of attacks on the Jaffar Express and its line out."
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="geo",
-        description="Sourced layers in, publishable maps of the Jaffar Express hijacking out.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+@dataclass(frozen=True)
+class Option:
+    """One option or argument: its flags (none for a positional argument) and argparse's settings."""
 
-    def command(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name,
-            help=help_text,
-            description=help_text,
-            epilog=textwrap.dedent(f"example:\n  {example}"),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-
-    build = command(
-        "build",
-        "Validate the layers and build everything into the output directory.",
-        "geo build --layers layers --maps maps --out dist",
-    )
-    build.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
-    build.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
-    build.add_argument("--out", default="dist", help="output directory (default: dist)")
-    build.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="where the output directory will be served, such as "
-        "https://example.org/maps/: the embeds then link there with absolute URLs "
-        "(default: relative links)",
-    )
-
-    validate = command(
-        "validate",
-        "Check layer files against the data contract; the kind comes from the file name.",
-        "geo validate layers/*.geojson",
-    )
-    validate.add_argument("files", nargs="+", metavar="FILE")
-
-    png = command(
-        "png", "Render each offline map to dist/png/<map>.png (1200 px wide) and <map>@2x.png.", "geo png --dist dist"
-    )
-    png.add_argument("--dist", default="dist", help="the built output directory (default: dist)")
-    png.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
-    png.add_argument("--tiles", action="store_true", help="let the browser fetch background tiles (needs a network)")
-    png.add_argument(
-        "--at",
-        metavar="TIME",
-        help="time-control maps at this moment, ISO 8601 with offset "
-        "(e.g. 2025-03-11T13:00+05:00); default: the end, every claim shown",
-    )
-
-    exp = command(
-        "export",
-        "Write the layers as GeoJSON, GeoPackage, KML or CSV (one row per claim).",
-        "geo export --format gpkg --out jaffar-express.gpkg --layers stations,events",
-    )
-    exp.add_argument("--format", required=True, choices=["geojson", "gpkg", "kml", "csv"])
-    exp.add_argument("--out", required=True, help="output file (a directory for geojson with several layers)")
-    exp.add_argument("--layers", help="comma-separated layer names (default: all)")
-    exp.add_argument("--layers-dir", default="layers", help="directory of layer GeoJSON files (default: layers)")
-
-    check = command(
-        "check",
-        "Check the layers and the recipes together without building: fields, filters, ids, "
-        "places and figures that do not exist.",
-        "geo check --layers layers --maps maps",
-    )
-    check.add_argument("--layers", default="layers", help="directory of layer GeoJSON files (default: layers)")
-    check.add_argument("--maps", default="maps", help="directory of map recipes (default: maps)")
-
-    chain = command(
-        "chainage",
-        "Km from Quetta along the route for a point, with the stations either side.",
-        "geo chainage 67.62 29.64 --json",
-    )
-    chain.add_argument("lon", type=float, help="longitude, WGS84 decimal degrees")
-    chain.add_argument("lat", type=float, help="latitude, WGS84 decimal degrees")
-    chain.add_argument("--json", action="store_true", help="print JSON")
-    chain.add_argument("--layers", default="layers", help="directory with railway.geojson and stations.geojson")
-    return parser
+    flags: tuple[str, ...]
+    help: str
+    settings: dict = field(default_factory=dict)
 
 
-def _run_build(args) -> int:
-    from geo.build import build
-
-    out = build(args.layers, args.maps, args.out, base_url=args.base_url)
-    print(f"built {out}")
-    return EXIT_OK
-
-
-def _run_png(args) -> int:
-    from geo.build import render_pngs
-
-    for path in render_pngs(args.dist, args.maps, tiles=args.tiles, at=args.at):
-        print(path)
-    return EXIT_OK
-
-
-def _run_export(args) -> int:
-    from geo.build import load_enriched
-    from geo.export import export
-
-    enriched = load_enriched(args.layers_dir)
-    kinds = [k.strip() for k in args.layers.split(",")] if args.layers else None
-    for path in export(enriched, args.format, args.out, kinds):
-        print(path)
-    return EXIT_OK
-
-
-def _run_check(args) -> int:
-    from geo.build import load_enriched, load_recipes
-    from geo.check import check_all
-
-    layers, recipes = load_enriched(args.layers), load_recipes(args.maps)
-    for finding in check_all(layers, recipes, args.layers):
-        print(finding, file=sys.stderr)
-    print(f"{args.layers} and {args.maps}: ok ({len(recipes)} maps)")
-    return EXIT_OK
-
-
-def _run_validate(args) -> int:
-    from geo.validate import errors_only, validate_file
-
-    failed = False
-    for path in args.files:
-        _, problems = validate_file(path)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        errors = errors_only(problems)
-        failed |= bool(errors)
-        if not errors:
-            print(f"{path}: ok")
-    return EXIT_BAD_INPUT if failed else EXIT_OK
-
-
-def _run_chainage(args) -> int:
-    from geo.chainage import chainage
-    from geo.contract import AREA_OF_INTEREST
-
-    west, south, east, north = AREA_OF_INTEREST
-    if not (west <= args.lon <= east and south <= args.lat <= north):
-        raise GeoError(
-            f"LON LAT {args.lon:g} {args.lat:g}: outside the area the route is measured in "
-            f"({west:g} to {east:g} E, {south:g} to {north:g} N); give longitude first"
-        )
-    where = chainage(args.lon, args.lat, args.layers)
-    if args.json:
-        print(json.dumps(where.to_dict(), ensure_ascii=False))
-    else:
-        print(describe_chainage(where))
-    return EXIT_OK
-
-
-def describe_chainage(where) -> str:
-    """One line for people: km, the stations either side, the offset."""
-
-    def station(name, km):
-        return f"{name} (km {km:g})" if name else "the end of the line"
-
-    return (
-        f"km {where.km_from_quetta:.1f} from Quetta, between "
-        f"{station(where.previous_station, where.previous_station_km)} and "
-        f"{station(where.next_station, where.next_station_km)}, {where.offset_m:,.0f} m from the line"
-    )
-
-
-RUNNERS = {
-    "build": _run_build,
-    "check": _run_check,
-    "validate": _run_validate,
-    "chainage": _run_chainage,
-    "png": _run_png,
-    "export": _run_export,
+OPTIONS: dict[str, Option] = {
+    "layers": Option(("--layers",), "the layers directory (default: layers)", {"metavar": "DIR", "default": "layers"}),
+    "maps": Option(("--maps",), "the map recipes directory (default: maps)", {"metavar": "DIR", "default": "maps"}),
+    "out": Option(("--out",), "the output directory (default: dist)", {"metavar": "DIR", "default": "dist"}),
+    "dist": Option(("--dist",), "the built output directory (default: dist)", {"metavar": "DIR", "default": "dist"}),
+    "export_out": Option(
+        ("--out",),
+        "the file to write (a directory for GeoJSON of several layers)",
+        {"metavar": "PATH", "required": True},
+    ),
+    "map": Option(
+        ("--map",),
+        "only this map (a recipe's name, the file name without .toml); repeat for more (default: every map)",
+        {"metavar": "NAME", "action": "append"},
+    ),
+    "base_url": Option(
+        ("--base-url",),
+        "where the output directory will be served, such as https://example.org/maps/: the embeds then link "
+        "there with absolute URLs (default: relative links)",
+        {"metavar": "URL"},
+    ),
+    "tiles": Option(("--tiles",), "let the browser fetch background tiles (needs a network)", {"action": "store_true"}),
+    "at": Option(
+        ("--at",),
+        "time-control maps at this moment, ISO 8601 with offset (e.g. 2025-03-11T13:00+05:00); "
+        "default: the end, every claim shown",
+        {"metavar": "TIME"},
+    ),
+    "format": Option(
+        ("--format",), "the export format", {"required": True, "choices": ["geojson", "gpkg", "kml", "csv"]}
+    ),
+    "only": Option(("--only",), "comma-separated layer kinds to write (default: all)", {"metavar": "KINDS"}),
+    "incident": Option(
+        ("--incident",), "only this incident's claims and staging points (its slug)", {"metavar": "SLUG"}
+    ),
+    "files": Option((), "layer files", {"nargs": "+", "metavar": "FILE"}),
+    "lon": Option((), "longitude, WGS84 decimal degrees", {"type": float}),
+    "lat": Option((), "latitude, WGS84 decimal degrees", {"type": float}),
+    "json": Option(("--json",), "print JSON", {"action": "store_true"}),
+    "query": Option((), "words to find in a place's id or name", {"nargs": "*", "metavar": "WORDS"}),
+    "slug": Option((), "the incident's name: a slug such as jaffar-express-2025-10-07", {"metavar": "SLUG"}),
+    "title": Option(("--title",), "the incident's headline, in your words", {"metavar": "TEXT", "required": True}),
+    "date": Option(("--date",), "the day it happened, YYYY-MM-DD", {"required": True}),
+    "place": Option(
+        ("--place",),
+        "where it happened, as the report says: a place id, 'km 320', 'between A and B', '1 km from A' "
+        "(optionally 'towards B'), or 'LON,LAT' off the line",
+        {"required": True},
+    ),
+    "kind": Option(
+        ("--kind",), "what happened (default: other)", {"default": "other", "choices": list(INCIDENT_KINDS)}
+    ),
+    "template": Option(
+        ("--template",), "the map to start from (default: site)", {"default": "site", "choices": ["site", "timeline"]}
+    ),
+    "sheet": Option((), "a CSV with the columns of dist/events.csv", {"metavar": "FILE.csv"}),
+    "port": Option(("--port",), "the port on 127.0.0.1 (default: 8000)", {"type": int, "default": 8000}),
 }
 
 
+def parser() -> argparse.ArgumentParser:
+    """The whole command line: a subcommand per geo/commands module, its options from `OPTIONS`."""
+    top = argparse.ArgumentParser(prog="geo", description=DESCRIPTION)
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        sub = commands.add_parser(
+            name,
+            help=command.HELP,
+            description=command.HELP,
+            epilog=textwrap.dedent(f"example:\n  {command.EXAMPLE}"),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        for key in command.OPTIONS:
+            option = OPTIONS[key]
+            if option.flags:
+                sub.add_argument(*option.flags, help=option.help, dest=key, **option.settings)
+            else:
+                sub.add_argument(key, help=option.help, **option.settings)
+    return top
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
-        return RUNNERS[args.command](args)
+        return COMMANDS[args.command].run(args)
     except (GeoError, AssetError) as exc:  # bad input, or an install without its browser assets
         print(f"geo {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

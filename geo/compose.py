@@ -6,36 +6,46 @@ recipe decides everything a reader sees; this module only reads it.
 
 from __future__ import annotations
 
+import math
+
 import folium
 import markupsafe
+import shapely.geometry
 from folium.utilities import JsCode, camelize
 from jinja2 import Template
 
 from geo.assets import links, own_file
 from geo.context import inset_countries, page_context
-from geo.contract import LAYER_KINDS
+from geo.describe import texts
 from geo.elements import (
     ContextLayer,
+    GeoJsonLayer,
     HtmlControl,
     InlineScript,
     InlineStyle,
+    LayerControl,
     LocatorInset,
     MapOpening,
     MapSetup,
     OpeningTileLayer,
     PageFigure,
     PageScript,
+    RecordPanel,
     RenderedText,
-    render_panel,
+    TextMacro,
     stabilise_ids,
 )
 from geo.jsonscript import script_json
 from geo.layers import Layers
 from geo.offline import pin_assets
 from geo.pagedata import KEY, PageData, display_geometries, offset_shared, page_features, round_coordinates, stacked
-from geo.recipe import Basemap, Layer, Recipe, RecipeError, View, tile_provider
-from geo.shapes import features_bounds
+from geo.panels import render_panel
+from geo.recipe import Basemap, Layer, Recipe, View, tile_provider
+from geo.record import record_context
+from geo.selection import Shown, incident_bounds, incident_of, shown_or_refused
+from geo.shapes import features_bounds, shape_of
 from geo.styles import DEFAULT_STYLE, LegendEntry, geometry_shape, legend_entries, style_for
+from geo.symbols import kind_svg
 from geo.text import control_label, isolate
 from geo.timeline import add_time_control, add_timeline_layer
 
@@ -44,7 +54,7 @@ INSET_CENTER = [29.5, 68.0]  # Pakistan whole, with room for Iran's name west of
 DEFAULT_PADDING = [20, 20, 20, 20]  # top, right, bottom, left
 
 
-class LeanMap(folium.Map):
+class LeanMap(folium.Map, TextMacro):
     """folium.Map with only Leaflet's own script and style, made without a view when the page fits one.
 
     The default Map also loads jQuery, Bootstrap, Font Awesome and
@@ -87,8 +97,10 @@ class LeanMap(folium.Map):
         return script_json(options)
 
 
-def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
-    """The figure for one recipe (see geo.recipe for the keys)."""
+def compose(recipe: Recipe, layers: Layers, drawn: Shown | None = None) -> folium.Figure:
+    """The figure for one recipe (see geo.recipe for the keys); `drawn`: what each layer draws, if the
+    caller has worked it out (geo.selection.shown_or_refused)."""
+    drawn = drawn if drawn is not None else shown_or_refused(recipe, layers)
     view, controls = recipe.view, recipe.controls
     m = LeanMap(
         location=default(view.center, PAKISTAN_CENTER),
@@ -105,7 +117,7 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     timeline_list = recipe.timeline is not None and recipe.timeline.list
     PageFigure(
         render_panel("credits.html", data=recipe.attribution, basemaps=basemap_credits(recipe)),
-        skip_to="geo-events" if timeline_list else "geo-credits",
+        skip_to="geo-events" if timeline_list else "geo-record" if recipe.record else "geo-credits",
     ).add_child(m)
     InlineStyle(own_file("geomap.css")).add_to(m)
     InlineScript(own_file("geomap.js")).add_to(m)
@@ -118,7 +130,7 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
         }
     )  # the name it gives an article's embed (geomap.js, frameMap)
     setup.add_to(m)
-    context = page_context(layers, recipe, marked_points(recipe, layers))
+    context = page_context(layers, recipe, marked_points(drawn))
     if context:
         ContextLayer(context).add_to(m)
     add_basemaps(m, recipe.basemap)
@@ -126,8 +138,10 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
     legend: list[LegendEntry] = []
     bounds = {}
     occupied: set[tuple] = set()  # places earlier point layers mark
-    for index, spec in enumerate(recipe.layer):
-        features = selected(recipe, index, layers)
+    record_layer = None
+    for index, (spec, features) in enumerate(drawn):
+        if not features:  # the incident has none of these (yet): nothing to draw, nothing in the legend
+            continue
         key = f"{recipe.slug}-{index}"
         bounds[spec.name] = features_bounds(features)
         if spec.accuracy_circles:
@@ -137,25 +151,35 @@ def compose(recipe: Recipe, layers: Layers) -> folium.Figure:
             timeline = add_timeline_layer(m, features, spec, key, page, window)
             add_time_control(m, timeline, key, recipe, features)
         else:
-            add_geojson_layer(m, features, spec, key, page, occupied)
+            added = add_geojson_layer(m, features, spec, key, page, occupied, incident_of(recipe, layers).site_km)
+            if recipe.record and spec.name == recipe.record.layer:
+                record_layer = (added, key, features)
         legend += legend_entries(features, spec)
 
-    HtmlControl(render_panel("legend.html", entries=legend), controls.legend_position).add_to(m)
+    legend_html = render_panel("legend.html", entries=legend, open=controls.legend_open)
+    HtmlControl(legend_html, controls.legend_position).add_to(m)
+    if record_layer:
+        add_record(m, recipe, layers, *record_layer)
     if controls.locator:
         countries, names = inset_countries(layers, INSET_CENTER, 3, LocatorInset.SIZE_PX)
-        LocatorInset(locator_data(layers), center=INSET_CENTER, zoom=3, countries=countries, names=names).add_to(m)
+        LocatorInset(
+            locator_data(layers, recipe), center=INSET_CENTER, zoom=3, countries=countries, names=names
+        ).add_to(m)
+    if view.fit == "incident" or view.around_site_km is not None:
+        bounds["incident"] = incident_bounds(recipe, layers, drawn)
     setup.options["fit"] = fit_target(view, bounds)
     m.opens_fitted = setup.options["fit"] is not None
     MapOpening().add_to(m)  # once every layer is in, and every control the opening view makes room for
     if controls.layer_control:
         # After the opening, which draws the layers: a layer control already on the map would rebuild its
         # list for each layer drawn (a tenth of the opening on a phone).
-        folium.LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
+        LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
 
     figure = m.get_root()
-    figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(isolate(recipe.title))}</title>"), name="title")
+    words = texts(recipe, layers)
+    figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(isolate(words.title))}</title>"), name="title")
     # Title and description above the map, as in a news graphic, not over it.
-    header = render_panel("title.html", title=recipe.title, description=recipe.description)
+    header = render_panel("title.html", title=words.title, description=words.description)
     figure.html.add_child(RenderedText(header), name="geo_header", index=0)
     pin_assets(figure)
     stabilise_ids(figure)
@@ -194,67 +218,14 @@ def add_basemaps(m: folium.Map, basemaps: list[Basemap]) -> None:
         ).add_to(m)
 
 
-def marked_points(recipe: Recipe, layers: Layers) -> list[tuple[float, float]]:
+def marked_points(drawn: Shown) -> list[tuple[float, float]]:
     """(lon, lat) of every point the recipe's layers draw: the context leaves these places to them."""
     return [
         tuple(f["geometry"]["coordinates"][:2])
-        for spec in recipe.layer
-        for f in select(layers[spec.source]["features"], spec, recipe.incident)
+        for _, features in drawn
+        for f in features
         if f["geometry"]["type"] == "Point"
     ]
-
-
-# (features, layer, incident) -> the features it keeps: drawing, describing and placing the context
-# each ask for a layer's selection, so a build works it out once.  Emptied by `forget_selections`.
-_SELECTIONS: dict[tuple[int, int, str | None], tuple[list[dict], Layer, list[dict]]] = {}
-
-
-def select(features: list[dict], spec: Layer, incident: str | None = None) -> list[dict]:
-    """The features a layer shows: the recipe's `incident` (for kinds that belong to one), `where`
-    (values to keep), `exclude` (values to drop) and `range` ([min, max]).  Callers share the list."""
-    key = (id(features), id(spec), incident)
-    cached = _SELECTIONS.get(key)
-    if cached is None or cached[0] is not features or cached[1] is not spec:
-        cached = _SELECTIONS[key] = (features, spec, _select(features, spec, incident))
-    return cached[2]
-
-
-def forget_selections() -> None:
-    """Each build starts afresh, so a long-running process does not grow."""
-    _SELECTIONS.clear()
-
-
-def _select(features: list[dict], spec: Layer, incident: str | None) -> list[dict]:
-    if incident is not None and LAYER_KINDS[spec.source].has_incident:
-        features = [f for f in features if f["properties"]["incident"] == incident]
-    if not (spec.where or spec.exclude or spec.range):
-        return list(features)
-    chosen = []
-    for feature in features:
-        props = feature["properties"]
-        if any(props.get(k) not in allowed for k, allowed in spec.where.items()):
-            continue
-        if any(props.get(k) in dropped for k, dropped in spec.exclude.items()):
-            continue
-        if any(
-            not (isinstance(props.get(k), (int, float)) and lo <= props[k] <= hi) for k, (lo, hi) in spec.range.items()
-        ):
-            continue
-        chosen.append(feature)
-    return chosen
-
-
-def selected(recipe: Recipe, index: int, layers: Layers) -> list[dict]:
-    """The features of the recipe's `index`th layer; a filter that keeps none is a recipe error."""
-    spec = recipe.layer[index]
-    features = select(layers[spec.source]["features"], spec, recipe.incident)
-    if not features:
-        raise RecipeError(
-            f"{recipe.path}: [[layer]] {index + 1} ({spec.name!r}): its filters (incident, where, "
-            f"exclude, range) select none of the {len(layers[spec.source]['features'])} features of "
-            f"{spec.source}; check the property names and values"
-        )
-    return features
 
 
 def on_each_feature(key: str) -> JsCode:
@@ -262,24 +233,73 @@ def on_each_feature(key: str) -> JsCode:
 
 
 def add_geojson_layer(
-    m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData, occupied: set
-) -> None:
-    items = page_features(features, spec, key, page)
+    m: folium.Map, features: list[dict], spec: Layer, key: str, page: PageData, occupied: set, site_km=None
+) -> GeoJsonLayer:
+    items = page_features(features, spec, key, page, site_km)
     if spec.stack:
         items = stacked(items, features, page)
     if spec.offset_shared:
         offset_shared(items, occupied)
     occupied.update(tuple(i["geometry"]["coordinates"]) for i in items if i["geometry"]["type"] == "Point")
     kind = geometry_shape(features) if features else "point"
-    marker = folium.CircleMarker(radius=spec.style.radius or DEFAULT_STYLE["radius"]) if kind == "point" else None
-    folium.GeoJson(
+    if spec.symbols:
+        icons = symbol_icons(features, spec.style.radius or SYMBOL_RADIUS)
+        # Not tab stops: the record's list and strip reach each incident by keyboard (as the timeline's list
+        # reaches its claims), with targets of their own size; the markers answer a click or a tap.
+        marker = folium.Marker(icon=folium.DivIcon(class_name="geo-symbol"), keyboard=False)
+        styled = lambda f: icons[f["properties"]["id"]]  # noqa: E731
+    else:
+        marker = folium.CircleMarker(radius=spec.style.radius or DEFAULT_STYLE["radius"]) if kind == "point" else None
+        styled = lambda f: style_for(f["properties"], spec, kind)  # noqa: E731
+    layer = GeoJsonLayer(
         {"type": "FeatureCollection", "features": items},
         name=control_label(spec.name),
         show=spec.show,
         marker=marker,
-        style_function=lambda f: style_for(f["properties"], spec, kind),
+        style_function=styled,
         on_each_feature=on_each_feature(key),
-    ).add_to(m)
+    )
+    layer.add_to(m)
+    return layer
+
+
+SYMBOL_RADIUS = 8  # px: an incident's mark on the record map
+
+
+def symbol_icons(features: list[dict], radius: float) -> dict[str, dict]:
+    """Each incident's marker icon: its kind's mark (geo.symbols), and where several share a place, set
+    round it on a ring so that none hides another (their popups keep the place's km)."""
+    size = int(2 * radius + 4)
+    at_place: dict[tuple, list[str]] = {}
+    for f in features:
+        at_place.setdefault(tuple(f["geometry"]["coordinates"][:2]), []).append(f["properties"]["id"])
+    shift: dict[str, tuple[float, float]] = {}
+    for ids in at_place.values():
+        ring = 0.55 * size / math.sin(math.pi / len(ids)) if len(ids) > 1 else 0
+        for i, fid in enumerate(sorted(ids)):
+            angle = -math.pi / 2 + 2 * math.pi * i / len(ids)
+            shift[fid] = (ring * math.cos(angle), ring * math.sin(angle))
+    icons = {}
+    for f in features:
+        fid = f["properties"]["id"]
+        dx, dy = shift[fid]
+        icons[fid] = {
+            "html": kind_svg(f["properties"]["kind"], size),
+            "iconSize": [size, size],
+            "iconAnchor": [round(size / 2 - dx, 1), round(size / 2 - dy, 1)],
+            "className": "geo-symbol",
+        }
+    return icons
+
+
+def add_record(m: folium.Map, recipe: Recipe, layers: Layers, layer: GeoJsonLayer, key: str, features: list) -> None:
+    """The record's list and filters beside the map and its strip diagram below it (geo.record)."""
+    context = record_context(recipe, features, layers)
+    html = render_panel("record.html", **context)
+    if context["strip"]:
+        html += "\n" + render_panel("strip.html", **context)
+    InlineStyle(own_file("record.css")).add_to(m)
+    RecordPanel(html, layer, key).add_to(m)
 
 
 def add_accuracy_circles(m: folium.Map, features: list[dict], spec: Layer, key: str) -> list[LegendEntry]:
@@ -304,7 +324,7 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: Layer, key: 
     # The marker's fill colour (its stroke is often white, invisible on a pale map): >= 3:1 on the background.
     style = {**spec.style.given(), **(spec.emphasis.style.given() if spec.emphasis else {})}
     color = style.get("fill_color") or style.get("color", "#333333")
-    folium.GeoJson(
+    GeoJsonLayer(
         data,
         name=control_label(f"{spec.name}: position uncertainty"),
         show=spec.show,
@@ -326,22 +346,25 @@ def add_accuracy_circles(m: folium.Map, features: list[dict], spec: Layer, key: 
 def fit_target(view: View, bounds: dict) -> dict | None:
     """What the opening view fits, with its padding: the page fits it at its own size (geomap.js),
     again when the frame changes size before the reader has moved the map."""
-    target = view.bounds or bounds.get(view.fit)
+    target = view.bounds or bounds.get("incident" if view.around_site_km is not None else view.fit)
     return {"bounds": target, "padding": view.padding or DEFAULT_PADDING} if target else None
 
 
-def locator_data(layers: Layers) -> dict:
-    """Provinces, simplified for a 130-pixel inset, Balochistan highlighted."""
+def locator_data(layers: Layers, recipe: Recipe) -> dict:
+    """Provinces, simplified for a 130-pixel inset, the map's own highlighted: the one its incident
+    happened in, or the story's province (the boundary layer) on a map of no incident."""
     provinces = layers.get("provinces", {"features": []})["features"]
+    site = incident_of(recipe, layers).site
+    if site is not None:
+        point = shapely.geometry.Point(site["geometry"]["coordinates"][:2])
+        chosen = {f["properties"]["id"] for f in provinces if shape_of(f).covers(point)}
+    else:
+        chosen = {f["properties"]["id"] for f in layers.get("boundary", {"features": []})["features"]}
     geometries = display_geometries(provinces, simplify_m=15000, decimals=2)
     return {
         "type": "FeatureCollection",
         "features": [
-            {
-                "type": "Feature",
-                "properties": {KEY.highlight: int(f["properties"]["id"] == "balochistan")},
-                "geometry": g,
-            }
+            {"type": "Feature", "properties": {KEY.highlight: int(f["properties"]["id"] in chosen)}, "geometry": g}
             for f, g in zip(provinces, geometries)
         ],
     }

@@ -1,18 +1,24 @@
-"""Words for a map: alt text and a plain-text description, generated from what the map draws.
+"""Words for a map: its title and standfirst, alt text and a plain-text description, generated from the
+incident's own record and from what the map draws.
 
-A screen-reader user gets what a sighted reader gets from the picture: what
-is shown, where, at what km from Quetta, and when.  Every sentence is built
-from the features the recipe selects (its incident and filters), never from
-the rest of the layers, so adding another incident's events changes no
-existing map's words.  Dates always carry the year.
+A screen-reader user gets what a sighted reader gets from the picture: what is shown, where, at what km
+from Quetta, and when.  Every sentence is built from the recipe's incident and the features the recipe
+selects, never from the rest of the layers, so adding another incident changes no existing map's words.
+Dates always carry the year.  Text from the data is isolated in its direction where it sits inside a
+sentence (geo.text.isolate).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from geo import timefmt
-from geo.compose import select
+from geo.contract import INCIDENT_KINDS
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe
+from geo.selection import Shown, incident_of
+from geo.selection import shown as drawn
 from geo.text import isolate
 
 MONTHS = (
@@ -29,19 +35,76 @@ MONTHS = (
     "November",
     "December",
 )
+PLACEHOLDER = re.compile(r"\{(title|date|where|site|first_claim|last_claim)\}")
 
 
 def long_date(value: str) -> str:
-    moment = timefmt.parse(value)
+    """'2025-03-11' or a time -> '11 March 2025'."""
+    moment = timefmt.parse(value if "T" in value else f"{value}T12:00:00+05:00")
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
-def drawn(recipe: Recipe, layers: Layers) -> list[tuple[Layer, list[dict]]]:
-    """(layer, the features it draws) for every layer of the recipe."""
-    return [(spec, select(layers[spec.source]["features"], spec, recipe.incident)) for spec in recipe.layer]
+def date_range(start: str, end: str | None = None) -> str:
+    """'11 March 2025', '11–12 March 2025', '30 March – 2 April 2025'."""
+    first = long_date(start)
+    if not end or end == start:
+        return first
+    last = long_date(end)
+    day, month, year = first.split(" ")
+    if last.endswith(f" {month} {year}"):
+        return f"{day}–{last}"
+    return f"{first.removesuffix(' ' + year) if last.endswith(year) else first} – {last}"
 
 
-def features_of(shown: list[tuple[Layer, list[dict]]], source: str) -> list[dict]:
+@dataclass(frozen=True)
+class Texts:
+    title: str
+    description: str
+
+
+def placeholders(recipe: Recipe, layers: Layers) -> dict[str, str]:
+    """What {title}, {date}, {where}, {site}, {first_claim} and {last_claim} stand for on this recipe's map."""
+    site = incident_of(recipe, layers).site
+    if site is None:
+        return {}
+    props = site["properties"]
+    claims = sorted(
+        (
+            f["properties"]
+            for f in layers.get("events", {"features": []})["features"]
+            if f["properties"]["incident"] == recipe.incident
+        ),
+        key=lambda p: timefmt.parse(p["time"]),
+    )
+    when = date_range(props["date"], props.get("end_date"))
+    km = props.get("km_from_quetta")
+    return {
+        "title": isolate(props["name"]),
+        "date": when,
+        "site": isolate(props["site_name"]),
+        "where": isolate(props["site_name"]) + (f", km {km:g} from Quetta" if isinstance(km, (int, float)) else ""),
+        "first_claim": timefmt.display(claims[0]["time"], claims[0]["time_precision"]) if claims else when,
+        "last_claim": timefmt.display(claims[-1]["time"], claims[-1]["time_precision"]) if claims else when,
+    }
+
+
+def texts(recipe: Recipe, layers: Layers) -> Texts:
+    """The map's title and standfirst: the recipe's (or its template's) with the incident's words filled in;
+    by default the incident's title and summary."""
+    values = placeholders(recipe, layers)
+
+    def fill(text: str | None, fallback: str) -> str:
+        chosen = text if text is not None else fallback
+        return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), chosen)
+
+    summary = incident_of(recipe, layers).site
+    return Texts(
+        fill(recipe.title, "{title}"),
+        fill(recipe.description, summary["properties"]["summary"] if summary else ""),
+    )
+
+
+def features_of(shown: Shown, source: str) -> list[dict]:
     """The distinct features of one layer kind the map draws, in any of its layers."""
     seen: dict[str, dict] = {}
     for spec, features in shown:
@@ -59,57 +122,62 @@ def date_span(events: list[dict]) -> str | None:
     return f"on {first}" if first == last else f"from {first} to {last}"
 
 
-def incident_events(recipe: Recipe, shown: list[tuple[Layer, list[dict]]], layers: Layers) -> list[dict]:
-    """The claims the map is about: its incident's (drawn or not), else the ones it draws."""
-    if recipe.incident is None:
-        return features_of(shown, "events")
-    return [f for f in layers["events"]["features"] if f["properties"]["incident"] == recipe.incident]
+def stations_either_side(km: float, layers: Layers) -> tuple[dict | None, dict | None]:
+    stations = sorted((f["properties"] for f in layers["stations"]["features"]), key=lambda s: s["km_from_quetta"])
+    before = [s for s in stations if s["km_from_quetta"] <= km]
+    after = [s for s in stations if s["km_from_quetta"] > km]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
-def attack_sentence(recipe: Recipe, shown: list[tuple[Layer, list[dict]]], layers: Layers) -> str | None:
-    """Where the train was stopped, if the map shows the attack site: its chainage, uncertainty and date."""
-    site = next((f["properties"] for f in features_of(shown, "tunnels") if f["properties"].get("attack_site")), None)
+def site_sentence(recipe: Recipe, shown: Shown, layers: Layers) -> str | None:
+    """Where the incident happened, if the map draws its site: its km, the stations either side, how
+    uncertain, and when."""
+    site = next(
+        (f["properties"] for f in features_of(shown, "incidents") if f["properties"]["id"] == recipe.incident), None
+    )
     if site is None:
         return None
-    stations = {f["properties"]["id"]: f["properties"] for f in layers["stations"]["features"]}
-    either_side = sorted(
-        (stations[s] for s in site.get("between_stations", []) if s in stations), key=lambda s: s["km_from_quetta"]
-    )
-    events = [f for f in incident_events(recipe, shown, layers) if f["properties"].get("place") == site["id"]]
-    when = f" on {long_date(min((f['properties']['time'] for f in events), key=timefmt.parse))}" if events else ""
-    text = (
-        f"{isolate(site['name'])}, where the train was stopped{when}, "
-        f"is about {site['km_from_quetta']:g} km from Quetta by rail"
-    )
-    if len(either_side) == 2:
-        a, b = either_side
-        text += (
-            f", between {isolate(a['name'])} (km {a['km_from_quetta']:g}) and {isolate(b['name'])} "
-            f"(km {b['km_from_quetta']:g})"
-        )
-    if site.get("km_uncertainty"):
-        text += f"; its km is uncertain by about {site['km_uncertainty']:g} km"
-    elif site.get("position_accuracy_m"):
-        text += f"; its reported position is uncertain by about {site['position_accuracy_m'] / 1000:g} km"
+    what = INCIDENT_KINDS[site["kind"]].what_happened
+    text = f"The site ({isolate(site['site_name'])}), {what} on {date_range(site['date'], site.get('end_date'))}"
+    km = site.get("km_from_quetta")
+    if isinstance(km, (int, float)):
+        text += f", is about {km:g} km from Quetta by rail"
+        a, b = stations_either_side(km, layers)
+        if a and b and a["km_from_quetta"] != km:
+            text += (
+                f", between {isolate(a['name'])} (km {a['km_from_quetta']:g}) and {isolate(b['name'])} "
+                f"(km {b['km_from_quetta']:g})"
+            )
+    if site.get("position_accuracy_m"):
+        text += f"; its position is uncertain by about {site['position_accuracy_m'] / 1000:g} km"
     return text + "."
 
 
-def places_sentence(shown: list[tuple[Layer, list[dict]]], layers: Layers) -> str | None:
+def place_words(props: dict, places: dict[str, dict]) -> str | None:
+    """Where a claim says it is, as a reader would say it."""
+    if props.get("place") in places:
+        place = places[props["place"]]
+        km = place.get("km_from_quetta")
+        return isolate(place["name"]) + (f" (km {km:g} from Quetta)" if isinstance(km, (int, float)) else "")
+    if "place_km" in props:
+        return f"km {props['place_km']:g} from Quetta"
+    if "place_between" in props and all(i in places for i in props["place_between"]):
+        a, b = (places[i] for i in props["place_between"])
+        return f"between {isolate(a['name'])} and {isolate(b['name'])}"
+    return None
+
+
+def places_sentence(shown: Shown, layers: Layers) -> str | None:
     """Where and when the map's claims are: the places they name, with km from Quetta, and their dates."""
     events = features_of(shown, "events")
     if not events:
         return None
     places = {
         f["properties"]["id"]: f["properties"]
-        for kind in ("stations", "tunnels", "staging")
-        for f in layers[kind]["features"]
+        for kind in ("stations", "tunnels", "staging", "places")
+        for f in layers.get(kind, {"features": []})["features"]
     }
-    named = []
-    for place_id in dict.fromkeys(f["properties"].get("place") for f in events):
-        place = places.get(place_id)
-        if place is not None:
-            km = place.get("km_from_quetta")
-            named.append(isolate(place["name"]) + (f" (km {km:g} from Quetta)" if isinstance(km, (int, float)) else ""))
+    named = [n for n in dict.fromkeys(place_words(f["properties"], places) for f in events) if n]
     where = ""
     if named:
         more = len(named) - 4
@@ -130,7 +198,7 @@ def in_sentence(name: str) -> str:
 def layer_sentence(shown: list[tuple[Layer, list[dict]]]) -> str:
     parts = []
     for spec, features in shown:
-        if spec.source == "stations":
+        if spec.source == "stations" and features:
             kms = [f for f in features if isinstance(f["properties"].get("km_from_quetta"), (int, float))]
             if kms:
                 first = min(kms, key=lambda f: f["properties"]["km_from_quetta"])["properties"]
@@ -139,7 +207,7 @@ def layer_sentence(shown: list[tuple[Layer, list[dict]]]) -> str:
                     f"{len(features)} {isolate(in_sentence(spec.legend_name))} from {isolate(first['name'])} "
                     f"(km {first['km_from_quetta']:g}) to {isolate(last['name'])} (km {last['km_from_quetta']:g})"
                 )
-        elif spec.source == "staging":
+        elif spec.source == "staging" and features:
             parts.append(f"{len(features)} {isolate(in_sentence(spec.legend_name))}")
     return ("The map shows " + ", ".join(parts) + ".") if parts else ""
 
@@ -162,17 +230,18 @@ def alt_text(recipe: Recipe, layers: Layers) -> str:
     if recipe.alt_text:
         return recipe.alt_text
     shown = drawn(recipe, layers)
-    where = attack_sentence(recipe, shown, layers) or places_sentence(shown, layers)
-    return " ".join(p for p in (f"Map: {isolate(recipe.title)}.", where) if p)
+    where = site_sentence(recipe, shown, layers) or places_sentence(shown, layers)
+    return " ".join(p for p in (f"Map: {isolate(texts(recipe, layers).title)}.", where) if p)
 
 
 def description(recipe: Recipe, layers: Layers) -> str:
     """The full plain-text description for screen readers."""
     shown = drawn(recipe, layers)
+    words = texts(recipe, layers)
     parts = [
-        f"Map: {isolate(recipe.title)}.",
-        isolate(recipe.description),
-        attack_sentence(recipe, shown, layers),
+        f"Map: {isolate(words.title)}.",
+        isolate(words.description),
+        site_sentence(recipe, shown, layers),
         places_sentence(shown, layers),
         layer_sentence(shown),
         time_sentence(shown),

@@ -9,7 +9,8 @@ them, so the two cannot drift apart:
 - figure names: geo.contract.FIGURES; parts of day: geo.timefmt.PARTS_OF_DAY;
   time precisions: geo.contract.TIME_PRECISIONS;
 - event and staging properties, the layer-kind registry: geo.contract.LAYER_KINDS;
-- place ids: the stations, tunnels and staging points in layers/;
+- the incident record and site keys, incident kinds: geo.contract;
+- the command line: the parser of geo.cli (docs/cli.md);
 - the page-data schema: geo.pagedata.key_meanings().
 
 A generated section sits between `<!-- generated: NAME -->` and `<!-- end -->`;
@@ -31,10 +32,16 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from geo.contract import (
+    CLAIM_STATUSES,
     COMMON_OPTIONAL,
     COMMON_REQUIRED,
     FIGURES,
+    INCIDENT_KINDS,
+    INCIDENT_RECORD_OPTIONAL,
+    INCIDENT_RECORD_REQUIRED,
     LAYER_KINDS,
+    SITE_KEYS,
+    STOP_VALUES,
     TIME_PRECISIONS,
 )
 from geo.pagedata import key_meanings
@@ -50,6 +57,12 @@ EXAMPLES: dict[str, str] = {
     "description": '"Where the train was stopped, and the stations either side."',
     "alt_text": '"A map of the Bolan Pass with Tunnel No. 8 marked"',
     "view.center": "[29.6, 67.6]",
+    "view.bounds": "[[29.44, 67.30], [29.89, 67.90]]",
+    "view.fit": '"Stations"',
+    "view.padding": "[20, 20, 20, 20]",
+    "layer.where": '{ jaffar_express_stop = ["yes"] }',
+    "layer.range": "{ km_from_quetta = [60, 145] }",
+    "layer.label_ids": '["quetta", "sibi"]',
     "view.zoom": "9",
     "view.min_zoom": "5",
     "view.max_zoom": "14",
@@ -66,6 +79,7 @@ EXAMPLES: dict[str, str] = {
     "layer.decimals": "3",
     "layer.stack": "true",
     "layer.accuracy_circles": "true",
+    "record.strip": "false",
     "layer.on_top": "true",
     "layer.offset_shared": "true",
     "timeline.window_hours": "24",
@@ -181,9 +195,12 @@ def _values_at(data: Any, path: list[str]) -> list[Any]:
 
 
 def example(key: str, maps_dir: Path) -> str:
-    """An example value of a recipe key: from a recipe in maps/ where one uses it (short ones first)."""
+    """An example value of a recipe key: from a recipe in maps/ or a template where one uses it (short ones
+    first)."""
+    from geo.recipe import TEMPLATES
+
     found = []
-    for path in sorted(maps_dir.glob("*.toml")):
+    for path in [*sorted(maps_dir.glob("*.toml")), *sorted(TEMPLATES.glob("*.toml"))]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         found += [
             _toml(v)
@@ -259,7 +276,8 @@ def section_parts_of_day() -> str:
 
 PRECISION_MEANINGS = {
     "minute": 'the source gives the time to the minute ("12:55"); shown as that time',
-    "hour": 'the source gives an hour or "about" a time ("about 1 pm"); shown as "about 13:00"',
+    "approximate": 'the source gives "about" a time to the minute ("about 8:15 am"); shown as "about 08:15"',
+    "hour": 'the source gives an hour or "about" an hour ("about 1 pm"); shown as "about 13:00"',
     "part_of_day": 'the source gives only a part of the day ("Tuesday evening"); store an hour inside that '
     "part (table below); shown in words, and the time control spans the whole part",
     "day": 'the source gives no time of day; store noon, `T12:00:00+05:00`; shown as "(time not reported)"',
@@ -288,6 +306,16 @@ VALUE_WORDS = {
     "label_anchors": "list of [lon, lat]",
     "image_data_uri": "a base64 JPEG, PNG or WebP data URI",
     "bool": "true or false",
+    "slug_list": "list of slugs",
+    "slug_pair": 'two station ids (`["jacobabad", "shikarpur"]`)',
+    "text_list": "list of texts",
+    "km_posts": 'list of `{"line": text, "km": number}`',
+    "stop": ", ".join(f"`{v}`" for v in STOP_VALUES),
+    "claim_status": ", ".join(f"`{v}`" for v in CLAIM_STATUSES),
+    "incident_kind": ", ".join(f"`{v}`" for v in INCIDENT_KINDS),
+    "date": "a date `YYYY-MM-DD`",
+    "lon_lat": "`[longitude, latitude]`",
+    "site": "where it happened (below)",
 }
 
 
@@ -301,47 +329,38 @@ def section_properties(kind_name: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _read(layers_dir: Path, kind: str) -> list[dict]:
-    import json
-
-    return json.loads((layers_dir / f"{kind}.geojson").read_text(encoding="utf-8"))["features"]
-
-
-def _km(props: dict) -> str:
-    if "km_from_quetta" in props:
-        return f"{props['km_from_quetta']:g}"
-    if "km_from_quetta_start" in props:
-        return f"{props['km_from_quetta_start']:g}–{props['km_from_quetta_end']:g}"
-    return ""
+def section_record(required: dict[str, str], optional: dict[str, str]) -> str:
+    rows = ["| key | required | value |", "|---|---|---|"]
+    rows += [f"| `{name}` | yes | {VALUE_WORDS[value]} |" for name, value in required.items()]
+    rows += [f"| `{name}` | no | {VALUE_WORDS[value]} |" for name, value in optional.items()]
+    return "\n".join(rows) + "\n"
 
 
-def section_place_ids(layers_dir: Path) -> str:
-    """Stations, point tunnels and staging points: the ids a `place` may name, with km and position."""
-    from geo.chainage import Route
+def section_incident_kinds() -> str:
+    rows = ["| kind | legend | in generated text | symbol |", "|---|---|---|---|"]
+    rows += [f"| `{name}` | {k.label} | {k.what_happened} | {k.symbol} |" for name, k in INCIDENT_KINDS.items()]
+    return "\n".join(rows) + "\n"
 
-    route = Route.from_files(layers_dir / "railway.geojson", layers_dir / "stations.geojson")
-    rows = ["| place id | kind | name | km from Quetta | lon, lat | accuracy |", "|---|---|---|---:|---|---:|"]
-    stretches = []
-    for kind in ("stations", "tunnels", "staging"):
-        for feature in _read(layers_dir, kind):
-            props, geometry = feature["properties"], feature["geometry"]
-            if geometry["type"] != "Point":
-                stretches.append(f"`{props['id']}` ({props['name']}, km {_km(props)})")
+
+def section_cli() -> str:
+    """Every command with its options, from the parser itself (geo.cli)."""
+    import argparse
+
+    from geo.cli import parser
+
+    out = []
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        out += [f"### `geo {name}`", "", sub.description, "", "```console", sub.format_usage().strip(), "```", ""]
+        rows = ["| option | meaning |", "|---|---|"]
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
                 continue
-            km = _km(props)
-            if not km:  # staging points carry no km of their own: the build computes it the same way
-                km = f"{route.locate(*geometry['coordinates'][:2]).km_from_quetta:.1f}"
-            lon, lat = geometry["coordinates"][:2]
-            name = props["name"] + (f" ({props['incident']})" if "incident" in props else "")
-            accuracy = props.get("position_accuracy_m")
-            rows.append(
-                f"| `{props['id']}` | {kind} | {_cell(name)} | {km} | `{lon}, {lat}` | "
-                f"{f'{accuracy:,g} m' if accuracy is not None else ''} |"
-            )
-    text = "\n".join(rows) + "\n"
-    if stretches:
-        text += "\nNot places (each is drawn as a stretch of line, not a point): " + ", ".join(stretches) + ".\n"
-    return text
+            flag = ", ".join(action.option_strings) or action.metavar or action.dest
+            value = f" {action.metavar}" if action.option_strings and action.metavar else ""
+            rows.append(f"| `{flag}{value}` | {_cell(action.help or '')} |")
+        out += [*rows, "", f"Example: `{sub.epilog.split(':', 1)[1].strip()}`", ""]
+    return "\n".join(out)
 
 
 def section_layer_kinds() -> str:
@@ -370,7 +389,7 @@ def section_page_keys() -> str:
 
 def sections(root: Path = ROOT) -> dict[str, dict[str, str]]:
     """{guide path relative to root: {section name: generated text}}."""
-    layers_dir, maps_dir = root / "layers", root / "maps"
+    maps_dir = root / "maps"
     return {
         "docs/EDITING.md": {
             "event-properties": section_properties("events"),
@@ -378,9 +397,12 @@ def sections(root: Path = ROOT) -> dict[str, dict[str, str]]:
             "time-precisions": section_time_precisions(),
             "parts-of-day": section_parts_of_day(),
             "figures": section_figures(),
-            "place-ids": section_place_ids(layers_dir),
+            "incident-record": section_record(INCIDENT_RECORD_REQUIRED, INCIDENT_RECORD_OPTIONAL),
+            "site-keys": section_record({}, SITE_KEYS),
+            "incident-kinds": section_incident_kinds(),
             "recipe-keys": section_recipe_keys(maps_dir),
         },
+        "docs/cli.md": {"cli": section_cli()},
         "docs/architecture.md": {
             "layer-kinds": section_layer_kinds(),
             "page-keys": section_page_keys(),

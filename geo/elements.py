@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Iterator
 
 import folium
-import jinja2
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import TimelineSlider
@@ -22,16 +21,6 @@ from jinja2 import Template
 from geo.assets import links
 from geo.jsonscript import script_json
 from geo.pagedata import KEY
-from geo.text import isolate
-
-PANELS = jinja2.Environment(
-    loader=jinja2.PackageLoader("geo", "templates"),
-    autoescape=True,
-    trim_blocks=False,
-    lstrip_blocks=False,
-    keep_trailing_newline=False,
-)
-PANELS.filters["isolate"] = isolate  # data text in an attribute, which no element can isolate (geo.text)
 
 
 class RenderedText(Element):
@@ -51,32 +40,37 @@ class RenderedText(Element):
         return self.text
 
 
-def _render_macros_as_text(self: MacroElement, **kwargs) -> None:
-    """`MacroElement.render` with the output of its header, html and script macros kept as `RenderedText`."""
-    figure = self.get_root()
-    if not isinstance(figure, Figure):
-        raise TypeError(f"{self.get_name()} can only be rendered inside a Figure")
-    for part in ("header", "html", "script"):
-        macro = self._template.module.__dict__.get(part)
-        if macro is not None:
-            getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
-    for child in self._children.values():
-        child.render(**kwargs)
+class TextMacro(MacroElement):
+    """A MacroElement whose macros' output is written into the page as it is (`RenderedText`).
+
+    branca's own `render` puts each macro's output into a new `Element(text)`, which compiles the text
+    as a Jinja template: text from the layers or a recipe holding "{{", "{%" or "{#" would stop the
+    build, or run as template code on the machine building it ("{{ 7*7 }}" became "49").  Every element
+    of our pages renders through this class (the folium elements we use through our subclasses of them,
+    with this class after theirs), and folium itself is left as it is for any other code in the process.
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{self.get_name()} can only be rendered inside a Figure")
+        for part in ("header", "html", "script"):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
-# The folium elements our pages use (the map, tile layers, GeoJson, the layer control, the timeline, ours)
-# render through this; branca 0.8 is pinned, and tests/test_hostile_markup.py fails if template text from
-# the data is ever evaluated again.  folium's Popup, GeoJsonDetail and class includes still compile their
-# output: use none of them for text from the data without the same treatment.
-MacroElement.render = _render_macros_as_text
+class GeoJsonLayer(folium.GeoJson, TextMacro):
+    """folium's GeoJson layer, its output written as it is (`TextMacro`)."""
 
 
-def render_panel(template: str, **context) -> str:
-    """An HTML fragment with every value escaped."""
-    return PANELS.get_template(template).render(**context).strip()
+class LayerControl(folium.LayerControl, TextMacro):
+    """folium's layer control, its output written as it is (`TextMacro`)."""
 
 
-class InlineStyle(MacroElement):
+class InlineStyle(TextMacro):
     """A stylesheet of ours (geo/static/, minified: geo.assets.own_file), inlined in the page head."""
 
     _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
@@ -87,7 +81,7 @@ class InlineStyle(MacroElement):
         self.css = css
 
 
-class InlineScript(MacroElement):
+class InlineScript(TextMacro):
     """Our script (geo/static/geomap.js, bundled: geo.assets.own_file), inlined in the page head."""
 
     _template = Template("{% macro header(this, kwargs) %}<script>{{ this.js }}</script>{% endmacro %}")
@@ -98,7 +92,7 @@ class InlineScript(MacroElement):
         self.js = js
 
 
-class HtmlControl(MacroElement):
+class HtmlControl(TextMacro):
     """A Leaflet control showing a pre-escaped HTML fragment (title panel, legend).
 
     Parameters
@@ -136,7 +130,7 @@ class HtmlControl(MacroElement):
         self.position = position
 
 
-class LocatorInset(JSCSSMixin, MacroElement):
+class LocatorInset(JSCSSMixin, TextMacro):
     """A locator inset drawn from vector data, so it works offline.
 
     Uses the leaflet-minimap control with GeoJSON layers instead of tiles, at a
@@ -154,7 +148,7 @@ class LocatorInset(JSCSSMixin, MacroElement):
 
     Example
     -------
-    >>> LocatorInset(locator_data(layers), center=[30.0, 69.5], zoom=3, countries=[], names=[]).add_to(m)
+    >>> LocatorInset(locator_data(layers, recipe), center=[30.0, 69.5], zoom=3, countries=[], names=[]).add_to(m)
     """
 
     SIZE_PX = 130
@@ -203,7 +197,7 @@ class LocatorInset(JSCSSMixin, MacroElement):
         self.names_json = script_json(names or [])
 
 
-class ContextLayer(MacroElement):
+class ContextLayer(TextMacro):
     """The base map from layers/context.geojson (see geo.context), drawn by `GeoMap.context`.
 
     Added right after `MapSetup`, before the tile layers, so that the page notices when tiles load.
@@ -223,7 +217,7 @@ class ContextLayer(MacroElement):
         self.data_json = script_json(data)
 
 
-class OpeningTileLayer(folium.TileLayer):
+class OpeningTileLayer(folium.TileLayer, TextMacro):
     """folium's TileLayer, added to the map only once the opening view is drawn (`GeoMap.afterOpening`).
 
     Tiles come over the network whenever they are added; creating their grid before the first
@@ -238,7 +232,7 @@ class OpeningTileLayer(folium.TileLayer):
         self.show = shown
 
 
-class AddAfterOpening(MacroElement):
+class AddAfterOpening(TextMacro):
     _template = Template("""
         {% macro script(this, kwargs) %}
         GeoMap.afterOpening(function () { {{ this.layer.get_name() }}.addTo({{ this.layer._parent.get_name() }}); });
@@ -251,7 +245,7 @@ class AddAfterOpening(MacroElement):
         self.layer = layer
 
 
-class PktTimelineSlider(TimelineSlider):
+class PktTimelineSlider(TimelineSlider, TextMacro):
     """folium's TimelineSlider, reading out the current claim's time in Pakistan time (geomap.js)."""
 
     default_js = links("js", "timeline")  # not folium's list: its old moment is unused (the readout is GeoMap.readout)
@@ -263,7 +257,7 @@ class PktTimelineSlider(TimelineSlider):
         self.options["format_output"] = JsCode("function (time) { return GeoMap.readout(time); }")
 
 
-class EventPanel(MacroElement):
+class EventPanel(TextMacro):
     """The chronological list of claims and the disputed-figures table beside the map.
 
     The list is built in the browser from the timeline's own data (text only,
@@ -285,6 +279,25 @@ class EventPanel(MacroElement):
         self.html = html
         self.timeline = timeline
         self.slider = slider
+        self.key = key
+
+
+class RecordPanel(TextMacro):
+    """The record's list of incidents with its filters, and the strip diagram below the map (geo.record),
+    linked to the incidents layer by `GeoMap.registerRecord`."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}{{ this.html }}{% endmacro %}
+        {% macro script(this, kwargs) %}
+        GeoMap.registerRecord({{ this._parent.get_name() }}, {{ this.layer.get_name() }}, {{ this.key|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, layer, key: str):
+        super().__init__()
+        self._name = "RecordPanel"
+        self.html = html
+        self.layer = layer
         self.key = key
 
 
@@ -317,7 +330,7 @@ class PageFigure(Figure):
         self.lang = lang
 
 
-class MapSetup(MacroElement):
+class MapSetup(TextMacro):
     """`GeoMap.setup(map, options)` right after the map exists, before any layer: panes, area labels,
     the reset-view control, Escape and the label placement (the opening view waits for `MapOpening`)."""
 
@@ -338,7 +351,7 @@ class MapSetup(MacroElement):
         return script_json(self.options)
 
 
-class MapOpening(MacroElement):
+class MapOpening(TextMacro):
     """`GeoMap.open(map)` after every layer and control but the layer control: the opening view, fitted
     once to the room the controls leave (a map made without a view draws its layers only then)."""
 
@@ -353,7 +366,7 @@ class MapOpening(MacroElement):
         self._name = "MapOpening"
 
 
-class PageScript(MacroElement):
+class PageScript(TextMacro):
     """The page's shared data (`geo.pagedata.PageData`), defined before any layer is drawn."""
 
     _template = Template("""

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from geo.elements import render_panel
 from geo.errors import GeoError
 from geo.jsonscript import script_json
+from geo.panels import render_panel
 from geo.recipe import Recipe
 
 RELATIVE = "../"  # from dist/embed/ to dist/: right when the article sits beside the build, as in a preview
@@ -45,7 +45,7 @@ def checked_base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def embed_snippet(recipe: Recipe, alt: str, description: str, credits: str, base: str | None = None) -> str:
+def embed_snippet(recipe: Recipe, title: str, alt: str, description: str, credits: str, base: str | None = None) -> str:
     """The snippet for one map; links relative to dist/embed/ unless `base` (checked by `checked_base_url`) is given."""
     slug, prefix = recipe.slug, base or RELATIVE
     listener = {"type": MESSAGE_TYPE, "map": slug, "min": FRAME_HEIGHT[0], "max": FRAME_HEIGHT[1]}
@@ -53,7 +53,7 @@ def embed_snippet(recipe: Recipe, alt: str, description: str, credits: str, base
         render_panel(
             "embed.html",
             slug=slug,
-            title=recipe.title,
+            title=title,
             alt=alt,
             description=description,
             credits=credits,

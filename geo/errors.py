@@ -47,6 +47,8 @@ class Problem:
             where += f": feature {self.index}"
             if self.feature_id:
                 where += f" (id {self.feature_id!r})"
+        elif self.feature_id:
+            where += f": feature {self.feature_id!r}"
         return f"{where}: {self.message}"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from geo import timefmt
-from geo.contract import FIGURES, figure_base
+from geo.contract import FIGURES, INCIDENT_KINDS, figure_base
 from geo.patterns import HTTP_URL
 from geo.text import isolate
 
@@ -37,6 +37,10 @@ LABELS = {
     "notes": "Notes",
     "place_reported": "Place as reported",
     "place_note": "Place",
+    "status": "Status",
+    "site_name": "Where",
+    "date": "When",
+    "claims": "Claims",
     "number": "Tunnel number",
     "time_note": "When",
     "name_ur": "Name in Urdu",
@@ -50,8 +54,15 @@ LABELS = {
 }
 
 
-def label(field: str) -> str:
-    return LABELS.get(field, field.replace("_", " ").capitalize())
+# Where a kind's property means something else than the same name elsewhere: an incident's summary is
+# what happened, a claim's summary is the claim.
+KIND_LABELS = {"incidents": {"summary": "What happened", "tolls": "Tolls as claimed", "claims": "Claims in the data"}}
+
+
+def label(field: str, kind: str | None = None) -> str:
+    """A property's label in popups and tables (`kind`: the layer kind it is shown for)."""
+    own = KIND_LABELS.get(kind, {})
+    return own.get(field) or LABELS.get(field, field.replace("_", " ").capitalize())
 
 
 def figure_label(key: str) -> str:
@@ -89,7 +100,29 @@ def _area(value, props) -> str:
     return f"{value:,} km²"
 
 
+def _date(value, props) -> str:
+    from geo.describe import date_range
+
+    return date_range(value, props.get("end_date"))
+
+
+def _kind(value, props) -> str:
+    """An incident's kind as a reader says it; any other layer's `kind` (a province) as it is."""
+    return INCIDENT_KINDS[value].label if value in INCIDENT_KINDS else str(value)
+
+
+def _status(value, props) -> str:
+    later = f" by a later claim ({props['superseded_by']})" if props.get("superseded_by") else ""
+    reason = f": {isolate(props['status_reason'])}" if props.get("status_reason") else ""
+    return f"{STATUS_WORDS.get(value, value)}{later}{reason}"
+
+
+STATUS_WORDS = {"superseded": "Overturned", "disputed": "Disputed", "withdrawn": "Withdrawn by whoever made it"}
+
 FORMATTERS = {
+    "date": _date,
+    "kind": _kind,
+    "status": _status,
     "time": lambda value, props: timefmt.display(value, props.get("time_precision", "minute")),
     "km_from_quetta": _km,
     "km_from_quetta_start": _km,

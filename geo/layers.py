@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.contract import AREA_OF_INTEREST, LAYER_KINDS, layer_files
+from geo.contract import AREA_OF_INTEREST, LAYER_KINDS, PLACEMENT, layer_files
 from geo.errors import LayerError, Problem
 from geo.shapes import shape_of  # noqa: F401  (part of the layer API)
 from geo.validate import Bbox, errors_only, validate_file
@@ -32,6 +32,8 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
     problems: list[Problem] = []
     for name in kinds:
         kind = LAYER_KINDS[name]
+        if kind.records:
+            continue
         paths = layer_files(directory, kind)
         if kind.optional_file and not any(path.exists() for path in paths):
             continue
@@ -50,9 +52,36 @@ def load_layers(directory: str | Path = "layers", kinds=tuple(LAYER_KINDS), bbox
         if all(c is not None for _, c in collections) and collections:
             layers[name], clashes = merged(collections)
             problems += clashes
+            if kind.per_incident and "incidents" in LAYER_KINDS:
+                layers["incidents"] = incident_features(collections)
     if problems:
         raise LayerError(problems)
     return layers
+
+
+def incident_features(collections: list[tuple[Path, dict]]) -> dict:
+    """The `incidents` layer: each events file's own record as a feature at its site (placed by the build)."""
+    features = []
+    for path, collection in collections:
+        record = collection["incident"]
+        site = record["site"]
+        props = {
+            "id": path.stem,
+            "name": record["title"],
+            "date": record["date"],
+            **({"end_date": record["end_date"]} if "end_date" in record else {}),
+            "kind": record["kind"],
+            "summary": record["summary"],
+            **({"site_name": site["name"]} if site.get("name") else {}),
+            **{key: site[key] for key in PLACEMENT if key in site},
+            **{key: site[key] for key in ("position_accuracy_m", "position_basis") if key in site},
+            "claims": len(collection["features"]),
+            **({"notes": record["notes"]} if "notes" in record else {}),
+            "sources": record["sources"],
+        }
+        geometry = {"type": "Point", "coordinates": site["coordinates"]} if "coordinates" in site else None
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def merged(collections: list[tuple[Path, dict]]) -> tuple[dict, list[Problem]]:

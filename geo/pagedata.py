@@ -108,16 +108,17 @@ class PageData:
     def register_layer(self, key: str, spec: Layer, points: bool = False) -> list[str]:
         """Record a layer's popup labels; return the popup fields (sources excluded).
 
-        `focusable`: its features are tab stops (places; claims are reached through the list).
+        `focusable`: its features are tab stops (places; claims and the record's incidents are reached
+        through their lists).
         `target`: its points answer a 44 px tap (`on_top` layers: the attack site).
         """
         popup = [f for f in spec.popup if f != "sources"]
         self.layers[key] = {
             "fields": popup,
-            "labels": [fields.label(f) for f in popup],
+            "labels": [fields.label(f, spec.source) for f in popup],
             "urdu": [int(f in URDU_FIELDS) for f in popup],  # shown lang="ur" dir="rtl"
             "tooltip": bool(spec.tooltip),
-            "focusable": points and not spec.timeline and not spec.stack,
+            "focusable": points and not spec.timeline and not spec.stack and not spec.symbols,
             "target": points and spec.on_top,
         }
         return popup
@@ -166,12 +167,14 @@ def display_geometries(features: list[dict], simplify_m: float = 0, decimals: in
     return [json.loads(text) for text in shapely.to_geojson(rounded)]
 
 
-def page_features(features: list[dict], spec: Layer, key: str, page: PageData) -> list[dict]:
-    """The features of one layer as the page carries them."""
+def page_features(
+    features: list[dict], spec: Layer, key: str, page: PageData, site_km: float | None = None
+) -> list[dict]:
+    """The features of one layer as the page carries them (`site_km`: the incident's, for label ranks)."""
     popup = page.register_layer(key, spec, points=all(f["geometry"]["type"] == "Point" for f in features))
     geometries = display_geometries(features, spec.simplify_m, spec.decimals)
     values = page.popup_values([f["properties"] for f in features], popup) if popup else [None] * len(features)
-    return [page_feature(f, g, v, spec, page) for f, g, v in zip(features, geometries, values)]
+    return [page_feature(f, g, v, spec, page, site_km) for f, g, v in zip(features, geometries, values)]
 
 
 def joined(props: dict, names: list[str]) -> str | None:
@@ -185,7 +188,24 @@ def joined(props: dict, names: list[str]) -> str | None:
     return " · ".join(texts) if texts else None
 
 
-def page_feature(feature: dict, geometry: dict, values: list[int | None] | None, spec: Layer, page: PageData) -> dict:
+def label_rank(props: dict, spec: Layer, site_km: float | None) -> float:
+    """Which labels are kept first when they collide: the layer's rank, then earlier in `label_ids`, or those
+    `label_first_where` picks, then with `label_near_site_first` the nearer the incident's site along the line
+    (all within the layer's rank: below the next whole rank)."""
+    if spec.label_ids:
+        return spec.label_rank + (len(spec.label_ids) - spec.label_ids.index(props["id"])) / 100
+    rank = spec.label_rank
+    if spec.label_first_where and all(props.get(k) in values for k, values in spec.label_first_where.items()):
+        rank += 0.5
+    km = props.get("km_from_quetta")
+    if spec.label_near_site_first and site_km is not None and isinstance(km, (int, float)):
+        rank += 0.4 / (1 + abs(km - site_km))
+    return rank
+
+
+def page_feature(
+    feature: dict, geometry: dict, values: list[int | None] | None, spec: Layer, page: PageData, site_km=None
+) -> dict:
     props = feature["properties"]
     name = props.get("name", props["id"])
     out: dict[str, Any] = {"id": props["id"], KEY.name: name}
@@ -193,14 +213,16 @@ def page_feature(feature: dict, geometry: dict, values: list[int | None] | None,
     if tooltip and tooltip != name:
         out[KEY.tooltip] = tooltip
     label_ids = spec.label_ids
-    label = joined(props, spec.label) if label_ids is None or props["id"] in label_ids else None
+    labelled = (label_ids is None or props["id"] in label_ids) and all(
+        props.get(k) in values for k, values in spec.label_where.items()
+    )
+    label = joined(props, spec.label) if labelled else None
     if label:
         out[KEY.label] = label
-        if label != name:
-            out[KEY.label_short] = name
-        # Earlier in label_ids is kept first; otherwise the layer's own rank.
-        rank = spec.label_rank
-        out[KEY.label_rank] = rank + (len(label_ids) - label_ids.index(props["id"])) / 100 if label_ids else rank
+        short = joined(props, spec.label[:1])  # the label's first field alone (a station's name, a site's)
+        if short and label != short:
+            out[KEY.label_short] = short
+        out[KEY.label_rank] = label_rank(props, spec, site_km)
         if feature["geometry"]["type"] in ("Polygon", "MultiPolygon"):
             out[KEY.label_at] = [[lat, lon] for lon, lat in story_label_anchors(shape_of(feature))]
     elif tooltip is None and spec.label and name:

@@ -156,7 +156,14 @@ class Style(Model):
 class View(Model):
     """Where the map opens."""
 
-    fit: Text | None = Field(None, description="name of a [[layer]] whose features the opening view fits")
+    fit: Text | None = Field(
+        None,
+        description='name of a [[layer]] whose features the opening view fits, or "incident": the incident\'s '
+        "site and every claim and staging point of it the map draws",
+    )
+    around_site_km: real(gt=0, le=2000) | None = Field(
+        None, description="fit the stretch of line this many km either side of the incident's site"
+    )
     bounds: Annotated[tuple[LatLon, LatLon], ArrayTuple] | None = Field(
         None, description="[[south, west], [north, east]] to fit"
     )
@@ -185,6 +192,9 @@ class Controls(Model):
     scale: bool = Field(True, description="a scale bar")
     locator: bool = Field(False, description="a locator inset of Pakistan")
     legend_position: Position = Field("bottomright", description="corner of the legend")
+    legend_open: bool = Field(
+        True, description="the legend starts open (folded on phones whatever this says; always open in print)"
+    )
 
 
 class AreaLabel(Model):
@@ -246,6 +256,15 @@ class Layer(Model):
     range: dict[Field_, Annotated[tuple[Number, Number], ArrayTuple]] = Field(
         {}, description="keep features whose number property is within [min, max]"
     )
+    near_site_km: real(ge=0, le=2000) | None = Field(
+        None, description="keep features within this many km of the incident's site along the line"
+    )
+    near_claims_km: real(ge=0, le=2000) | None = Field(
+        None, description="keep features within this many km of the stretch of line the incident's claims span"
+    )
+    except_site: bool = Field(
+        False, description="leave out the place the incident's site names (drawn, and labelled, as the site)"
+    )
     style: Style = Field(Style(), description="how features are drawn")
     style_by: StyleBy | None = Field(None, description="colour by a property's value")
     emphasis: Emphasis | None = Field(None, description="features drawn differently")
@@ -254,11 +273,27 @@ class Layer(Model):
     label: list[Field_] = Field([], description="properties written beside each feature on the map")
     label_ids: list[str] | None = Field(None, description="only these features are labelled, first kept first")
     label_rank: Number = Field(0, description="this layer's labels are kept before lower ranks when they collide")
+    label_where: dict[Field_, list[FilterValue]] = Field(
+        {}, description="only features with these values are labelled (the others name themselves on hover)"
+    )
+    label_first_where: dict[Field_, list[FilterValue]] = Field(
+        {}, description="among this layer's labels, those of features with these values are kept first"
+    )
+    label_near_site_first: bool = Field(
+        False,
+        description="among this layer's labels (after `label_first_where`), the nearer the incident's site "
+        "along the line, the sooner kept",
+    )
     accuracy_circles: bool = Field(False, description="draw each point's stated position uncertainty")
     timeline: bool = Field(False, description="put the features on the time control (events only)")
     stack: bool = Field(False, description="claims at one place as one numbered badge (point layers)")
     on_top: bool = Field(False, description="drawn above every other layer, with a 44 px tap area")
     offset_shared: bool = Field(False, description="drawn beside a place an earlier layer already marks")
+    symbols: bool = Field(
+        False,
+        description="each incident drawn with its kind's symbol and colour, told apart without colour (incidents "
+        "only); incidents at one place are drawn side by side around it",
+    )
     simplify_m: real(ge=0, le=100_000) = Field(
         0, description="simplify lines and areas to this many metres for display"
     )
@@ -282,6 +317,30 @@ class Timeline(Model):
     )
 
 
+class Section(Model):
+    """A stretch of the line named on the strip diagram, from one station to another."""
+
+    name: Text = Field(description="its name, such as 'Bolan Pass'")
+    from_station: Slug = Field(description="the station it starts at (nearer Quetta)")
+    to_station: Slug = Field(description="the station it ends at")
+
+
+class Record(Model):
+    """The corridor's record: every incident in a list beside the map, filters by year and kind, and the
+    strip diagram, the line drawn straight from Quetta (km 0) with each incident at its km and date."""
+
+    layer: Text = Field(description="name of the [[layer]] of incidents (source = 'incidents')")
+    strip: bool = Field(True, description="the strip diagram of km against date below the map")
+    section: builtins.list[Section] = Field(
+        [], description="stretches of the line named along the strip, as [[record.section]]"
+    )
+    station_names: builtins.list[Slug] = Field(
+        [],
+        description="stations named on the strip's km axis, first kept first where names collide (every station "
+        "is a tick)",
+    )
+
+
 class Recipe(Model):
     """A map: its text, view, controls, basemaps, layers and time control."""
 
@@ -292,8 +351,19 @@ class Recipe(Model):
         description="the incident the map shows (its events file's name): layers whose features "
         "belong to an incident (events, staging) keep only that incident's",
     )
-    title: Text = Field(description="the headline above the map, and the page title")
-    description: Text = Field(description="the standfirst under the title")
+    template: Literal["site", "timeline"] | None = Field(
+        None,
+        description="a shipped map to start from (geo/templates/recipes/): 'site', where the incident happened, "
+        "or 'timeline', every claim on a time control; the recipe's own keys replace the template's",
+    )
+    title: Text | None = Field(
+        None,
+        description="the headline above the map and the page title; {title}, {date}, {where}, {site}, "
+        "{first_claim} and {last_claim} are the incident's (default: the template's, or the incident's title)",
+    )
+    description: Text | None = Field(
+        None, description="the standfirst under the title, with the same {placeholders} (default: the template's)"
+    )
     attribution: Text | None = Field(None, description="the data credit in the source line")
     alt_text: Text | None = Field(None, description="alt text of the embed's picture (default: generated)")
     view: View = Field(View(), description="where the map opens")
@@ -307,9 +377,18 @@ class Recipe(Model):
     area_label: list[AreaLabel] = Field([], description="area names, as [[area_label]]")
     layer: list[Layer] = Field(min_length=1, description="the layers, bottom first, as [[layer]]")
     timeline: Timeline | None = Field(None, description="the time control, as [timeline]")
+    record: Record | None = Field(None, description="the list, filters and strip diagram of incidents, as [record]")
 
 
 # --- reading ---------------------------------------------------------------------
+
+
+def load_recipes(maps_dir: str | Path) -> list[Recipe]:
+    """Every recipe in the maps directory, checked, in file-name order."""
+    paths = sorted(Path(maps_dir).glob("*.toml"))
+    if not paths:
+        raise GeoError(f"{maps_dir}: no map recipes (*.toml) found")
+    return [load_recipe(path) for path in paths]
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -323,9 +402,28 @@ def load_recipe(path: str | Path) -> Recipe:
     return recipe_from_dict(_parse_toml(path), path)
 
 
+TEMPLATES = Path(__file__).parent / "templates" / "recipes"
+
+
+def with_template(data: dict, path: Path) -> dict:
+    """The recipe laid over its template: the recipe's keys replace the template's; a table ([view],
+    [controls], [timeline]) key by key, a list ([[layer]], [[basemap]]) whole."""
+    name = data.get("template") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not (TEMPLATES / f"{name}.toml").is_file():
+        return data  # no template, or one the model refuses with its message
+    merged = tomllib.loads((TEMPLATES / f"{name}.toml").read_text(encoding="utf-8"))
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
 def recipe_from_dict(data: dict, path: str | Path) -> Recipe:
     """A recipe's parsed TOML, checked; `path` names it in messages and gives the map's name."""
     path = Path(path)
+    data = with_template(data, path)
     try:
         recipe = Recipe.model_validate(
             {**data, "slug": path.stem, "path": str(path)} if isinstance(data, dict) else data
@@ -432,10 +530,19 @@ def check_references(recipe: Recipe) -> None:
             )
         if layer.stack and kind.geometry_types != ("Point",):
             raise RecipeError(f"{where}: stack = true merges points at one place; {layer.source} is not a point layer")
+        if layer.symbols and layer.source != "incidents":
+            raise RecipeError(f"{where}: symbols = true draws incident kinds; source must be 'incidents'")
     if recipe.timeline and recipe.timeline.layer not in names:
         raise RecipeError(
             f"{recipe.path}: [timeline] layer {recipe.timeline.layer!r} is not the name of a "
             f"[[layer]]; expected one of {', '.join(names)}"
+        )
+    record = recipe.record
+    sources = {layer.name: layer.source for layer in recipe.layer}
+    if record and sources.get(record.layer) != "incidents":
+        raise RecipeError(
+            f"{recipe.path}: [record] layer {record.layer!r} is not the name of a [[layer]] of incidents; "
+            f"expected one of {', '.join(n for n, src in sources.items() if src == 'incidents') or '(none)'}"
         )
     view = recipe.view
     if view.min_zoom > view.max_zoom:
@@ -448,7 +555,23 @@ def check_references(recipe: Recipe) -> None:
             f"{recipe.path}: [view] zoom {view.zoom:g} is outside min_zoom {view.min_zoom:g} "
             f"to max_zoom {view.max_zoom:g}"
         )
-    if recipe.view.fit is not None and recipe.view.fit not in names:
+    if recipe.title is None and recipe.incident is None:
+        raise RecipeError(f"{recipe.path}: top level: missing required key 'title' (a map of no incident needs one)")
+    if recipe.description is None and recipe.incident is None:
+        raise RecipeError(f"{recipe.path}: top level: missing required key 'description'")
+    needs_incident = [
+        key
+        for key, used in (
+            ('[view] fit = "incident"', recipe.view.fit == "incident"),
+            ("[view] around_site_km", recipe.view.around_site_km is not None),
+            ("near_site_km", any(layer.near_site_km is not None for layer in recipe.layer)),
+            ("near_claims_km", any(layer.near_claims_km is not None for layer in recipe.layer)),
+        )
+        if used
+    ]
+    if needs_incident and recipe.incident is None:
+        raise RecipeError(f'{recipe.path}: {needs_incident[0]} needs the recipe\'s incident = "<slug>"')
+    if recipe.view.fit is not None and recipe.view.fit != "incident" and recipe.view.fit not in names:
         raise RecipeError(
             f"{recipe.path}: [view] fit {recipe.view.fit!r} is not the name of a [[layer]]; "
             f"expected one of {', '.join(names)}"

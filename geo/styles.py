@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.contract import INCIDENT_KINDS
 from geo.pagedata import KEY
 from geo.recipe import Layer
+from geo.symbols import STROKE, kind_svg
 
 LEAFLET_STYLE = {
     "color": "color",
@@ -33,6 +35,17 @@ class LegendEntry:
     fill: str
     shape: str  # point, line or area
     dashed: bool = False
+    svg: str | None = None  # a drawn mark (geo.symbols) in place of the swatch
+
+
+def kind_entries(features: list[dict]) -> list[LegendEntry]:
+    """A layer drawn by incident kind: one entry per kind it has, with its mark."""
+    present = {f["properties"]["kind"] for f in features}
+    return [
+        LegendEntry(spec.label, STROKE, spec.color, "point", svg=kind_svg(kind, 16))
+        for kind, spec in INCIDENT_KINDS.items()
+        if kind in present
+    ]
 
 
 def geometry_shape(features: list[dict]) -> str:
@@ -74,7 +87,9 @@ def legend_entries(features: list[dict], spec: Layer) -> list[LegendEntry]:
     style_by = spec.style_by
     name = spec.legend_name
     entries = []
-    if style_by:
+    if spec.symbols:
+        entries += kind_entries(features)
+    elif style_by:
         present = {style_by.class_of(str(f["properties"].get(style_by.property))) for f in features}
         order = [(c.label, c.color) for c in style_by.classes] + [(style_by.default_label, style_by.default)]
         entries += [

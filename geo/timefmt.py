@@ -15,6 +15,7 @@ PKT = ZoneInfo("Asia/Karachi")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # (first hour, name); each part runs to the next part's first hour.
+APPROXIMATE = timedelta(minutes=15)  # how far "about 08:15" may be from 08:15
 PARTS_OF_DAY = ((0, "night"), (5, "morning"), (12, "afternoon"), (17, "evening"), (21, "night"), (24, ""))
 
 
@@ -41,6 +42,9 @@ def interval(value: str, precision: str) -> tuple[datetime, datetime]:
     if precision == "minute":
         start = moment.replace(second=0, microsecond=0)
         return start, start + timedelta(minutes=1)
+    if precision == "approximate":  # "about 08:15": a quarter of an hour either side
+        start = moment.replace(second=0, microsecond=0) - APPROXIMATE
+        return start, start + 2 * APPROXIMATE
     if precision == "hour":
         start = moment.replace(minute=0, second=0, microsecond=0)
         return start, start + timedelta(hours=1)
@@ -61,11 +65,14 @@ def day_label(moment: datetime) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def display(value: str, precision: str) -> str:
-    """'Tue 11 Mar 2025, 12:55 PKT', 'Tue 11 Mar 2025, about 13:00 PKT', 'Wed 12 Mar 2025, evening',
+    """'Tue 11 Mar 2025, 12:55 PKT', 'Tue 7 Oct 2025, about 08:15 PKT', 'Tue 11 Mar 2025, about 13:00 PKT',
+    'Wed 12 Mar 2025, evening',
     'Thu 13 Mar 2025 (time not reported)': a day-precision time never reads as a time of day."""
     moment = parse(value)
     if precision == "minute":
         return f"{day_label(moment)}, {moment:%H:%M} PKT"
+    if precision == "approximate":
+        return f"{day_label(moment)}, about {moment:%H:%M} PKT"
     if precision == "hour":
         return f"{day_label(moment)}, about {moment:%H}:00 PKT"
     if precision == "part_of_day":

@@ -12,9 +12,10 @@ from folium.utilities import JsCode
 
 from geo import fields, timefmt
 from geo.assets import links, own_file
-from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, render_panel
+from geo.elements import EventPanel, HtmlControl, InlineStyle, PktTimelineSlider, TextMacro
 from geo.jsonscript import compact_json, script_json
 from geo.pagedata import KEY, PageData, pack_if_large, page_features
+from geo.panels import render_panel
 from geo.recipe import Layer, Recipe
 from geo.recipe import Timeline as TimelineSettings
 from geo.styles import style_for
@@ -26,7 +27,7 @@ DISPUTED_ROWS = 40  # per figure: the table stays small; events.csv has every cl
 CANVAS_ABOVE = 1000
 
 
-class DataTimeline(Timeline):
+class DataTimeline(Timeline, TextMacro):
     """folium's Timeline with its data as a promise (`<name>_ready`), so the event list can read it.
 
     Large data travels gzip-compressed inside the page (base64) and is inflated

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import io
 import json
 import math
@@ -25,13 +26,20 @@ import shapely
 from geo import timefmt
 from geo.contract import (
     AREA_OF_INTEREST,
+    CLAIM_STATUSES,
     COMMON_OPTIONAL,
     COMMON_REQUIRED,
     CONTEXT_KINDS,
     GEOMETRY_QUALITIES,
+    INCIDENT_KINDS,
+    INCIDENT_RECORD_OPTIONAL,
+    INCIDENT_RECORD_REQUIRED,
     LAYER_KINDS,
+    SITE_KEYS,
+    STOP_VALUES,
     TIME_PRECISIONS,
     LayerKind,
+    is_placed_on_the_line,
     kind_for_path,
 )
 from geo.errors import GeoError, Problem
@@ -78,11 +86,13 @@ def validate_file(path: str | Path, bbox: Bbox = AREA_OF_INTEREST) -> tuple[dict
 
 
 def check_incident_file(path: str, data: dict) -> Iterator[Problem]:
-    """Every feature of `<kind>/<incident>.geojson` belongs to that incident."""
+    """`<kind>/<incident>.geojson` holds the incident's record, and every feature belongs to it."""
     incident = Path(path).name.split(".", 1)[0]
     if not whole(SLUG, incident):
         yield Problem(path, f"the file name {incident!r} must be the incident's slug, like jaffar-express-2025-03-11")
         return
+    for message in check_incident_record(data.get("incident")):
+        yield Problem(path, f"incident record: {message}")
     for index, feature in enumerate(data["features"]):
         found = feature["properties"]["incident"]
         if found != incident:
@@ -93,6 +103,66 @@ def check_incident_file(path: str, data: dict) -> Iterator[Problem]:
                 index,
                 _feature_id(feature),
             )
+
+
+def check_incident_record(record: Any) -> Iterator[str]:
+    """The incident's own record (geo.contract INCIDENT_RECORD_*): title, date, kind, site, summary, sources."""
+    if not isinstance(record, dict):
+        yield (
+            'missing: the file needs an "incident" object beside "features" with its title, date, kind, site, '
+            "summary and sources (`geo new` writes one)"
+        )
+        return
+    yield from check_keys(record, INCIDENT_RECORD_REQUIRED, INCIDENT_RECORD_OPTIONAL)
+    if isinstance(record.get("site"), dict):
+        yield from (f"site: {m}" for m in check_site(record["site"]))
+    start, end = record.get("date"), record.get("end_date")
+    if whole(DATE, start) and whole(DATE, end) and end < start:
+        yield f"end_date {end} is before date {start}"
+
+
+def check_site(site: dict) -> Iterator[str]:
+    yield from check_keys(site, {}, SITE_KEYS)
+    if "coordinates" in site and "name" not in site and not is_placed_on_the_line(site):
+        yield "a site given by coordinates needs a name (how reports name the place)"
+    if "coordinates" not in site and not any(key in site for key in ("place", "place_km", "place_between")):
+        yield (
+            "say where it happened: place (a place id), place_km (km from Quetta), place_between (two stations), "
+            "or coordinates [lon, lat] for a site off the line"
+        )
+    yield from check_placement(site)
+
+
+def check_keys(values: dict, required: dict[str, str], optional: dict[str, str]) -> Iterator[str]:
+    """Required keys present, every value of its kind, no key the contract does not know (did you mean?)."""
+    known = {**required, **optional}
+    for name in values:
+        if name not in known:
+            yield unknown_property(name, known)
+    for name, kind in known.items():
+        value = values.get(name)
+        if value is None:
+            if name in required:
+                yield f"missing required key {name!r}"
+        elif message := _VALUE_CHECKS[kind](value):
+            yield f"{name!r} {message}"
+
+
+def unknown_property(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else " (docs/EDITING.md lists the properties of each layer)"
+    return f"unknown property {name!r}{hint}"
+
+
+def check_placement(props: dict) -> Iterator[str]:
+    """One way of saying where: a place (with an offset), a km, or two stations."""
+    given = [key for key in ("place", "place_km", "place_between") if key in props]
+    if len(given) > 1:
+        yield f"{' and '.join(given)} say where twice: keep the one the report gives"
+    if "place_offset_km" in props and "place" not in props:
+        yield "place_offset_km needs place: the place it is measured from"
+    if "place_towards" in props and "place_offset_km" not in props:
+        yield "place_towards needs place_offset_km: how far from the place, towards that station"
 
 
 def errors_only(problems: list[Problem]) -> list[Problem]:
@@ -109,7 +179,7 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox, scan_str
     if "crs" in data:
         yield Problem(path, "has a 'crs' member; RFC 7946 GeoJSON is always WGS84 lon/lat and has none")
     features = data.get("features")
-    if not isinstance(features, list) or not features:
+    if not isinstance(features, list) or (not features and not kind.per_incident):  # a new incident has no claims yet
         yield Problem(path, "'features' must be a non-empty list")
         return
     if scan_strings:
@@ -157,7 +227,8 @@ def check_feature(feature: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
     if not isinstance(props, dict):
         yield "has no 'properties' object"
         props = {}
-    yield from check_geometry(feature.get("geometry"), kind, bbox)
+    if feature.get("geometry") is not None or not (kind.placeable and is_placed_on_the_line(props)):
+        yield from check_geometry(feature.get("geometry"), kind, bbox)
     yield from check_properties(props, kind)
     if kind.name == "context" and props.get("context_kind") == "relief":
         yield from check_relief(feature.get("geometry"), props)
@@ -176,7 +247,11 @@ def check_relief(geometry: Any, props: dict) -> Iterator[str]:
 
 def check_geometry(geometry: Any, kind: LayerKind, bbox: Bbox) -> Iterator[str]:
     if not isinstance(geometry, dict):
-        yield "has no geometry"
+        yield "has no geometry" + (
+            ": give coordinates, or say where it is on the line (place, place_km or place_between)"
+            if kind.placeable
+            else ""
+        )
         return
     gtype = geometry.get("type")
     if gtype not in kind.geometry_types:
@@ -273,6 +348,14 @@ def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
     for name, value in props.items():
         if isinstance(value, (list, dict)) and not _shallow(value) and _depth(value) > MAX_NESTING:
             yield f"property {name!r} is nested more than {MAX_NESTING} levels deep"
+    known = kind.properties
+    for name in props:
+        if name not in known:
+            yield unknown_property(name, known)
+    if kind.placeable:
+        yield from check_placement(props)
+    if kind.name == "events":
+        yield from check_status(props)
     required, optional = _property_checks(kind.name)
     for name, checker in required:
         value = props.get(name)
@@ -284,6 +367,17 @@ def check_properties(props: dict, kind: LayerKind) -> Iterator[str]:
         value = props.get(name)
         if value is not None and (message := checker(value)):
             yield f"property {name!r} {message}"
+
+
+def check_status(props: dict) -> Iterator[str]:
+    """An overturned claim says how (`status`) and why (`status_reason`); superseded names its successor."""
+    status = props.get("status")
+    if "superseded_by" in props and status != "superseded":
+        yield "superseded_by needs status 'superseded'"
+    if status == "superseded" and "superseded_by" not in props:
+        yield "status 'superseded' needs superseded_by: the id of the claim that overturned it"
+    if status is not None and "status_reason" not in props:
+        yield f"status {status!r} needs status_reason: why, in a sentence, with its source"
 
 
 # Names a GeoPackage table cannot take as columns (its own id and geometry columns).
@@ -536,6 +630,57 @@ def _image_data_uri(value: Any) -> str | None:
     return None
 
 
+def _slug_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(whole(SLUG, v) for v in value):
+        return f"must be a list of slugs, got {str(value)[:60]!r}"
+    return None
+
+
+def _slug_pair(value: Any) -> str | None:
+    if _slug_list(value) or len(value) != 2 or value[0] == value[1]:
+        return f'must name two different stations, like ["jacobabad", "shikarpur"], got {str(value)[:60]!r}'
+    return None
+
+
+def _text_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not value or any(_text(v) for v in value):
+        return f"must be a non-empty list of texts, got {str(value)[:60]!r}"
+    return None
+
+
+def _km_posts(value: Any) -> str | None:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(
+            isinstance(p, dict) and set(p) == {"line", "km"} and not _text(p["line"]) and not _number(p["km"], 0, True)
+            for p in value
+        )
+    ):
+        return f'must be a list of {{"line": text, "km": number}}, got {str(value)[:60]!r}'
+    return None
+
+
+def _date(value: Any) -> str | None:
+    if not whole(DATE, value):
+        return f"must be a date written YYYY-MM-DD, got {value!r}"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"is not a possible date: {value!r}"
+    return None
+
+
+def _lon_lat(value: Any) -> str | None:
+    if not (isinstance(value, list) and len(value) == 2) or _first_bad_position([value], AREA_OF_INTEREST):
+        return f"must be [longitude, latitude] in Pakistan, got {str(value)[:60]!r}"
+    return None
+
+
+def _site(value: Any) -> str | None:
+    return None if isinstance(value, dict) else f"must be an object saying where it happened, got {value!r}"
+
+
 _VALUE_CHECKS = {
     "slug": _slug,
     "text": _text,
@@ -551,4 +696,14 @@ _VALUE_CHECKS = {
     "label_anchors": lambda v: _label_anchors(v),
     "image_data_uri": _image_data_uri,
     "bool": lambda v: None if isinstance(v, bool) else f"must be true or false, got {v!r}",
+    "slug_list": _slug_list,
+    "slug_pair": _slug_pair,
+    "text_list": _text_list,
+    "km_posts": _km_posts,
+    "stop": _choice(STOP_VALUES),
+    "claim_status": _choice(CLAIM_STATUSES),
+    "incident_kind": _choice(tuple(INCIDENT_KINDS)),
+    "date": _date,
+    "lon_lat": _lon_lat,
+    "site": _site,
 }

@@ -1,10 +1,4 @@
-"""Put staging points and events where their `place` is, and place and measure the tunnels.
-
-Staging points and events name the feature they happened at (`place`: the id of
-a station, tunnel or staging point) instead of repeating its coordinates, so
-when a station's position improves everything that happened there moves with
-it.  This script copies each place's position (and its accuracy, unless the
-feature states its own) and places the tunnels:
+"""Place and measure the tunnels (`make data`, after scripts/derive_route.py).
 
 * a tunnel with a coordinate from a source stays that Point; its km from Quetta
   is computed by route chainage, and its `km_uncertainty` adds the point's own
@@ -17,7 +11,9 @@ feature states its own) and places the tunnels:
   on which side (`near_station`, `distance_from_station_km`), is drawn as the
   stretch of line that distance either side of the station's published km.
 
-`make data` runs it after scripts/derive_route.py.
+Claims, staging points and incident sites that say where they are in words
+(`place`, `place_km`, `place_between`) are placed by the build (geo.placement),
+not here: their files are the editors' own.
 
 Run: ``python scripts/place_features.py [LAYERS_DIR]``
 """
@@ -34,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from derived import refuse_hand_edits, with_record  # noqa: E402  (scripts/ is on the path when run)
 
 from geo.chainage import Route  # noqa: E402
-from geo.contract import LAYER_KINDS, layer_files  # noqa: E402
 
 
 def read(path: Path) -> dict:
@@ -50,12 +45,6 @@ def write_all(files: list[tuple[Path, dict, object, str]]) -> None:
     for path, collection, values_of, _ in files:
         text = json.dumps(with_record(collection, values_of), ensure_ascii=False, indent=1)
         path.write_text(text + "\n", encoding="utf-8")
-
-
-def placed_values(feature: dict):
-    """What placing derives: the position and its accuracy, for features that name a `place`."""
-    props = feature["properties"]
-    return {"geometry": feature["geometry"], "accuracy": props.get("position_accuracy_m")} if "place" in props else None
 
 
 def tunnel_values(feature: dict):
@@ -76,10 +65,6 @@ def tunnel_values(feature: dict):
     return derived
 
 
-PLACED_BELONGS = (
-    "a placed feature's position comes from its `place`; to change it, change `place` (or drop "
-    "`place` and give your own coordinates), and put a wider uncertainty in `place_spread_m`"
-)
 TUNNEL_BELONGS = (
     "a tunnel's km, and a stretch's line and accuracy, come from its stations (between_stations, "
     "near_station) and scripts/data/route.toml"
@@ -154,45 +139,13 @@ def draw_stretch_tunnel(feature: dict, route: Route, stations: dict[str, dict]) 
     )
 
 
-def place(collection: dict, places: dict[str, dict], path: Path) -> None:
-    for index, feature in enumerate(collection["features"]):
-        props = feature["properties"]
-        if "place" not in props:
-            continue
-        target = places.get(props["place"])
-        if target is None:
-            raise SystemExit(f"{path}: feature {index} ({props['id']}): unknown place {props['place']!r}")
-        feature["geometry"] = {"type": "Point", "coordinates": list(target["geometry"]["coordinates"])}
-        # A feature is as uncertain as its place, or more where it spreads
-        # beyond the place's point (`place_spread_m`: the hospitals of a city).
-        accuracy = target["properties"].get("position_accuracy_m", 0)
-        props["position_accuracy_m"] = max(accuracy, props.get("place_spread_m", 0))
-
-
 def main(layers_dir: str = "layers") -> None:
     layers = Path(layers_dir)
     stations, tunnels = read(layers / "stations.geojson"), read(layers / "tunnels.geojson")
     route = Route.from_files(layers / "railway.geojson", layers / "stations.geojson")
     measure_tunnels(tunnels, route, {f["properties"]["id"]: f for f in stations["features"]})
-    files = [(layers / "tunnels.geojson", tunnels, tunnel_values, TUNNEL_BELONGS)]
-
-    # Only points can be places: a tunnel drawn as a stretch of line is not a position.
-    places = {
-        f["properties"]["id"]: f for f in stations["features"] + tunnels["features"] if f["geometry"]["type"] == "Point"
-    }
-    staging = read(layers / "staging.geojson")
-    place(staging, places, layers / "staging.geojson")
-    files.append((layers / "staging.geojson", staging, placed_values, PLACED_BELONGS))
-
-    places.update({f["properties"]["id"]: f for f in staging["features"]})
-    placed = 0
-    for path in layer_files(layers, LAYER_KINDS["events"]):  # one file per incident
-        events = read(path)
-        place(events, places, path)
-        files.append((path, events, placed_values, PLACED_BELONGS))
-        placed += len(events["features"])
-    write_all(files)
-    print(f"{layers}: placed {len(staging['features'])} staging points and {placed} events")
+    write_all([(layers / "tunnels.geojson", tunnels, tunnel_values, TUNNEL_BELONGS)])
+    print(f"{layers}: measured {len(tunnels['features'])} tunnels")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from geo.contract import LAYER_KINDS, layer_files
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
+MAP_NAMES = tuple(sorted(path.stem for path in (ROOT / "maps").glob("*.toml")))  # the shipped maps
 JAFFAR = "jaffar-express-2025-03-11"  # the incident the shipped maps show
 
 
@@ -24,12 +25,14 @@ def layer_path(layers_dir: Path, kind: str, incident: str = JAFFAR) -> Path:
 
 def read_layer(name: str, layers_dir: Path = LAYERS) -> dict:
     """A layer kind's features, every incident's file together."""
-    features = [
-        feature
+    collections = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
         for path in layer_files(layers_dir, LAYER_KINDS[name])
-        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]
-    ]
-    return {"type": "FeatureCollection", "features": features}
+        if path.exists()  # a kind whose file may be missing
+    }
+    features = [feature for collection in collections.values() for feature in collection["features"]]
+    records = {stem: c["incident"] for stem, c in collections.items() if "incident" in c}
+    return {"type": "FeatureCollection", "features": features, **({"records": records} if records else {})}
 
 
 def write_layer(layers_dir: Path, name: str, collection: dict, dumps=json.dumps) -> None:
@@ -46,7 +49,24 @@ def write_layer(layers_dir: Path, name: str, collection: dict, dumps=json.dumps)
         incident = feature.get("properties", {}).get("incident") if isinstance(feature, dict) else None
         groups.setdefault(incident if isinstance(incident, str) and incident else JAFFAR, []).append(feature)
     for incident, features in groups.items():
-        layer_path(layers_dir, name, incident).write_text(dumps({**collection, "features": features}), encoding="utf-8")
+        record = collection.get("records", {}).get(incident) or incident_record(incident)
+        written = {"type": "FeatureCollection", "incident": record, "features": features}
+        layer_path(layers_dir, name, incident).write_text(dumps(written), encoding="utf-8")
+
+
+def incident_record(incident: str) -> dict:
+    """An incident's own record: the repository's where it has one, else a plain one at Sibi."""
+    path = LAYERS / "events" / f"{incident}.geojson"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))["incident"]
+    return {
+        "title": f"Test incident {incident}",
+        "date": "2025-06-18",
+        "kind": "bombing",
+        "summary": "A test incident.",
+        "site": {"name": "Sibi", "place": "sibi"},
+        "sources": [{"outlet": "Test outlet", "date": "2025-06-18"}],
+    }
 
 
 @pytest.fixture
@@ -60,6 +80,14 @@ def dist(tmp_path_factory) -> Path:
     from geo.build import build
 
     return build(LAYERS, ROOT / "maps", tmp_path_factory.mktemp("build") / "dist")
+
+
+@pytest.fixture(scope="session")
+def enriched() -> dict:
+    """The repository's layers as the build uses them: placed on the line, with chainage."""
+    from geo.enrich import load_enriched
+
+    return load_enriched(LAYERS)
 
 
 @pytest.fixture(scope="session")

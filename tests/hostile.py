@@ -31,11 +31,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from geo.contract import LAYER_KINDS
-from tests.conftest import ROOT, read_layer, write_layer
+from geo.contract import INCIDENT_RECORD_OPTIONAL, INCIDENT_RECORD_REQUIRED, LAYER_KINDS, SITE_KEYS
+from tests.conftest import MAP_NAMES, ROOT, read_layer, write_layer
 
 MAPS = ROOT / "maps"
-MAP_NAMES = tuple(sorted(p.stem for p in MAPS.glob("*.toml")))
+
 
 # Deterministic, small, no example database in the repository.
 HOSTILE = settings(
@@ -135,51 +135,49 @@ def as_required_text(payload: str) -> str:
 
 # --- hostile layers and recipes ---------------------------------------------------------------
 
-# Strings the data contract gives a meaning (slugs, times, enumerations, references): not free text.
-PROTECTED = {
-    "id",
-    "time",
-    "time_precision",
-    "geometry_quality",
-    "jaffar_express_stop",
-    "from_station",
-    "to_station",
-    "place",
-    "between_stations",
-    "via",
-    "date",
-    "near_station",
-    "incident",
-    "context_kind",
-    "iso_a3",
-    "name_ur",  # Urdu script only: the validator refuses Latin text there
-    "image",  # an image's data URI only: the validator refuses anything else (tests/test_validate.py)
-}
+# Free text is what the contract types as text: slugs, times, enumerations and references keep their meaning.
+FREE_TEXT = ("text", "text_list")
+# Typed text but read as codes: the locator finds Pakistan by its ISO code.
+CODES = {"iso_a3", "country_code"}
 
 
-def poison(value, payload: str, key: str | None = None):
-    """Every free-text string inside `value` replaced by the payload (kept non-blank)."""
-    if key in PROTECTED:
+def poison(value, payload: str, value_kind: str | None):
+    """`value` with every free-text string in it replaced by the payload (kept non-blank)."""
+    if value_kind not in FREE_TEXT:
         return value
-    if isinstance(value, str):
-        return as_required_text(payload)
     if isinstance(value, list):
-        return [poison(v, payload) for v in value]
-    if isinstance(value, dict):
-        return {k: poison(v, payload, k) for k, v in value.items()}
-    return value
+        return [as_required_text(payload) for _ in value]
+    return as_required_text(payload)
+
+
+def poison_sources(sources: list, payload: str) -> list:
+    return [{**s, "outlet": as_required_text(payload), "url": payload} for s in sources]
+
+
+def poison_properties(props: dict, kinds: dict[str, str], payload: str) -> dict:
+    """A feature's properties (or an incident record) with its free text and its sources' outlets poisoned."""
+    poisoned = {}
+    for key, value in props.items():
+        kind = kinds.get(key)
+        if kind == "sources":
+            poisoned[key] = poison_sources(value, payload)
+        elif kind == "site":
+            poisoned[key] = poison_properties(value, SITE_KEYS, payload)
+        else:
+            poisoned[key] = value if key in CODES else poison(value, payload, kind)
+    return poisoned
 
 
 def poisoned_layers(payload: str) -> dict[str, dict]:
     layers = copy.deepcopy(base_layers())
-    for collection in layers.values():
+    for kind, collection in layers.items():
+        properties = LAYER_KINDS[kind].properties
         for feature in collection["features"]:
-            props = feature["properties"]
-            for key, value in list(props.items()):
-                if key == "sources":
-                    props[key] = [{**s, "outlet": as_required_text(payload), "url": payload} for s in value]
-                elif key != "figures":
-                    props[key] = poison(value, payload, key)
+            feature["properties"] = poison_properties(feature["properties"], properties, payload)
+        records = collection.get("records", {})
+        record_keys = {**INCIDENT_RECORD_REQUIRED, **INCIDENT_RECORD_OPTIONAL}
+        for incident, record in records.items():
+            records[incident] = poison_properties(record, record_keys, payload)
     # Two distinct hostile claimants, so the timeline's style table has hostile keys side by side.
     events = layers["events"]["features"]
     for feature in events[::2]:
@@ -205,12 +203,16 @@ def poisoned_recipes(payload: str) -> dict[str, dict]:
                     cls["label"] = f"{text} class {j}"
                 style_by["class"][0]["values"].append(text + " 2")
         if "fit" in recipe["view"]:
-            recipe["view"]["fit"] = renamed[recipe["view"]["fit"]]
+            recipe["view"]["fit"] = renamed.get(recipe["view"]["fit"], recipe["view"]["fit"])  # "incident" stays
         if "timeline" in recipe:
             recipe["timeline"]["layer"] = renamed[recipe["timeline"]["layer"]]
             recipe["timeline"]["disputed"] = {
                 f"{text} {label}": figures for label, figures in recipe["timeline"]["disputed"].items()
             }
+        if "record" in recipe:
+            recipe["record"]["layer"] = renamed[recipe["record"]["layer"]]
+            for i, section in enumerate(recipe["record"].get("section", [])):
+                section["name"] = f"{text} section {i}"
         for i, basemap in enumerate(recipe["basemap"]):
             basemap["name"] = f"{text} basemap {i}"
         for i, area in enumerate(recipe.get("area_label", [])):
@@ -243,7 +245,13 @@ def read_layers() -> dict[str, dict]:
 
 
 def read_recipes() -> dict[str, dict]:
-    return {name: tomllib.loads((MAPS / f"{name}.toml").read_text(encoding="utf-8")) for name in MAP_NAMES}
+    """The shipped recipes as their maps are built: each laid over its template (geo.recipe.with_template)."""
+    from geo.recipe import with_template
+
+    return {
+        name: with_template(tomllib.loads((MAPS / f"{name}.toml").read_text(encoding="utf-8")), MAPS / name)
+        for name in MAP_NAMES
+    }
 
 
 def write_layers(directory: Path, layers: dict[str, dict]) -> Path:

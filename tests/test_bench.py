@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT
+from tests.conftest import MAP_NAMES, ROOT
 
 
+@pytest.mark.slow
 def test_bench_runs_on_a_tiny_size(tmp_path):
     out = tmp_path / "results.json"
     result = subprocess.run(
@@ -25,7 +26,7 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     pages = results["compare"]["pages"]
-    assert set(pages) == {"corridor", "attack-site", "timeline"}
+    assert set(pages) == set(MAP_NAMES)
     for page in pages.values():
         assert page["bytes"] > 0 and page["explore_bytes"] > 0 and page["render_ms"] > 0
         assert page["errors"] == [] and page["features_checked"] > 0

@@ -14,11 +14,11 @@ import sys
 import pytest
 
 from geo.browser import offline_page, wait_for_vectors
-from tests.conftest import LAYERS, ROOT, layer_path
-from tests.expected import expected_counts
+from tests.conftest import LAYERS, MAP_NAMES, ROOT, layer_path
+from tests.expected import expected_counts, layer_key
 from tests.pages import open_map, serve_cdn_from_node_modules
 
-MAPS = ("corridor", "attack-site", "timeline")
+MAPS = MAP_NAMES
 
 
 def drawn(page, key: str) -> int:
@@ -44,20 +44,21 @@ def test_loads_offline_without_errors_and_draws_every_feature(chromium, dist, na
 
 def test_layer_control_turns_a_layer_off_and_on(chromium, dist):
     page = open_map(chromium, dist / "offline" / "attack-site.html")
-    before = drawn(page, "attack-site-2")
+    stations = layer_key(ROOT / "maps" / "attack-site.toml", "stations")
+    before = drawn(page, stations)
     assert before > 0
     page.hover(".leaflet-control-layers")
     checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="Stations").locator("input")
     checkbox.click()
-    assert drawn(page, "attack-site-2") == 0
+    assert drawn(page, stations) == 0
     checkbox.click()
-    assert drawn(page, "attack-site-2") == before
+    assert drawn(page, stations) == before
     page.close()
 
 
 def test_time_control_changes_which_events_are_shown(chromium, dist):
     page = open_map(chromium, dist / "offline" / "timeline.html")
-    key = "timeline-3"
+    key = layer_key(ROOT / "maps" / "timeline.toml", "events")
     at_start = drawn(page, key)
     page.click("button.next")  # the slider's own "next event" button
     after_next = drawn(page, key)
@@ -88,8 +89,13 @@ def test_event_list_in_time_order_and_click_opens_the_right_popup(chromium, dist
 
 def test_keyboard_reaches_the_controls(chromium, dist):
     page = open_map(chromium, dist / "offline" / "timeline.html")
+    # Each focusable element once: Tab must reach the controls among them, wherever they come.
+    focusable = page.evaluate(
+        "() => [...document.querySelectorAll('a[href], button, input, summary, [tabindex]')]"
+        ".filter(e => e.tabIndex >= 0).length"
+    )
     reached = set()
-    for _ in range(40):
+    for _ in range(focusable):
         page.keyboard.press("Tab")
         reached.add(
             page.evaluate(

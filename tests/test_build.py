@@ -24,7 +24,8 @@ def test_build_writes_every_layer_with_chainage(tmp_path):
     kms = [f["properties"]["km_from_quetta"] for f in events["features"]]
     assert all(isinstance(km, (int, float)) for km in kms)
     assert sorted(p.name for p in (out / "geojson").iterdir()) == sorted(
-        f"{k}.geojson" for k in ("boundary", "provinces", "railway", "stations", "tunnels", "staging", "events")
+        f"{k}.geojson"
+        for k in ("boundary", "provinces", "railway", "stations", "tunnels", "places", "staging", "events", "incidents")
     )
 
 

@@ -77,20 +77,34 @@ def test_the_guide_cites_no_brief():
         assert "DESIGN.md" not in path.read_text(encoding="utf-8"), path
 
 
-@pytest.mark.parametrize("heading, kind", [("## Event template", "events"), ("## Staging-point template", "staging")])
-def test_the_templates_are_valid_features(tmp_path, heading, kind):
+@pytest.mark.parametrize("heading", ["## The incident record", "## Claims", "## Staging points"])
+def test_the_guides_examples_are_valid_and_placed(tmp_path, heading):
+    """Each example the guide gives (the record, a claim, a staging point) passes validation, and the build
+    places it on the line (their geometry is null: they say where in words)."""
     import json
     import re
+    import shutil
 
-    from geo.validate import errors_only, validate_file
+    from geo.enrich import load_enriched
+    from tests.conftest import LAYERS, incident_record
 
     guide = (ROOT / "docs/EDITING.md").read_text(encoding="utf-8")
-    block = re.search(r"```json\n(.*?)```", guide[guide.index(heading) :], re.DOTALL)[1]
-    feature = json.loads(block)
-    path = tmp_path / (f"events/{feature['properties']['incident']}.geojson" if kind == "events" else "staging.geojson")
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
-    assert not errors_only(validate_file(path)[1])
+    example = json.loads(re.search(r"```json\n(.*?)```", guide[guide.index(heading) :], re.DOTALL)[1])
+    layers = tmp_path / "layers"
+    shutil.copytree(LAYERS, layers)
+    if heading == "## The incident record":
+        path, collection = layers / "events" / "example.geojson", example
+    elif heading == "## Claims":
+        path = layers / "events" / f"{example['properties']['incident']}.geojson"
+        record = incident_record(example["properties"]["incident"])
+        collection = {"type": "FeatureCollection", "incident": record, "features": [example]}
+    else:
+        path = layers / "staging.geojson"
+        collection = json.loads(path.read_text(encoding="utf-8"))
+        collection["features"].append({**example, "properties": {**example["properties"], "id": "example-point"}})
+    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    placed = load_enriched(layers)
+    assert all(f["geometry"] for kind in ("events", "staging", "incidents") for f in placed[kind]["features"])
 
 
 def test_every_promise_names_tests_that_exist():

@@ -21,10 +21,12 @@ import pytest
 from PIL import Image
 
 from geo.browser import offline_page
-from geo.build import article_files, load_enriched, load_recipes
+from geo.build import article_files
 from geo.cli import main
 from geo.embed import FRAME_HEIGHT, checked_base_url
+from geo.enrich import load_enriched
 from geo.errors import GeoError
+from geo.recipe import load_recipes
 from tests.conftest import LAYERS, ROOT
 from tests.pages import CDN, cdn_file
 

@@ -19,10 +19,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from geo.build import enrich, map_files
+from geo.build import map_files
 from geo.chainage import Route
-from geo.elements import render_panel
+from geo.enrich import enrich
 from geo.jsonscript import script_json
+from geo.panels import render_panel
 from geo.recipe import recipe_from_dict
 from geo.shapes import forget_shapes
 from geo.text import FSI, PDI, control_label, isolate

@@ -92,7 +92,7 @@ def test_gpkg_sources_is_a_described_attributes_table(gpkg, db):
 
 
 def test_gpkg_deterministic(tmp_path, dist):
-    from geo.build import load_enriched
+    from geo.enrich import load_enriched
     from geo.export import export_all
 
     export_all(load_enriched("layers"), tmp_path)

@@ -157,7 +157,7 @@ def test_kml_hostile_text_well_formed_and_read_back(tmp_path):
 
 
 def test_kml_deterministic(tmp_path, dist):
-    from geo.build import load_enriched
+    from geo.enrich import load_enriched
     from geo.export import export_all
 
     export_all(load_enriched("layers"), tmp_path)

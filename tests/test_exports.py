@@ -32,13 +32,13 @@ def same_geometry(a, b) -> bool:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_geojson_rfc7946_read_back(dist, kind):
+def test_geojson_rfc7946_read_back(dist, enriched, kind):
     path = dist / "geojson" / f"{kind}.geojson"
     raw = json.loads(path.read_text(encoding="utf-8"))
     assert "crs" not in raw
     frame = gpd.read_file(path, engine="pyogrio")
     assert frame.crs.to_epsg() == 4326
-    source = by_id(read_layer(kind))
+    source = by_id(enriched[kind])
     exported = by_id(raw)
     assert set(exported) == set(source) == set(frame["id"])
     for fid, feature in exported.items():
@@ -58,7 +58,7 @@ def test_geojson_keeps_chainage_and_times(dist):
         )
 
 
-def test_gpkg_tables_types_times_and_sources(dist):
+def test_gpkg_tables_types_times_and_sources(dist, enriched):
     path = dist / "jaffar-express.gpkg"
     tables = dict(pyogrio.list_layers(path))
     assert {"sources", *KINDS} <= set(tables)
@@ -67,7 +67,7 @@ def test_gpkg_tables_types_times_and_sources(dist):
     for kind in KINDS:
         frame = gpd.read_file(path, layer=kind)
         assert frame.crs.to_epsg() == 4326
-        source = by_id(read_layer(kind))
+        source = by_id(enriched[kind])
         assert sorted(frame["id"]) == sorted(source)
         for row in frame.itertuples():
             assert same_geometry(row.geometry, source[row.id]["geometry"]), row.id
@@ -86,15 +86,16 @@ def test_gpkg_tables_types_times_and_sources(dist):
     assert list(sibi["outlet"]) == [s["outlet"] for s in by_id(read_layer("stations"))["sibi"]["properties"]["sources"]]
 
 
-def test_events_csv_one_row_per_claim(dist):
+def test_events_csv_one_row_per_claim(dist, enriched):
+    from geo.export.csv_events import COLUMNS_AFTER, COLUMNS_BEFORE
+
     with open(dist / "events.csv", newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-    source = by_id(read_layer("events"))
+    source = by_id(enriched["events"])
     assert sorted(r["id"] for r in rows) == sorted(source)
-    assert {"incident", "time_local", "position_accuracy_m", "position_basis", "notes"} <= set(reader.fieldnames)
-    for key in ("time_basis", "name_ur"):  # only where some event has it
-        assert (key in reader.fieldnames) == any(key in f["properties"] for f in source.values())
+    figures = [c for c in reader.fieldnames if c.startswith("figure_")]
+    assert reader.fieldnames == [*COLUMNS_BEFORE, *figures, *COLUMNS_AFTER]  # always every column, in order
     for row in rows:
         props = source[row["id"]]["properties"]
         stated = datetime.fromisoformat(props["time"])
@@ -106,7 +107,7 @@ def test_events_csv_one_row_per_claim(dist):
         accuracy = props.get("position_accuracy_m")
         assert (float(row["position_accuracy_m"]) if row["position_accuracy_m"] else None) == accuracy
         for key, value in props.get("figures", {}).items():
-            assert row[key] == str(value)
+            assert row[f"figure_{key}"] == str(value)  # the same column name as the GeoPackage's and the KML's
         assert (float(row["lon"]), float(row["lat"])) == pytest.approx(
             tuple(source[row["id"]]["geometry"]["coordinates"]), abs=1e-6
         )
@@ -114,43 +115,24 @@ def test_events_csv_one_row_per_claim(dist):
         assert props["sources"][0]["outlet"] in row["sources"]
 
 
-def test_export_command_subset_and_bad_format(tmp_path):
+def test_export_command_subset_one_incident_and_bad_format(tmp_path):
+    """`--only` picks layer kinds, `--incident` one incident's claims, staging points and record; an unknown
+    kind or incident is bad input naming it."""
+    from tests.hostile import assert_bad_input, assert_built, geo
+
     out = tmp_path / "subset.gpkg"
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo.cli",
-            "export",
-            "--format",
-            "gpkg",
-            "--out",
-            str(out),
-            "--layers",
-            "stations,events",
-        ],
-        capture_output=True,
-        text=True,
+    assert_built(geo("export", "--format", "gpkg", "--out", out, "--only", "stations,events,incidents"))
+    assert {name for name, _ in pyogrio.list_layers(out)} == {"stations", "events", "incidents", "sources"}
+    incident = "jaffar-express-2025-03-11"
+    one = tmp_path / "one.gpkg"
+    assert_built(geo("export", "--format", "gpkg", "--out", one, "--incident", incident))
+    for layer in ("events", "staging", "incidents"):
+        frame = gpd.read_file(one, layer=layer)
+        assert len(frame) and set(frame["incident" if layer != "incidents" else "id"]) == {incident}
+    assert_bad_input(
+        geo("export", "--format", "csv", "--out", tmp_path / "x", "--only", "roads"), "unknown layer 'roads'"
     )
-    assert ok.returncode == 0, ok.stderr
-    assert {name for name, _ in pyogrio.list_layers(out)} == {"stations", "events", "sources"}
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo.cli",
-            "export",
-            "--format",
-            "csv",
-            "--out",
-            str(tmp_path / "x"),
-            "--layers",
-            "roads",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert bad.returncode == 2 and "unknown layer 'roads'" in bad.stderr
+    assert_bad_input(geo("export", "--format", "csv", "--out", tmp_path / "x", "--incident", "nope"), "'nope'")
 
 
 def test_embeds_name_the_attack_site_and_date(dist):
@@ -158,7 +140,7 @@ def test_embeds_name_the_attack_site_and_date(dist):
     for name in ("corridor", "attack-site", "timeline"):
         snippet = (dist / "embed" / f"{name}.html").read_text(encoding="utf-8")
         alt = snippet.split('alt="', 1)[1].split('"', 1)[0]
-        assert "Tunnel No. 8" in alt and "11 March 2025" in alt and "km from Quetta" in alt
+        assert "Tunnel No. 8" in alt and "11–12 March 2025" in alt and "km from Quetta" in alt
         assert f'src="../{name}.html"' in snippet and f'<img src="../png/{name}.png"' in snippet
         assert f"../png/{name}.png" in snippet and "Open the full map" in snippet
         assert (dist / "embed" / f"{name}.txt").read_text(encoding="utf-8").startswith("Map: ")

@@ -16,12 +16,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from geo.contract import LAYER_KINDS
+from geo.enrich import enrich
 from geo.export.csv_events import write_events_csv
 from geo.export.geojson import rfc7946_layers
 from geo.recipe import RecipeError, recipe_from_dict
 from geo.validate import check_properties
 from tests.hostile import FORMULA_START, HOSTILE, as_required_text, base_layers, base_recipes, hostile_text, is_number
-from tests.test_escaping import assert_same_shape, pages
+from tests.test_escaping import assert_same_shape, pages, route
 
 
 @HOSTILE
@@ -49,7 +50,7 @@ def test_free_text_style_never_reaches_a_script(dash):
 
 def csv_cells(layers: dict, tmp_path) -> list[str]:
     path = tmp_path / "events.csv"
-    write_events_csv(rfc7946_layers(layers), path)
+    write_events_csv(rfc7946_layers(enrich({**base_layers(), **layers}, route())), path)
     return [cell for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")) for cell in row]
 
 

@@ -133,6 +133,10 @@ def test_a_right_to_left_override_in_a_name_stays_inside_the_name(chromium, tmp_
     sibi = next(f for f in stations["features"] if f["properties"]["id"] == "sibi")
     sibi["properties"]["name"] = "Sibi\u202e"
     path.write_text(json.dumps(stations, ensure_ascii=False), encoding="utf-8")
+    tunnels_path = layer_path(scratch_layers, "tunnels")
+    tunnels = json.loads(tunnels_path.read_text(encoding="utf-8"))
+    next(f for f in tunnels["features"] if f["properties"]["id"] == "tunnel-8")["properties"]["name"] = "Tunnel\u202e"
+    tunnels_path.write_text(json.dumps(tunnels, ensure_ascii=False), encoding="utf-8")
     assert_built(geo("build", "--layers", scratch_layers, "--out", tmp_path / "dist"))
     page = open_page(chromium, (tmp_path / "dist" / "offline" / "attack-site.html").resolve().as_uri())
     try:
@@ -142,4 +146,4 @@ def test_a_right_to_left_override_in_a_name_stays_inside_the_name(chromium, tmp_
     finally:
         page.context.close()
     text = (tmp_path / "dist" / "embed" / "attack-site.txt").read_text(encoding="utf-8")
-    assert "\u2068Sibi\u202e\u2069" in text and "Sibi\u202e " not in text
+    assert "\u2068Tunnel\u202e\u2069 (km" in text and "Tunnel\u202e " not in text  # the claims' place

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import setuptools
 
 from tests.conftest import LAYERS, ROOT
@@ -44,6 +45,7 @@ def venv_on_our_packages(target: Path) -> Path:
     return purelib
 
 
+@pytest.mark.slow
 def test_installed_package_builds_offline_pages_from_any_folder(tmp_path):
     assert SETUPTOOLS_BUILDS_WHEELS, f"setuptools {setuptools.__version__} is too old: run `make test`"
     source = fresh_clone(tmp_path / "clone")

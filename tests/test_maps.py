@@ -11,9 +11,9 @@ import pytest
 
 from geo.recipe import load_recipe
 from geo.styles import style_for
-from tests.conftest import ROOT, layer_path
+from tests.conftest import MAP_NAMES, ROOT, layer_path
 
-MAPS = ("corridor", "attack-site", "timeline")
+MAPS = MAP_NAMES
 
 
 @pytest.mark.parametrize("name", MAPS)

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geo.build import enrich
-from geo.compose import fit_target, select
+from geo.compose import fit_target
+from geo.enrich import enrich
 from geo.recipe import RecipeError, recipe_from_dict
+from geo.selection import select
 from geo.shapes import features_bounds
 from tests.hostile import base_layers, base_recipes
 from tests.pages import open_map

@@ -2,7 +2,7 @@
 
 One module per format (`geojson`, `gpkg`, `kml`, `csv_events`), the table
 rows they share in `tables`; `export(layers, fmt, path)` picks the writer.
-All take the enriched layers (`geo.build.enrich`), so chainage and times
+All take the enriched layers (`geo.enrich.enrich`), so chainage and times
 travel with the features, and every feature keeps its sources.
 
 GDAL writes through pyogrio's Arrow path (`use_arrow=True`, with pyarrow): the
@@ -31,18 +31,32 @@ WRITERS: dict[str, Callable[[Layers, Path], list[Path]]] = {
 }
 
 
-def export(layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None = None) -> list[Path]:
-    """Write `layers` (all, or the named kinds) in one format; return the files written."""
+def export(
+    layers: Layers, fmt: str, path: str | Path, kinds: list[str] | None = None, incident: str | None = None
+) -> list[Path]:
+    """Write `layers` (all, or the named kinds; one incident's claims, staging points and record, or every
+    incident's) in one format; return the files written."""
     if fmt not in WRITERS:
         raise GeoError(f"unknown export format {fmt!r}; expected one of {', '.join(WRITERS)}")
+    if incident is not None:
+        known = [f["properties"]["id"] for f in layers.get("incidents", {"features": []})["features"]]
+        if incident not in known:
+            raise GeoError(f"--incident {incident!r}: no such incident; the incidents are {', '.join(known)}")
+        layers = {kind: of_incident_only(kind, collection, incident) for kind, collection in layers.items()}
     if kinds:
         unknown = [k for k in kinds if k not in layers]
         if unknown:
-            raise GeoError(f"--layers: unknown layer {unknown[0]!r}; expected some of {', '.join(layers)}")
+            raise GeoError(f"--only: unknown layer {unknown[0]!r}; expected some of {', '.join(layers)}")
         layers = {k: layers[k] for k in kinds}
     if fmt == "csv" and "events" not in layers:
-        raise GeoError("the CSV export is one row per claim: include the events layer")
+        raise GeoError("the CSV export is one row per claim: include the events layer (--only)")
     return WRITERS[fmt](rfc7946_layers(layers), Path(path))
+
+
+def of_incident_only(kind: str, collection: dict, incident: str) -> dict:
+    from geo.selection import of_incident
+
+    return {**collection, "features": of_incident(collection["features"], kind, incident)}
 
 
 def export_jobs(layers: Layers, out: Path, title: str | None = None) -> dict[str, Callable[[], list[Path]]]:

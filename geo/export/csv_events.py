@@ -23,8 +23,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_AT_LINE_START = re.compile(f"^[{re.escape(''.join(FORMULA_START))}]", re.MULTILINE)
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 SCALARS = {str, int, float, bool, type(None)}  # cells as they are
-# Columns only written when some event has the property (the others are always there).
-WHERE_PRESENT = ("time_basis", "name_ur")
 
 
 def csv_cell(value: Any) -> Any:
@@ -37,35 +35,43 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_columns(events: dict) -> tuple[list[str], list[str]]:
-    """(the columns before the figures, the columns after): figure keys come from the data, in between."""
-    present = {c for c in WHERE_PRESENT if any(c in f["properties"] for f in events["features"])}
-    before = [
-        "id",
-        "incident",
-        "time",
-        "time_local",
-        "time_precision",
-        "time_pkt",
-        *(["time_basis"] if "time_basis" in present else []),
-        "claimed_by",
-        "claimed_by_detail",
-        "name",
-        *(["name_ur"] if "name_ur" in present else []),
-        "summary",
-    ]
-    after = [
-        "lon",
-        "lat",
-        "position_accuracy_m",
-        "position_basis",
-        "km_from_quetta",
-        "place",
-        "place_reported",
-        "notes",
-        "sources",
-    ]
-    return before, after
+# The columns of events.csv around the figures (one `figure_<name>` column each, from the data), always
+# all of them, in this order: the file `geo import` reads is the file this writes.  `time_pkt`, `lon`,
+# `lat`, `km_from_quetta` and `position_basis` are what the build worked out; the rest is the claim's own.
+COLUMNS_BEFORE = (
+    "id",
+    "incident",
+    "time",
+    "time_local",
+    "time_precision",
+    "time_pkt",
+    "time_basis",
+    "claimed_by",
+    "claimed_by_detail",
+    "name",
+    "summary",
+)
+COLUMNS_AFTER = (
+    "status",
+    "superseded_by",
+    "status_reason",
+    "status_sources",
+    "place",
+    "place_km",
+    "place_between",
+    "place_offset_km",
+    "place_towards",
+    "place_reported",
+    "place_note",
+    "lon",
+    "lat",
+    "position_accuracy_m",
+    "position_basis",
+    "km_from_quetta",
+    "notes",
+    "sources",
+)
+FIGURE_COLUMN = "figure_"  # + the figure's name: the same column name in every export
 
 
 def csv_columns_of(events: list[dict], before: list[str], figures: list[str], after: list[str]) -> list[list]:
@@ -79,6 +85,7 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
         "lon": [round(f["geometry"]["coordinates"][0], DECIMALS) for f in events],
         "lat": [round(f["geometry"]["coordinates"][1], DECIMALS) for f in events],
         "sources": [sources_text(p) for p in props],
+        "status_sources": [sources_text({"sources": p.get("status_sources", [])}) for p in props],
     }
 
     def column(name: str) -> list:
@@ -109,13 +116,14 @@ def safe_column(values: list) -> list:
 def write_events_csv(layers: Layers, path: Path) -> list[Path]:
     """One row per claim: UTC and local time, precision, who, each figure, position, chainage, sources."""
     events = layers["events"]
-    before, after = csv_columns(events)
     figures = figure_keys(events)
     ordered = sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
-    writer.writerow([csv_cell(name) for name in (*before, *figures, *after)])
-    writer.writerows(zip(*map(safe_column, csv_columns_of(ordered, before, figures, after))))
+    writer.writerow(
+        [csv_cell(name) for name in (*COLUMNS_BEFORE, *(FIGURE_COLUMN + f for f in figures), *COLUMNS_AFTER)]
+    )
+    writer.writerows(zip(*map(safe_column, csv_columns_of(ordered, COLUMNS_BEFORE, figures, COLUMNS_AFTER))))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return [path]

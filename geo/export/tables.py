@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import timezone
 from functools import lru_cache
 from typing import Any
@@ -117,10 +118,30 @@ def sources_rows(layers: dict) -> list[dict]:
 
 
 def sources_text(props: dict) -> str:
-    """'Dawn (2025-03-12) https://...; BBC (2025-03-11)': a feature's sources in one cell."""
+    """'Dawn (2025-03-12) https://...; BBC (2025-03-11)': a feature's sources in one cell (`parse_sources`
+    reads it back)."""
     return "; ".join(
         f"{s['outlet']} ({s['date']})" + (f" {s['url']}" if s.get("url") else "") for s in props.get("sources", [])
     )
+
+
+# One source in a cell: its outlet (which may hold parentheses and semicolons of its own), its date in
+# parentheses, an optional URL (no spaces), then "; " or the end.
+SOURCE_IN_TEXT = re.compile(r"(?P<outlet>.+?) \((?P<date>\d{4}(?:-\d{2}){0,2})\)(?: (?P<url>\S+))?(?:; |$)", re.ASCII)
+
+
+def parse_sources(text: str) -> list[dict] | None:
+    """The sources `sources_text` wrote (None if the text is not in that form)."""
+    found, at = [], 0
+    while at < len(text):
+        match = SOURCE_IN_TEXT.match(text, at)
+        if match is None:
+            return None
+        found.append(
+            {"outlet": match["outlet"], "date": match["date"], **({"url": match["url"]} if match["url"] else {})}
+        )
+        at = match.end()
+    return found
 
 
 def storable(frame: pd.DataFrame) -> pd.DataFrame:

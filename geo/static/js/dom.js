@@ -55,4 +55,4 @@ export function icon(name) {
 export function isPhone() { return window.matchMedia && window.matchMedia(PHONE).matches; }
 
 /* What names and counts on the map never cover: the controls, the bottom sheet, badges, the attack site. */
-export const KEEP_CLEAR = ".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f";
+export const KEEP_CLEAR = ".leaflet-control, .geo-sheet, .geo-badge, .leaflet-geo-top-pane .geo-f, .geo-symbol";

@@ -5,7 +5,8 @@
  * - popups that fit the screen (a bottom sheet on phones), close with Escape and give the view and the
  *   focus back;
  * - permanent labels that drop rather than collide or run off the map;
- * - the event list beside the timeline map, following the time control.
+ * - the event list beside the timeline map, following the time control;
+ * - the record's list, filters and strip diagram, linked with the map (record.js).
  * Feature properties are read through the key table geo/pagedata.py declares (PageKeys) and sends with
  * GeoMap.define.  This module wires window.GeoMap, the API the pages' inline scripts call
  * (docs/architecture.md, "The page's script"). */
@@ -19,6 +20,7 @@ import { context, locatorInset } from "./basemap.js";
 import { setup } from "./setup.js";
 import { open, fitView } from "./view.js";
 import { registerTimeline, readout, focusEvent } from "./timeline.js";
+import { registerRecord } from "./record.js";
 import { startFrame } from "./frame.js";
 import { foldKeyOnPhones } from "./legend.js";
 import { startPrint, followPrinting } from "./print.js";
@@ -29,6 +31,7 @@ followPrinting();
 
 window.GeoMap = {
   bind: bind, define: define, fitView: fitView, context: context, drawn: drawn, registerTimeline: registerTimeline,
+  registerRecord: registerRecord,
   inflate: inflate, focusEvent: focusEvent, setup: setup, open: open, locatorInset: locatorInset,
   afterOpening: afterOpening, readout: readout, placeLabels: placeLabels, printView: startPrint,
   registry: state.registry, page: state.page,

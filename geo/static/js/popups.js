@@ -69,7 +69,7 @@ export function openFeature(layer, latlng, from) {
   closeCurrent(false);
   const content = popup(layer.feature.properties, layerState(layer).key);
   const node = layer.getElement && layer.getElement();
-  state.current = { view: view, returnTo: from || (node && node.getAttribute("tabindex") ? node : null) };
+  state.current = { view: view, returnTo: from || (node && node.getAttribute("tabindex") ? node : null), layer: layer };
   if (isPhone()) {
     showSheet(map, content, latlng || anchorOf(layer));
   } else {
@@ -82,6 +82,7 @@ export function openFeature(layer, latlng, from) {
     state.current.popup.openOn(map);
   }
   content.querySelector("h2").focus({ preventScroll: true });
+  map.fire("geo:open", { layer: layer });  // the record marks the incident's entry and strip mark (record.js)
 }
 
 /* Close the open popup or sheet; with `restore`, the view and the focus go back to where they were. */
@@ -91,6 +92,7 @@ export function closeCurrent(restore) {
   state.current = null;  // popupclose below must not restore a second time
   if (closing.popup) map.closePopup(closing.popup);
   if (closing.sheet) closing.sheet.remove();
+  map.fire("geo:close");
   if (restore) {
     map.setView(closing.view.center, closing.view.zoom, { animate: false });
     if (closing.returnTo && document.contains(closing.returnTo)) closing.returnTo.focus({ preventScroll: true });

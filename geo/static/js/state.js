@@ -11,8 +11,8 @@ export const state = {
   // the time control; `settled` once the work after the first frame is done, `loaded` once the time
   // control has its claims (`ready` the promise of that).
   registry: { byKey: {}, timeline: null, slider: null, map: null, labels: [], badges: [], beforeLabels: [],
-              settled: false, loaded: false, ready: null, home: null, fit: null },
-  current: null,  // the open popup or sheet: {view, returnTo, popup | sheet}
+              settled: false, loaded: false, ready: null, home: null, fit: null, record: null },
+  current: null,  // the open popup or sheet: {view, returnTo, layer, popup | sheet}
   framed: false,  // inside an article's frame (an iframe)
   failed: false,  // a script error or a rejected promise in a frame: the article keeps its picture
   opened: false,  // the work after the first frame is done: labels are placed from now on

@@ -1,0 +1,100 @@
+"""The layers as maps and exports use them: validated, then enriched with what the build works out.
+
+A point without a published km gets one computed by route chainage, marked as computed
+(`km_from_quetta_source`), so it is never mistaken for a published km post.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo import timefmt
+from geo.chainage import Route
+from geo.contract import LAYER_KINDS
+from geo.errors import LayerError, Problem
+from geo.fields import figure_label, figure_value
+from geo.layers import Layers, load_layers
+from geo.placement import place_features
+
+
+def enrich(layers: Layers, route: Route, in_place: bool = False, layers_dir: str | Path = "layers") -> Layers:
+    """Place the features that say where they are in words (geo.placement), then add computed chainage to
+    point features that do not publish their own.
+
+    A computed value is marked as such (`km_from_quetta_source: computed`) so
+    it is never mistaken for a published km post.  The given layers are left
+    as they are unless `in_place` (layers just read, which nothing else holds).
+    A feature that cannot be placed is a LayerError naming its file (under `layers_dir`).
+    """
+    # Copies of the properties only: geometries are shared, never changed.
+    enriched = (
+        layers
+        if in_place
+        else {
+            kind: {**c, "features": [{**f, "properties": dict(f["properties"])} for f in c["features"]]}
+            for kind, c in layers.items()
+        }
+    )
+    problems = place_features(enriched, route)
+    if problems:
+        raise LayerError(
+            [
+                Problem(str(file_of(kind, feature, Path(layers_dir))), message, None, feature["properties"]["id"])
+                for kind, feature, message in problems
+            ]
+        )
+    if "incidents" in enriched and "events" in enriched:
+        add_tolls(enriched["incidents"]["features"], enriched["events"]["features"])
+    for kind in [name for name in enriched if name in LAYER_KINDS and LAYER_KINDS[name].chainage]:
+        todo = [
+            f
+            for f in enriched[kind]["features"]
+            if f["geometry"]["type"] == "Point" and "km_from_quetta" not in f["properties"]
+        ]
+        if not todo:
+            continue
+        kms, offsets = route.locate_many(
+            [f["geometry"]["coordinates"][0] for f in todo], [f["geometry"]["coordinates"][1] for f in todo]
+        )
+        for feature, km, offset in zip(todo, kms, offsets):
+            feature["properties"]["km_from_quetta"] = round(float(km), 1)
+            feature["properties"]["km_from_quetta_source"] = "computed"
+            feature["properties"]["offset_from_route_m"] = round(float(offset))
+    return enriched
+
+
+def load_enriched(layers_dir: str | Path = "layers") -> Layers:
+    """The validated layers, placed on the line where they say so in words (geo.placement), with computed
+    chainage, as maps and exports use them."""
+    layers = load_layers(layers_dir)
+    route = Route.from_layers(
+        layers, str(Path(layers_dir) / "railway.geojson"), str(Path(layers_dir) / "stations.geojson")
+    )
+    return enrich(layers, route, in_place=True, layers_dir=layers_dir)
+
+
+def file_of(kind: str, feature: dict, layers_dir: Path) -> Path:
+    """The layer file a feature was read from (an incident's record: its events file)."""
+    if kind == "incidents":
+        return layers_dir / "events" / f"{feature['properties']['id']}.geojson"
+    if LAYER_KINDS[kind].per_incident:
+        return layers_dir / kind / f"{feature['properties']['incident']}.geojson"
+    return layers_dir / f"{kind}.geojson"
+
+
+def add_tolls(incidents: list[dict], events: list[dict]) -> None:
+    """Each incident's tolls as claimed, one text: every figure its claims give, each with who gave it
+    ("injured: 7 (deputy commissioner), 4+ (police); coaches derailed: 4 (...)"), in the claims' time order."""
+    by_incident: dict[str, dict[str, list[str]]] = {}
+    for event in sorted(events, key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"])):
+        props = event["properties"]
+        tolls = by_incident.setdefault(props["incident"], {})
+        for key, value in props.get("figures", {}).items():
+            claim = f"{figure_value(key, value)} ({props['claimed_by']})"
+            figure = tolls.setdefault(figure_label(key), [])
+            if claim not in figure:
+                figure.append(claim)
+    for incident in incidents:
+        tolls = by_incident.get(incident["properties"]["id"], {})
+        if tolls:
+            incident["properties"]["tolls"] = "; ".join(f"{label}: {', '.join(c)}" for label, c in tolls.items())
