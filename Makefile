@@ -46,12 +46,12 @@ maps: $(STAMP) $(ASSETS) chromium
 # The page script's unit tests (node's runner, tests/js/: label placement, time texts) first: they take a second.
 test: $(STAMP) $(ASSETS) chromium
 	node --test tests/js/
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The fast tier: no browser, no whole builds in other processes (under a minute).
 test-fast: $(STAMP) $(ASSETS)
 	node --test tests/js/
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
 
 # Layers and recipes together, without building (what `geo build` checks first).
 check: $(STAMP)

@@ -176,7 +176,6 @@ WATCH = """(expected) => {
 
 
 PHONE_CPU_SLOWDOWN = 4  # the fixed rate the phone target was set at: here about a low-tier phone (bench/calibrate.py)
-PHONE_RUNS_PER_REPEAT = 2  # a throttled load varies most from run to run on a shared machine: a longer median
 
 
 def slowed_page(instance, viewport: tuple[int, int], cpu_slowdown: float):
@@ -278,7 +277,10 @@ def scrub_times(page_path: Path) -> dict:
 # --- the runs ---------------------------------------------------------------------------------
 
 
-def phone_load(work: Path, repeat: int) -> dict:
+PHONE_RUNS_PER_REPEAT = 2  # a throttled load varies most from run to run on a shared machine: a longer median
+
+
+def phone_load(work: Path, repeat: int, runs_per_repeat: int = PHONE_RUNS_PER_REPEAT) -> dict:
     """Each map's load on a phone, a 390 x 844 page: with the CPU slowed to a mid-tier phone's
     (calibrated on this machine), and slowed a fixed 4x."""
     from geo.browser import browser
@@ -289,7 +291,7 @@ def phone_load(work: Path, repeat: int) -> dict:
     build(layers_dir, maps_dir, dist)
     with browser() as instance:
         cpu = phone_rates(instance, PHONE_CPU_SLOWDOWN, rounds=min(3, repeat))
-    runs = PHONE_RUNS_PER_REPEAT * repeat
+    runs = runs_per_repeat * repeat
     rates = {"mid_tier": cpu["mid_tier_rate"], "fixed": PHONE_CPU_SLOWDOWN}
     timings = render_times(dist, recipes, runs, cpu_slowdowns=tuple(rates.values()), viewport=(390, 844))
     results = {"cpu": cpu}
@@ -475,11 +477,17 @@ def main(argv: list[str] | None = None) -> None:
         help="only each map's load on a phone, its CPU calibrated to a mid-tier phone's and slowed 4x "
         "(a few minutes; the whole bench takes several more); writes {targets, phone}",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="every step once, each page loaded once: that the bench runs (tests/test_bench.py), not numbers",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         work = Path(tmp)
-        results = {"targets": TARGETS, "phone": phone_load(work, max(1, args.repeat))}
+        phone_runs = 1 if args.smoke else PHONE_RUNS_PER_REPEAT
+        results = {"targets": TARGETS, "phone": phone_load(work, max(1, args.repeat), phone_runs)}
         if not args.phone_only:
             results.update(
                 {

@@ -7,8 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from geo.contract import LAYER_KINDS, layer_files
+
+# No time limit per example: on a busy 2-core machine (the normal case) a limit fails tests at random.
+settings.register_profile("repository", deadline=None)
+settings.load_profile("repository")
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"

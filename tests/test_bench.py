@@ -18,7 +18,17 @@ from tests.conftest import MAP_NAMES, ROOT
 def test_bench_runs_on_a_tiny_size(tmp_path):
     out = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "200", "--repeat", "1", "--out", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--smoke",
+            "--sizes",
+            "200",
+            "--repeat",
+            "1",
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -29,6 +29,7 @@ def test_build_writes_every_layer_with_chainage(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_bad_layer_refused_and_previous_dist_kept(tmp_path, scratch_layers):
     out = tmp_path / "dist"
     assert geo("build", "--layers", str(scratch_layers), "--out", str(out)).returncode == 0
@@ -64,6 +65,7 @@ def test_broken_route_is_refused(tmp_path, scratch_layers):
     assert result.returncode == 2 and "not one connected line" in result.stderr
 
 
+@pytest.mark.slow
 def test_builds_are_byte_identical(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     assert geo("build", "--out", str(first)).returncode == 0

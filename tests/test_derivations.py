@@ -60,6 +60,7 @@ def test_towns_outside(balochistan, town):
     assert not balochistan.contains(Point(OUTSIDE[town]))
 
 
+@pytest.mark.slow
 def test_make_data_rederives_identical_bytes(tmp_path):
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "derive_boundary.py"), str(tmp_path)], check=True, capture_output=True
@@ -84,6 +85,7 @@ def test_provinces_tile_pakistan_and_name_the_corridor():
             assert provinces[a].intersection(provinces[b]).area < 1e-9, (a, b)
 
 
+@pytest.mark.slow
 def test_make_data_rederives_route_and_places_identically(scratch_layers):
     for script in ("derive_route.py", "place_features.py"):
         subprocess.run(
@@ -95,6 +97,7 @@ def test_make_data_rederives_route_and_places_identically(scratch_layers):
             assert (scratch_layers / relative).read_bytes() == path.read_bytes(), relative
 
 
+@pytest.mark.slow
 def test_make_data_rederives_the_context_identically(tmp_path):
     (tmp_path / "provinces.geojson").write_bytes((LAYERS / "provinces.geojson").read_bytes())
     subprocess.run(
@@ -150,6 +153,7 @@ def test_the_relief_is_a_grey_image_of_its_area_on_mercator_rows():
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "kind, script, feature", [("tunnels", "place_features.py", 1), ("stations", "derive_route.py", 5)]
 )
@@ -171,6 +175,7 @@ def layers_tree(layers_dir) -> dict:
     return {p.relative_to(layers_dir): p.read_bytes() for p in layers_dir.rglob("*.geojson")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["a station added by hand", "a re-saved file with an edited km"])
 def test_make_data_refuses_what_it_would_lose_and_writes_nothing(scratch_layers, case):
     """A station added by hand to the derived stations file was silently dropped, and a file re-saved

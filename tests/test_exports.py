@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from shapely.geometry import shape
 
-from tests.conftest import read_layer
+from tests.conftest import LAYERS, read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
 
@@ -115,6 +115,26 @@ def test_events_csv_one_row_per_claim(dist, enriched):
         assert props["sources"][0]["outlet"] in row["sources"]
 
 
+def test_incidents_csv_one_row_per_incident_joined_to_the_claims(dist, enriched):
+    """incidents.csv: each incident's record at its site, its claims counted from events.csv by slug, its
+    tolls each with the party that claimed them."""
+    with open(dist / "incidents.csv", newline="", encoding="utf-8") as handle:
+        incidents = list(csv.DictReader(handle))
+    with open(dist / "events.csv", newline="", encoding="utf-8") as handle:
+        claims = list(csv.DictReader(handle))
+    slugs = sorted(path.stem for path in (LAYERS / "events").glob("*.geojson"))
+    assert sorted(row["id"] for row in incidents) == slugs
+    assert [row["date"] for row in incidents] == sorted(row["date"] for row in incidents)
+    for row in incidents:
+        own = [claim for claim in claims if claim["incident"] == row["id"]]
+        assert int(row["claims"]) == len(own)
+        for claim in own:
+            for column, value in claim.items():
+                if column.startswith("figure_") and value:  # every number claimed is in the tolls, with its party
+                    assert f"{claim['claimed_by']})" in row["tolls"], (row["id"], column)
+        assert float(row["km_from_quetta"]) >= 0 and row["sources"] and row["kind_label"]
+
+
 def test_export_command_subset_one_incident_and_bad_format(tmp_path):
     """`--only` picks layer kinds, `--incident` one incident's claims, staging points and record; an unknown
     kind or incident is bad input naming it."""
@@ -146,6 +166,7 @@ def test_embeds_name_the_attack_site_and_date(dist):
         assert (dist / "embed" / f"{name}.txt").read_text(encoding="utf-8").startswith("Map: ")
 
 
+@pytest.mark.browser
 def test_pngs_right_size_not_blank_with_credits(dist):
     result = subprocess.run(
         [sys.executable, "-m", "geo.cli", "png", "--dist", str(dist)], capture_output=True, text=True
@@ -161,6 +182,7 @@ def test_pngs_right_size_not_blank_with_credits(dist):
         assert "Natural Earth" in credits and "tiles" in credits.lower()
 
 
+@pytest.mark.browser
 def test_png_reports_a_page_whose_script_fails_as_that_maps_bad_input(tmp_path, dist):
     """`geo png` names the page and its recipe when the page's script throws (exit 2), never a bare
     timeout: here a built page whose opening call was broken."""

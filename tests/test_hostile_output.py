@@ -147,6 +147,7 @@ class Crash(BaseException):
     """A kill between two steps of the swap, in this process."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", [1, 2, 3, 4])
 def test_a_crash_between_any_two_renames_leaves_a_whole_dist(tmp_path, built, monkeypatch, step):
     """Defect 11 (swap not atomic): stopped at any rename or replace of the swap, dist/ is the previous build
@@ -200,6 +201,7 @@ def test_stale_staging_folders_are_cleaned(tmp_path, built):
     assert leftovers(out) == [], leftovers(out)
 
 
+@pytest.mark.slow
 def test_concurrent_builds_into_one_out_wait_or_refuse(tmp_path, built):
     """Defect 11 (concurrent builds): three `geo build` into one --out at once each succeed or refuse
     clearly (exit 2 saying another build holds the lock); none fails half-way; dist/ ends complete."""

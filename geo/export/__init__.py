@@ -60,7 +60,8 @@ def of_incident_only(kind: str, collection: dict, incident: str) -> dict:
 
 
 def export_jobs(layers: Layers, out: Path, title: str | None = None) -> dict[str, Callable[[], list[Path]]]:
-    """The build's exports as jobs, by format: jaffar-express.kml, events.csv, jaffar-express.gpkg, geojson/.
+    """The build's exports as jobs, by format: jaffar-express.kml, events.csv and incidents.csv,
+    jaffar-express.gpkg, geojson/.
 
     `title` names the KML document; by default the incidents the layers hold.
     """

@@ -1,4 +1,5 @@
-"""events.csv: one row per claim, for a spreadsheet.
+"""events.csv: one row per claim, for a spreadsheet; incidents.csv: one row per incident, joined to it by
+the incident's slug.
 
 `time` is UTC and `time_local` the same moment in Pakistan time with its
 offset, as in the GeoPackage; `time_pkt` is the time as a reader reads it.
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import timefmt
+from geo.contract import INCIDENT_KINDS
 from geo.export.geojson import DECIMALS
 from geo.export.tables import figure_keys, flat_value, local_time, sources_text, utc_time
 from geo.layers import Layers
@@ -113,17 +115,80 @@ def safe_column(values: list) -> list:
     return [csv_cell(v) for v in values]
 
 
+# incidents.csv: one row per incident at its site, joined to events.csv by `id` = events' `incident`.
+INCIDENT_COLUMNS = (
+    "id",
+    "name",
+    "date",
+    "end_date",
+    "kind",
+    "kind_label",
+    "summary",
+    "site_name",
+    "place",
+    "place_km",
+    "place_between",
+    "place_offset_km",
+    "place_towards",
+    "lon",
+    "lat",
+    "position_accuracy_m",
+    "position_basis",
+    "km_from_quetta",
+    "claims",
+    "tolls",
+    "notes",
+    "sources",
+)
+
+
+def incidents_csv_path(events_path: Path) -> Path:
+    """incidents.csv beside events.csv; `<name>-incidents.csv` beside any other name."""
+    name = "incidents.csv" if events_path.name == "events.csv" else f"{events_path.stem}-incidents.csv"
+    return events_path.with_name(name)
+
+
+def write_csv(path: Path, header: list[str], columns: list[list]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
+    writer.writerow([csv_cell(name) for name in header])
+    writer.writerows(zip(*map(safe_column, columns)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def write_incidents_csv(incidents: dict, path: Path) -> Path:
+    """One row per incident: its record, its site, its km, its claims' count and tolls as claimed."""
+    ordered = sorted(incidents["features"], key=lambda f: (f["properties"]["date"], f["properties"]["id"]))
+    props = [f["properties"] for f in ordered]
+    computed = {
+        "kind_label": [INCIDENT_KINDS[p["kind"]].label for p in props],
+        "lon": [round(f["geometry"]["coordinates"][0], DECIMALS) for f in ordered],
+        "lat": [round(f["geometry"]["coordinates"][1], DECIMALS) for f in ordered],
+        "sources": [sources_text(p) for p in props],
+    }
+    columns = [
+        computed[name] if name in computed else ["" if p.get(name) is None else flat_value(p[name]) for p in props]
+        for name in INCIDENT_COLUMNS
+    ]
+    write_csv(path, list(INCIDENT_COLUMNS), columns)
+    return path
+
+
 def write_events_csv(layers: Layers, path: Path) -> list[Path]:
-    """One row per claim: UTC and local time, precision, who, each figure, position, chainage, sources."""
+    """One row per claim: UTC and local time, precision, who, each figure, position, chainage, sources; and
+    incidents.csv beside it when the layers hold the incidents."""
+    written = [write_claims_csv(layers, path)]
+    if "incidents" in layers:
+        written.append(write_incidents_csv(layers["incidents"], incidents_csv_path(path)))
+    return written
+
+
+def write_claims_csv(layers: Layers, path: Path) -> Path:
+    """events.csv: one row per claim, in time order."""
     events = layers["events"]
     figures = figure_keys(events)
     ordered = sorted(events["features"], key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"]))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR inside a cell is then quoted too
-    writer.writerow(
-        [csv_cell(name) for name in (*COLUMNS_BEFORE, *(FIGURE_COLUMN + f for f in figures), *COLUMNS_AFTER)]
-    )
-    writer.writerows(zip(*map(safe_column, csv_columns_of(ordered, COLUMNS_BEFORE, figures, COLUMNS_AFTER))))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return [path]
+    header = [*COLUMNS_BEFORE, *(FIGURE_COLUMN + f for f in figures), *COLUMNS_AFTER]
+    write_csv(path, header, csv_columns_of(ordered, COLUMNS_BEFORE, figures, COLUMNS_AFTER))
+    return path

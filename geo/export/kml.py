@@ -302,16 +302,20 @@ def _geometries(features: list[dict]):
 
 
 def document_name(layers: Layers, path: Path) -> str:
-    """The incidents the layers hold (their `incident` slugs), else the file's name."""
-    incidents = sorted(
-        {
-            f["properties"]["incident"]
-            for collection in layers.values()
-            for f in collection["features"]
-            if isinstance(f["properties"].get("incident"), str)
-        }
+    """What the layers hold: one incident's title, or how many incidents from when to when; else the file's
+    name."""
+    from geo.describe import date_range
+
+    records = sorted(
+        (f["properties"] for f in layers.get("incidents", {"features": []})["features"]),
+        key=lambda p: (p["date"], p["id"]),
     )
-    return ", ".join(incidents) or path.stem
+    if len(records) == 1:
+        return f"{records[0]['name']}, {date_range(records[0]['date'], records[0].get('end_date'))}"
+    if records:
+        last = records[-1].get("end_date") or records[-1]["date"]
+        return f"{len(records)} incidents on the line, {date_range(records[0]['date'])} to {date_range(last)}"
+    return path.stem
 
 
 def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path]:
