@@ -57,6 +57,7 @@ class PageKeys:
     radius_m: str = _key("_m", "radius in metres of a position-uncertainty circle")
     highlight: str = _key("_h", "1 for the province the locator inset highlights")
     offset: str = _key("_o", "[dx, dy] px a point is drawn from a place an earlier layer already marks")
+    overturned: str = _key("_x", "epoch ms from which a claim is shown overturned (the claim superseding it appears)")
 
 
 KEY = PageKeys()

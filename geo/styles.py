@@ -101,6 +101,9 @@ def legend_entries(features: list[dict], spec: Layer) -> list[LegendEntry]:
         entries.append(LegendEntry(name, "#ffffff", fill, "badge"))
     else:
         entries.append(LegendEntry(name, style["color"], fill, kind, dashed="dash_array" in style))
+    if spec.timeline and any(f["properties"].get("status") == "superseded" for f in features):
+        # hollow and dashed from the moment a later claim overturns them (geo.timeline.OVERTURNED_STYLE)
+        entries.append(LegendEntry(f"{name} overturned by a later claim", "#333333", "#ffffff", kind, dashed=True))
     if spec.timeline:  # the counts beside places where claims are drawn on top of each other (geomap.js)
         entries.append(LegendEntry(f"{name} shown so far at one place", "#1a1a1a", "#ffffff", "tally"))
     emphasis = spec.emphasis

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 
 import {
   yearOf, claimAt, distinctTimes, spansYears, whenLabel, claimWhen, readoutText, valueText, nextTime, keyStep,
-  listWindow, scrollFor, LIST_WINDOW, PKT_OFFSET_MS,
+  listWindow, scrollFor, selectedAt, overturnedAt, LIST_WINDOW, PKT_OFFSET_MS,
 } from "../../geo/static/js/timeline.js";
 
 const ms = (iso) => Date.parse(iso);
@@ -130,4 +130,21 @@ test("the list scrolls only when the current claim is out of view, to 40 px abov
   assert.equal(scrollFor(300, 30, 50, 200), 260);
   assert.equal(scrollFor(10, 30, 50, 200), 0);
   assert.equal(scrollFor(230, 30, 50, 200), 190, "its bottom past the panel's");
+});
+
+test("a claim picked from the list is the one named while the time control stays at its time", () => {
+  const claim = (id, start) => ({ properties: { id, start } });
+  const story = { byStart: [claim("a", 10), claim("b", 20), claim("c", 20), claim("d", 30)], selected: "b" };
+  assert.equal(selectedAt(story, 20).properties.id, "b");  // not "c", the last of that time
+  assert.equal(selectedAt(story, 30).properties.id, "d");  // the time moved on: the pick is dropped
+  assert.equal(story.selected, null);
+  assert.equal(selectedAt(story, 20).properties.id, "c");
+  assert.equal(selectedAt(story, 5), null);
+});
+
+test("a superseded claim is overturned from the moment the claim superseding it appears", () => {
+  const K = { overturned: "_x" };
+  assert.equal(overturnedAt({ _x: 100 }, 99, K), false);
+  assert.equal(overturnedAt({ _x: 100 }, 100, K), true);
+  assert.equal(overturnedAt({}, 1e15, K), false);
 });

@@ -30,13 +30,17 @@ export function value(props, key, field, page = state.page, K = state.keys) {
   return index === null || index === undefined ? null : page.strings[index];
 }
 
-/* [label, text, urdu] rows of a popup: a stack's own rows, or the layer's fields. */
+/* [label, text, urdu] rows of a popup: a stack's own rows, or the layer's fields, each text once (a field
+   that says what the heading or an earlier field says, such as "Who said it" repeating "Claimed by", is
+   left out). */
 export function rows(props, key, page = state.page, K = state.keys) {
   if (props[K.rows]) return props[K.rows];
   const meta = page.layers[key] || { labels: [], urdu: [] };
-  const out = [];
+  const out = [], shown = new Set([props[K.name]]);
   (props[K.values] || []).forEach(function (index, i) {
-    if (index !== null && index !== undefined) out.push([meta.labels[i], page.strings[index], meta.urdu[i]]);
+    if (index === null || index === undefined || shown.has(page.strings[index])) return;
+    shown.add(page.strings[index]);
+    out.push([meta.labels[i], page.strings[index], meta.urdu[i]]);
   });
   return out;
 }

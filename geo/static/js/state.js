@@ -20,8 +20,10 @@ export const state = {
   labels: { pending: false, placing: false, sideMargins: null },  // a placement asked for; running; CSS margins
   homeFit: null,  // the size and padding the opening view was last fitted to
   // The time control's claims: sorted by start, their distinct times, whether they span years, the
-  // claim the caption shows, whether the list has been shown once.
-  story: { times: [], byStart: [], key: null, spansYears: false, now: null, listed: false },
+  // claim the caption shows, whether the list has been shown once, the claim picked from the list,
+  // and the list's render (at once, before a popup opens).
+  story: { times: [], byStart: [], key: null, spansYears: false, now: null, listed: false, selected: null,
+           render: null },
   playback: { timer: null, playing: false },  // the time control playing claim by claim
   openedForPrint: null,  // the keys the print view opened, null when not in print view by it
   // Each feature's own state, by its Leaflet layer: {key, extras (its badge, its tap area), extrasPending}.

@@ -2,7 +2,7 @@
  * the caption over it.  The time arithmetic and texts take their inputs as arguments
  * (tests/js/timeline.test.mjs). */
 
-import { state } from "./state.js";
+import { state, layerState } from "./state.js";
 import { el, dataEl, phrase, isolated } from "./dom.js";
 import { value } from "./page.js";
 import { openFeature, sourceList } from "./popups.js";
@@ -26,6 +26,15 @@ export function claimAt(byStart, time) {
   let found = null;
   for (let i = 0; i < byStart.length && byStart[i].properties.start <= time; i++) found = byStart[i];
   return found;
+}
+
+/* The claim the caption and the list name at `now`: the one picked from the list while the time control
+   stays at its time, else the last to appear at or before `now`. */
+export function selectedAt(story, now) {
+  const picked = story.selected && story.byStart.find(function (f) { return f.properties.id === story.selected; });
+  if (picked && picked.properties.start === now) return picked;
+  story.selected = null;
+  return claimAt(story.byStart, now);
 }
 
 /* The distinct start times of claims sorted by start. */
@@ -193,13 +202,15 @@ function listEvents(timeline, slider, key, events, input) {
     }
   }
 
-  // Which claims are shown so far, and which one is current; the current entry.
+  // Which claims are shown so far, which are overturned by now, and which one is current; the current entry.
   function mark(claim, now) {
     let currentItem = null;
     entries.forEach(function (item) {
       const props = item.feature.properties;
       item.classList.toggle("is-shown", props.start <= now);
-      const isCurrent = claim !== null && props.start === claim.properties.start;
+      item.classList.toggle("is-overturned", overturnedAt(props, now));
+      const isCurrent = claim !== null &&
+        (story.selected ? props.id === claim.properties.id : props.start === claim.properties.start);
       item.classList.toggle("is-current", isCurrent);
       if (isCurrent) { item.setAttribute("aria-current", "true"); currentItem = currentItem || item; }
       else item.removeAttribute("aria-current");
@@ -218,8 +229,9 @@ function listEvents(timeline, slider, key, events, input) {
       entries = story.byStart.slice(shown[0], shown[1]).map(entry);
       entries.forEach(function (item) { list.appendChild(item); });
     }
-    const claim = claimAt(story.byStart, now);
+    const claim = selectedAt(story, now);
     const currentItem = mark(claim, now);
+    drawOverturned(timeline, key, now);
     // Read the list's layout in the next frame, when the browser lays the page out anyway; not at all
     // for the first claim on opening, which the list shows at its top (a phone would lay out the
     // whole list for nothing).
@@ -237,6 +249,7 @@ function listEvents(timeline, slider, key, events, input) {
     if (claim) input.setAttribute("aria-valuetext", valueText(claim.properties));
   }
 
+  story.render = function () { render(slider.time); };  // at once, not next frame: before a popup opens
   let pending = false;
   timeline.on("change", function () {
     if (pending) return;
@@ -254,6 +267,26 @@ function listEvents(timeline, slider, key, events, input) {
       mark(claimAt(story.byStart, slider.time), slider.time);
     });
   }
+}
+
+/* Whether a claim is overturned by `now`: a later claim superseding it has appeared (geo.timeline). */
+export function overturnedAt(props, now, K = state.keys) {
+  const at = props[K.overturned];
+  return at !== undefined && at !== null && at <= now;
+}
+
+/* The claims on the map drawn hollow and dashed once overturned (the layer's `overturned` style), as they
+   were before that. */
+function drawOverturned(timeline, key, now) {
+  const style = (state.page.layers[key] || {}).overturned;
+  if (!style) return;
+  timeline.getLayers().forEach(function (layer) {
+    const own = layerState(layer), over = overturnedAt(layer.feature.properties, now);
+    if (!!own.overturned === over) return;
+    if (!own.drawn) own.drawn = { fillColor: layer.options.fillColor, dashArray: layer.options.dashArray, weight: layer.options.weight };
+    own.overturned = over;
+    layer.setStyle(over ? style : own.drawn);
+  });
 }
 
 /* Where to scroll a panel for an entry at `top`..`top + height` of its content, the panel showing
@@ -277,6 +310,7 @@ export function focusEvent(id, from) {
   const feature = state.story.byStart.find(function (f) { return f.properties.id === id; });
   if (!feature) return false;
   registry.slider.pause();
+  state.story.selected = id;  // the caption and the list name this claim, not another of the same time
   registry.slider.setTime(feature.properties.start);
   let layer = null;
   registry.timeline.getLayers().forEach(function (candidate) {
@@ -287,6 +321,9 @@ export function focusEvent(id, from) {
   if (container.top < 0 || container.bottom > window.innerHeight) {
     registry.map.getContainer().scrollIntoView({ block: "start" });  // phones: the map is above the list
   }
+  // The list and the caption as they will be at this time, before the popup is fitted in the room the
+  // controls leave: the caption growing after it opened covered the popup's end (its sources).
+  state.story.render();
   openFeature(layer, null, from);
   return true;
 }
