@@ -87,7 +87,7 @@ def test_events_are_single_claims_with_aware_times():
         ("passengers_aboard_min", 450, "railway officials"),
         ("passengers_aboard_min", 400, "security officials"),
         ("hostages", 214, "BLA"),
-        ("rescued", 190, "government officials"),
+        ("rescued", 190, "security officials"),  # a security source (AFP, PTI), not government officials: issue 25
         ("killed_attackers", 33, "ISPR"),
         ("killed_passengers", 21, "ISPR"),
         ("killed_security", 4, "ISPR"),
