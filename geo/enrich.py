@@ -12,7 +12,7 @@ from geo import timefmt
 from geo.chainage import Route
 from geo.contract import LAYER_KINDS
 from geo.errors import LayerError, Problem
-from geo.fields import figure_label, figure_value
+from geo.fields import STATUS_WORDS, figure_label, figure_value
 from geo.layers import Layers, load_layers
 from geo.placement import place_features
 
@@ -84,13 +84,15 @@ def file_of(kind: str, feature: dict, layers_dir: Path) -> Path:
 
 def add_tolls(incidents: list[dict], events: list[dict]) -> None:
     """Each incident's tolls as claimed, one text: every figure its claims give, each with who gave it
-    ("injured: 7 (deputy commissioner), 4+ (police); coaches derailed: 4 (...)"), in the claims' time order."""
+    ("injured: 7 (deputy commissioner), 4+ (police); coaches derailed: 4 (...)"), in the claims' time order;
+    a claim's status beside its party ("10 (railway officials, overturned)")."""
     by_incident: dict[str, dict[str, list[str]]] = {}
     for event in sorted(events, key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"])):
         props = event["properties"]
         tolls = by_incident.setdefault(props["incident"], {})
+        status = f", {STATUS_WORDS[props['status']].lower()}" if props.get("status") else ""  # overturned, ...
         for key, value in props.get("figures", {}).items():
-            claim = f"{figure_value(key, value)} ({props['claimed_by']})"
+            claim = f"{figure_value(key, value)} ({props['claimed_by']}{status})"
             figure = tolls.setdefault(figure_label(key), [])
             if claim not in figure:
                 figure.append(claim)

@@ -44,6 +44,7 @@ class PageKeys:
 
     name: str = _key("_n", "the feature's name: popup heading, list entry, accessible name")
     tooltip: str = _key("_t", "hover text, when it differs from the name")
+    tooltip_ur: str = _key("_tu", "the hover text's Urdu part, shown marked as Urdu after the rest")
     label: str = _key("_l", "text of the permanent label on the map")
     label_short: str = _key("_ls", "the label without its details (the name), tried when the full label has no room")
     label_rank: str = _key("_lr", "label priority: when labels collide the higher rank is kept")
@@ -210,7 +211,10 @@ def page_feature(
     props = feature["properties"]
     name = props.get("name", props["id"])
     out: dict[str, Any] = {"id": props["id"], KEY.name: name}
-    tooltip = joined(props, spec.tooltip)
+    tooltip = joined(props, [f for f in spec.tooltip if f not in URDU_FIELDS])
+    urdu = joined(props, [f for f in spec.tooltip if f in URDU_FIELDS])
+    if urdu:
+        out[KEY.tooltip_ur] = urdu
     if tooltip and tooltip != name:
         out[KEY.tooltip] = tooltip
     label_ids = spec.label_ids

@@ -166,7 +166,8 @@ def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[di
                             {
                                 "figure": figure,
                                 "value": fields.figure_value(key, props["figures"][key]),
-                                "claimed_by": props["claimed_by"],
+                                "claimed_by": props["claimed_by"]
+                                + (f" ({fields.STATUS_WORDS[props['status']].lower()})" if props.get("status") else ""),
                                 "when": timefmt.display(props["time"], props["time_precision"]),
                             },
                         )

@@ -109,6 +109,32 @@ def test_keyboard_reaches_the_controls(chromium, dist):
     page.close()
 
 
+def test_urdu_in_popups_and_tooltips_is_marked_as_urdu(chromium, dist):
+    """Sibi's Urdu name in its popup, and a tunnel's in its hover text, are lang="ur" dir="rtl" (WCAG 2.2
+    3.1.2, language of parts), set in a typeface list that draws Urdu."""
+    page = open_map(chromium, dist / "offline" / "attack-site.html")
+    page.locator(".geo-f[data-feature-id='sibi']").first.dispatch_event("click")
+    page.locator(".leaflet-popup").wait_for()
+    urdu = page.locator(".leaflet-popup dd[lang='ur']")
+    assert urdu.count() == 1 and urdu.get_attribute("dir") == "rtl" and urdu.inner_text().strip() == "سبی"
+    assert "Nastaliq" in urdu.evaluate("e => getComputedStyle(e).fontFamily")
+    page.keyboard.press("Escape")
+    from geo.pagedata import KEY
+
+    with_urdu = page.evaluate(
+        "key => Object.values(GeoMap.registry.byKey).flatMap(s => [...s])"
+        ".filter(l => l.feature && l.feature.properties[key]).map(l => l.feature.properties.id)",
+        KEY.tooltip_ur,
+    )
+    assert with_urdu, "no feature on the attack-site map has an Urdu name in its hover text"
+    page.locator(f".geo-f[data-feature-id='{with_urdu[0]}']").first.hover(force=True)
+    hover = page.locator(".leaflet-tooltip span[lang='ur']")
+    hover.wait_for()
+    assert hover.get_attribute("dir") == "rtl"
+    assert page.errors == []
+    page.close()
+
+
 def test_markup_in_data_renders_as_text(chromium, tmp_path, scratch_layers):
     stations = json.loads((scratch_layers / "stations.geojson").read_text(encoding="utf-8"))
     mach = next(f for f in stations["features"] if f["properties"]["id"] == "mach")

@@ -109,6 +109,23 @@ def test_kml_descriptions_are_escaped_html_with_sources(kml):
         assert outlet.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;") in description
 
 
+def test_kml_balloons_mark_urdu_as_urdu_and_show_each_text_once(kml):
+    """Every Urdu name is in its balloon inside lang="ur" dir="rtl" (WCAG 2.2 3.1.2); "Who said it" is left
+    out where it says what "Claimed by" says."""
+    root = ET.parse(kml).getroot()
+    source = {f"{k}-{fid}": f for k in KINDS for fid, f in by_id(read_layer(k)).items()}
+    named_in_urdu = 0
+    for placemark in root.iter(f"{KML}Placemark"):
+        props = source.get(placemark.get("id"), {}).get("properties", {})
+        description = placemark.find(f"{KML}description").text
+        if props.get("name_ur"):
+            named_in_urdu += 1
+            assert f'<span lang="ur" dir="rtl">{props["name_ur"]}</span>' in description
+        if props.get("claimed_by_detail") and props["claimed_by_detail"] == props["claimed_by"]:
+            assert "<b>Who said it</b>" not in description
+    assert named_in_urdu >= 10
+
+
 HOSTILE_TEXT = {
     "cdata-end": "before ]]> after <b>",
     "cdata-start-and-end": "x <![CDATA[ y ]]> z",

@@ -131,7 +131,8 @@ def test_incidents_csv_one_row_per_incident_joined_to_the_claims(dist, enriched)
         for claim in own:
             for column, value in claim.items():
                 if column.startswith("figure_") and value:  # every number claimed is in the tolls, with its party
-                    assert f"{claim['claimed_by']})" in row["tolls"], (row["id"], column)
+                    party = f"({claim['claimed_by']}" + (", " if claim["status"] else ")")
+                    assert party in row["tolls"], (row["id"], column)
         assert float(row["km_from_quetta"]) >= 0 and row["sources"] and row["kind_label"]
 
 

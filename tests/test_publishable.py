@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.browser import offline_page, wait_for_vectors
-from tests.conftest import LAYERS, MAP_NAMES, ROOT, layer_path
+from tests.conftest import JAFFAR, LAYERS, MAP_NAMES, ROOT, layer_path, read_layer
 from tests.expected import expected_counts, layer_key
 from tests.pages import open_map as open_page
 
@@ -353,6 +353,93 @@ def test_an_entry_moves_the_time_control_and_is_marked_current(chromium, dist):
     page.locator(".geo-sheet").wait_for()
     top = page.evaluate("() => document.querySelector('.folium-map').getBoundingClientRect().top")
     assert -5 <= top <= 5
+    page.close()
+
+
+# Each claim that shares its time with another, and is not the last of that time: the one the caption and
+# the list named instead of the claim picked.
+SHARING_A_TIME = """() => GeoMap.registry.timeline.getLayers ? (() => {
+    const byStart = [...document.querySelectorAll('.geo-event-list > li')].map(li =>
+        [Number(li.getAttribute('data-event-start')), li.querySelector('button').getAttribute('data-event-id')]);
+    return byStart.filter(([start], i) => i + 1 < byStart.length && byStart[i + 1][0] === start).map(p => p[1]);
+})() : []"""
+
+
+# Until the popup has stayed put for two frames (the map's pan to fit it is animated).
+POPUP_STILL = """() => new Promise(resolve => {
+    let last = null;
+    (function look() {
+        const r = document.querySelector('.leaflet-popup').getBoundingClientRect(), now = r.x + ',' + r.y;
+        if (now === last) resolve(); else { last = now; requestAnimationFrame(() => requestAnimationFrame(look)); }
+    })();
+})"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_a_claim_picked_from_the_list_is_named_and_its_popup_sits_clear_of_the_controls(chromium, dist, size):
+    """Issue 25: the popup of a claim picked from the list opened under the time control and the caption named
+    another claim of the same time; a popup showed "Claimed by" and "Who said it" with one text."""
+    page = open_map(chromium, dist, "timeline", size)
+    picks = page.evaluate(SHARING_A_TIME)
+    assert picks, "no two claims share a time"
+    for claim in picks[:3]:
+        page.locator(f'button[data-event-id="{claim}"]').click()
+        page.locator(".leaflet-popup").wait_for()
+        page.evaluate(POPUP_STILL)  # the map pans to fit it: judged where it comes to rest
+        name = page.locator(f'button[data-event-id="{claim}"]').inner_text()
+        assert page.locator(".geo-caption-what").inner_text() == name
+        assert page.locator("li[aria-current] button").inner_text() == name
+        popup = page.locator(".leaflet-popup").bounding_box()
+        controls = page.evaluate(BOXES, ".leaflet-control-container .leaflet-control")
+        hidden = [
+            c["name"]
+            for c in controls
+            if c["l"] < popup["x"] + popup["width"] - 1
+            and popup["x"] < c["r"] - 1
+            and c["t"] < popup["y"] + popup["height"] - 1
+            and popup["y"] < c["b"] - 1
+        ]
+        assert hidden == [], claim
+        texts = page.locator(".leaflet-popup dd").all_inner_texts()
+        assert len(texts) == len(set(texts)), claim
+        page.keyboard.press("Escape")
+        page.locator(".leaflet-popup").wait_for(state="detached")
+    assert page.errors == []
+    page.close()
+
+
+def test_a_superseded_claim_is_shown_overturned_from_when_the_later_claim_appears(chromium, dist):
+    """Issue 25: drawn hollow, and struck through in the list with the words, from the moment the claim
+    superseding it appears on the time control, not before."""
+    claims = {f["properties"]["id"]: f["properties"] for f in read_layer("events")["features"]}
+    pairs = [
+        (cid, p["superseded_by"])
+        for cid, p in claims.items()
+        if p["incident"] == JAFFAR and p.get("status") == "superseded" and p.get("superseded_by") in claims
+    ]
+    assert pairs, "the timeline's incident has no superseded claim"
+    page = open_map(chromium, dist, "timeline", "desktop")
+    fill = (
+        "id => { const l = GeoMap.registry.timeline.getLayers().find(l => l.feature.properties.id === id);"
+        " return l ? l.options.fillColor : null; }"
+    )
+
+    def at(time: int) -> None:
+        page.evaluate("t => GeoMap.registry.slider.setTime(t)", time)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+    for claim, later in pairs:
+        entry = page.locator(f'li:has(button[data-event-id="{claim}"])')
+        own = int(entry.get_attribute("data-event-start"))
+        overturning = int(page.locator(f'li:has(button[data-event-id="{later}"])').get_attribute("data-event-start"))
+        if overturning > own:  # shown, and not yet overturned
+            at(own)
+            assert "is-overturned" not in entry.get_attribute("class") and page.evaluate(fill, claim) != "#ffffff"
+        at(max(own, overturning))
+        assert "is-overturned" in entry.get_attribute("class") and page.evaluate(fill, claim) == "#ffffff"
+        after = entry.locator(".when").evaluate("e => getComputedStyle(e, '::after').content")
+        assert "overturned" in after
+    assert page.errors == []
     page.close()
 
 

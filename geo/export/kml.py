@@ -51,6 +51,7 @@ import pyogrio.errors
 from shapely.geometry import shape
 
 from geo import fields, timefmt
+from geo.contract import URDU_FIELDS
 from geo.errors import GeoError
 from geo.export.tables import flat_table, integer_figures, sources_text, utc_time
 from geo.layers import Layers
@@ -120,6 +121,7 @@ LIBKML_FIELDS = frozenset(
 )
 # What the balloon shows besides the name, in this order.
 KML_FIELDS = (
+    "name_ur",
     "km_from_quetta",
     "time",
     "claimed_by",
@@ -185,11 +187,15 @@ def kml_descriptions(features: list[dict]) -> list[str]:
     rows: list[list[str]] = [[] for _ in props]
     for field in KML_FIELDS:
         having = [i for i, p in enumerate(props) if p.get(field) is not None]  # most lack most fields
+        if field == "claimed_by_detail":  # shown once: not when it says what claimed_by says
+            having = [i for i in having if props[i][field] != props[i].get("claimed_by")]
         texts = escape_all(fields.format_column(field, [props[i] for i in having]))
         head = f"<b>{LABEL_HTML[field]}</b>: "
+        # Urdu marked as Urdu (WCAG 2.2 3.1.2, language of parts): read in an Urdu voice, set right to left.
+        open_, close = ('<span lang="ur" dir="rtl">', "</span>") if field in URDU_FIELDS else ("", "")
         for i, text in zip(having, texts):
             if text is not None:
-                rows[i].append(head + text)
+                rows[i].append(head + open_ + text + close)
     bodies = ["<br/>".join(r) for r in rows]
     for i, links in enumerate(source_links(props)):
         if links:

@@ -1,7 +1,7 @@
 /* Each feature of each layer: its label or hover text, its popup, its tab stop, its badge and tap area. */
 
 import { state, layerState } from "./state.js";
-import { dataEl } from "./dom.js";
+import { el, dataEl } from "./dom.js";
 import { makeLabel } from "./labels.js";
 import { openFeature } from "./popups.js";
 import { whenOpened } from "./opening.js";
@@ -27,7 +27,12 @@ export function bind(feature, layer, key) {
                            texts: [props[K.label], props[K.label_short]].filter(Boolean),
                            anchors: props[K.label_at], inOrder: true });  // an area's: places inside it, roomiest first
   } else if (props[K.tooltip] || meta.tooltip) {
-    const hover = dataEl("span", props[K.tooltip] || props[K.name]);
+    const hover = el("span");
+    hover.appendChild(dataEl("span", props[K.tooltip] || props[K.name]));
+    if (props[K.tooltip_ur]) {  // the Urdu name marked as Urdu (WCAG 2.2 3.1.2): an Urdu voice, right to left
+      hover.appendChild(document.createTextNode(" · "));
+      hover.appendChild(dataEl("span", props[K.tooltip_ur], null, true));
+    }
     whenOpened(function () { layer.bindTooltip(hover); });  // no pointer reaches it before the first frame
   }
   const opens = props[K.values] || props[K.rows] || props[K.sources];

@@ -44,13 +44,14 @@ export function popup(props, key) {
   return box;
 }
 
-/* How far the controls reach into the map from its top and from its bottom: [top, bottom] in px. */
-function controlsBox(map) {
+/* How far the controls reach into the map from its top and from its bottom: [top, bottom] in px; only those
+   across the columns `left`..`right` (px from the map's left) count, where the popup will be. */
+function controlsBox(map, left, right) {
   const box = map.getContainer().getBoundingClientRect();
   let top = 0, bottom = 0;
   map.getContainer().querySelectorAll(".leaflet-control").forEach(function (control) {
     const r = control.getBoundingClientRect();
-    if (!r.width || !r.height) return;
+    if (!r.width || !r.height || r.right - box.left <= left || r.left - box.left >= right) return;
     if (r.top - box.top < box.height / 2) top = Math.max(top, r.bottom - box.top);
     else bottom = Math.max(bottom, box.bottom - r.top);
   });
@@ -73,10 +74,16 @@ export function openFeature(layer, latlng, from) {
   if (isPhone()) {
     showSheet(map, content, latlng || anchorOf(layer));
   } else {
-    const size = map.getSize(), reach = controlsBox(map);
+    const size = map.getSize(), width = Math.min(320, size.x - 40);
+    // The popup opens centred over its place, moved in from the sides where it would run off the map.
+    const x = map.latLngToContainerPoint(latlng || anchorOf(layer)).x;
+    const left = Math.min(Math.max(x - width / 2 - 12, 0), size.x - width - 24);
+    const reach = controlsBox(map, left, left + width + 24);
     state.current.popup = L.popup({
-      maxWidth: Math.min(320, size.x - 40), minWidth: Math.min(200, size.x - 60),
-      maxHeight: Math.max(120, size.y - reach[0] - 90), className: "geo-leaflet-popup",
+      maxWidth: width, minWidth: Math.min(200, size.x - 60),
+      // Between the controls above and below it (its heading, tip and the panning margins take 80 px): a
+      // popup taller than that room was panned under the time control, its sources hidden.
+      maxHeight: Math.max(120, size.y - reach[0] - reach[1] - 80), className: "geo-leaflet-popup",
       autoPanPaddingTopLeft: L.point(12, reach[0] + 8), autoPanPaddingBottomRight: L.point(12, reach[1] + 8),
     }).setLatLng(latlng || anchorOf(layer)).setContent(content);
     state.current.popup.openOn(map);
