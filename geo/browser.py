@@ -133,6 +133,7 @@ class Shot:
     scale: float = 1
     print_mode: bool = False
     at_ms: int | None = None
+    scroll_to: str | None = None  # a CSS selector: the page scrolled to show it (a panel below the map)
 
 
 NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -163,6 +164,9 @@ def screenshots(shots: list[Shot], allow_network: bool = False) -> None:
                 page.evaluate(NEXT_FRAME)
                 if shot.print_mode:
                     page.evaluate(PRINT_MODE, shot.at_ms)
+                if shot.scroll_to:
+                    page.evaluate("s => document.querySelector(s).scrollIntoView()", shot.scroll_to)
+                    page.evaluate(NEXT_FRAME)
                 if page.errors:
                     raise PageError(f"{shot.html}: the map's script failed: {page.errors[0]}")
                 page.screenshot(path=str(shot.png), full_page=False)

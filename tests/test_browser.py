@@ -182,7 +182,7 @@ def test_markup_in_claims_renders_as_text_in_the_list_and_table(chromium, tmp_pa
     page.wait_for_function("() => GeoMap.registry.loaded")
     button = page.locator(f'button[data-event-id="{first["id"]}"]')
     assert button.inner_text() == first["name"]
-    assert "</script><script>" in page.locator(".geo-event-list li").first.inner_text()
+    assert "</script><script>" in page.locator(f'li:has(button[data-event-id="{first["id"]}"])').inner_text()
     assert page.locator(".geo-disputed", has_text="<i>BLA</i>").count() == 1
     assert page.locator(".geo-event-list b, .geo-event-list img, .geo-disputed i").count() == 0
     assert page.evaluate("() => window.__pwned") is None and page.errors == []
