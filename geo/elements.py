@@ -15,6 +15,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import TimelineSlider
+from folium.template import Template as FoliumTemplate  # with folium's `tojavascript` filter
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -246,8 +247,22 @@ class AddAfterOpening(TextMacro):
 
 
 class PktTimelineSlider(TimelineSlider, TextMacro):
-    """folium's TimelineSlider, reading out the current claim's time in Pakistan time (geomap.js)."""
+    """folium's TimelineSlider, reading out the current claim's time in Pakistan time (geomap.js); a timeline
+    whose data is still being inflated (geo.timeline.DataTimeline, packed) is added once it is made."""
 
+    _template = FoliumTemplate("""
+        {% macro script(this, kwargs) %}
+          var {{ this.get_name() }} = L.timelineSliderControl({{ this.options|tojavascript }});
+          {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+          {%- for timeline in this.timelines %}
+          {%- if timeline.packed %}
+          {{ timeline.get_name() }}_ready.then(function (made) { {{ this.get_name() }}.addTimelines(made.timeline); });
+          {%- else %}
+          {{ this.get_name() }}.addTimelines({{ timeline.get_name() }});
+          {%- endif %}
+          {%- endfor %}
+        {% endmacro %}
+    """)
     default_js = links("js", "timeline")  # not folium's list: its old moment is unused (the readout is GeoMap.readout)
 
     def __init__(self, **kwargs):

@@ -28,26 +28,32 @@ CANVAS_ABOVE = 1000
 
 
 class DataTimeline(Timeline, TextMacro):
-    """folium's Timeline with its data as a promise (`<name>_ready`), so the event list can read it.
+    """folium's Timeline with its data and itself as a promise (`<name>_ready` of `{data, timeline}`), so the
+    event list can read them.
 
     Large data travels gzip-compressed inside the page (base64) and is inflated
     by the browser's DecompressionStream: a year of events stays a page that
-    loads in seconds.  Small data is plain JSON, as folium writes it.
+    loads in seconds.  Small data is plain JSON, as folium writes it.  Only
+    leaflet.timeline's public API: a packed timeline is made once its data is
+    in, inside a layer group that stands in its place from the start (the
+    layer control and the page name the group).
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
           var {{ this.get_name() }}_options = {{ this.options|tojavascript }};
           {%- if this.packed %}
-          var {{ this.get_name() }} = L.timeline(null, {{ this.get_name() }}_options);
+          var {{ this.get_name() }} = L.layerGroup();
           var {{ this.get_name() }}_ready = GeoMap.inflate({{ this.packed|tojson }}).then(function (data) {
-              {{ this.get_name() }}._process(data);
-              return data;
+              var timeline = L.timeline(data, {{ this.get_name() }}_options);
+              {{ this.get_name() }}.addLayer(timeline);
+              return {data: data, timeline: timeline};
           });
           {%- else %}
           var {{ this.get_name() }}_data = {{ this.data|tojson }};
           var {{ this.get_name() }} = L.timeline({{ this.get_name() }}_data, {{ this.get_name() }}_options);
-          var {{ this.get_name() }}_ready = Promise.resolve({{ this.get_name() }}_data);
+          var {{ this.get_name() }}_ready = Promise.resolve(
+              {data: {{ this.get_name() }}_data, timeline: {{ this.get_name() }}});
           {%- endif %}
           {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}

@@ -267,3 +267,32 @@ def test_switching_basemaps_shows_the_credit_of_the_one_shown(chromium, tmp_path
     credits = page.evaluate(shown)
     assert len(credits) == 1 and "Esri" in credits[0], credits
     page.close()
+
+
+def test_a_timeline_shipped_compressed_draws_lists_and_steps_like_one_in_plain_json(chromium, tmp_path, monkeypatch):
+    """Above PACK_ABOVE_BYTES (a year of claims) the timeline's data travels gzipped and the timeline is made
+    once it is inflated, with leaflet.timeline's public API only: here every page is packed."""
+    import shutil
+
+    import geo.pagedata
+    from geo.build import build
+
+    monkeypatch.setattr(geo.pagedata, "PACK_ABOVE_BYTES", 0)
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    shutil.copy(ROOT / "maps" / "timeline.toml", maps)
+    out = tmp_path / "dist"
+    build(LAYERS, maps, out)
+    html = (out / "offline" / "timeline.html").read_text(encoding="utf-8")
+    assert "GeoMap.inflate(" in html and "L.timeline(data, " in html  # made from its inflated data
+    page = open_map(chromium, out / "offline" / "timeline.html")
+    page.wait_for_function("() => GeoMap.registry.loaded")
+    page.evaluate("() => GeoMap.registry.slider.setTime(GeoMap.registry.slider.end)")
+    key = layer_key(ROOT / "maps" / "timeline.toml", "events")
+    expected = expected_counts(ROOT / "maps" / "timeline.toml", out / "geojson")[key]
+    page.wait_for_function("([key, n]) => GeoMap.drawn(key) === n", arg=[key, expected])
+    assert page.locator(".geo-event-list > li").count() == expected
+    page.locator(".geo-event-list > li button").first.click()
+    page.locator(".leaflet-popup").wait_for()
+    assert page.errors == []
+    page.close()

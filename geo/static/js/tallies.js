@@ -45,7 +45,7 @@ export function tallySpot(point, radius, width, box, taken) {
 
 export function placeTallies() {
   const map = state.registry.map, timeline = state.registry.timeline, pane = map && map.getPane("geo-tallies");
-  if (!pane || !timeline) return;
+  if (!pane || !timeline || !state.registry.loaded) return;  // the claims not yet on the map
   pane.textContent = "";
   if (state.story.byStart.length > LIST_ALL_UP_TO) return;
   const places = placesOf(timeline.getLayers().map(function (layer) {

@@ -102,14 +102,16 @@ export function listWindow(byStart, now) {
 }
 
 /* GeoMap.registerTimeline (geo.elements.EventPanel): the time control's layer and slider, once its data
-   (`ready`) and the page's texts are in. */
-export function registerTimeline(map, timeline, slider, key, ready) {
+   and the timeline made from it (`ready`: {data, timeline}) and the page's texts are in.  Until then
+   `layer` is what stands in the timeline's place (geo.timeline.DataTimeline). */
+export function registerTimeline(map, layer, slider, key, ready) {
   const registry = state.registry, story = state.story;
-  registry.timeline = timeline;
+  registry.timeline = layer;
   registry.slider = slider;
   story.key = key;
   registry.ready = Promise.all([ready, state.page.ready]).then(function (values) {
-    const features = values[0].features;
+    const features = values[0].data.features, timeline = values[0].timeline;
+    registry.timeline = timeline;
     story.byStart = features.slice().sort(function (a, b) { return a.properties.start - b.properties.start; });
     story.times = distinctTimes(story.byStart);
     story.spansYears = spansYears(story.times);
