@@ -334,8 +334,8 @@ def compare(work: Path, repeat: int, render_repeat: int) -> dict:
         "build_s": ours_s,
         "explore_s": explore_s,
         "build_ratio": ours_s / explore_s,
-        "import_s": import_time("import geo.build, geo.compose, geo.export"),
-        "explore_import_s": import_time("import geopandas, folium, matplotlib, mapclassify"),
+        "import_s": import_time("import geo.build, geo.compose, geo.export", min(3, repeat)),
+        "explore_import_s": import_time("import geopandas, folium, matplotlib, mapclassify", min(3, repeat)),
         "pages": pages,
     }
 

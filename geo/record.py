@@ -273,17 +273,27 @@ def strip_layout(rows: list[Row], record: Record, layers: Layers, recipe_path: s
     }
 
 
+def along_the_width(at: float, half: float, g: Geometry) -> dict:
+    """Where a name centred on `at` (half as wide as estimated) is written so that it stays inside the wide
+    strip: near an end it is anchored to that end, so no font's real width can push it out."""
+    if at - half < 2:
+        return {"x": 2, "anchor": "start", "middle": 2 + half}
+    if at + half > g.width - 2:
+        return {"x": g.width - 2, "anchor": "end", "middle": g.width - 2 - half}
+    return {"x": at, "anchor": "middle", "middle": at}
+
+
 def clamped(names: list[dict], g: Geometry, width_per_char: float) -> list[dict]:
-    """Names centred on their place along the wide strip, moved in from its ends where they would be cut."""
+    """Names centred on their place along the wide strip, anchored to its ends where they would be cut."""
     out = []
     for name in names:
-        half = len(name["text"]) * width_per_char / 2
-        out.append({**name, "x": min(max(name["at"], half + 2), g.width - half - 2)})
-    return [{**n, "at": n["x"]} for n in out]
+        placed = along_the_width(name["at"], len(name["text"]) * width_per_char / 2, g)
+        out.append({**name, **placed, "at": placed["middle"]})
+    return out
 
 
-SECTION_CHAR = 6.8  # units per character of a section's name (12 px italic)
-STATION_CHAR = 6.2  # of a station's name (11 px)
+SECTION_CHAR = 7.8  # units per character of a section's name (12 px semibold italic, a wide font's)
+STATION_CHAR = 7.2  # of a station's name (11 px, semibold; a wide font's, so that estimates err apart)
 TALL_MARGIN_TEXT = 106  # where the tall strip's station names end (right-aligned), left of the axis
 
 
@@ -309,18 +319,18 @@ def keep_apart_tall(names: list[dict], sections: list[dict], line_height: float 
 
 
 def section_rows(sections: list[dict], width_per_char: float, g: Geometry) -> list[dict]:
-    """Each section's name centred over its stretch (moved in from the strip's ends where it would be cut),
+    """Each section's name centred over its stretch (anchored to the strip's ends where it would be cut),
     on the first of two rows where it overlaps no other."""
     rows: list[list[tuple[float, float]]] = [[], []]
     out = []
     for section in sections:
         half = len(section["name"]) * width_per_char / 2 + 4
-        middle = min(max((section["start"] + section["end"]) / 2, half), g.width - half)
-        span = (middle - half, middle + half)
+        placed = along_the_width((section["start"] + section["end"]) / 2, half, g)
+        span = (placed["middle"] - half, placed["middle"] + half)
         for row_index, row in enumerate(rows):
             if all(span[1] <= a or span[0] >= b for a, b in row):
                 row.append(span)
-                out.append({**section, "middle": middle, "row": row_index})
+                out.append({**section, **placed, "row": row_index})
                 break
     return out
 

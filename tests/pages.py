@@ -55,3 +55,23 @@ def open_map(chromium, path: Path, width: int = 1280, height: int = 800):
     page.goto(path.resolve().as_uri())
     wait_for_map(page)
     return page
+
+
+def overlapping(boxes: list[dict]) -> list[tuple]:
+    """The names of each two boxes ({name, l, r, t, b}) that overlap by more than half a pixel."""
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a["r"] - 0.5 <= b["l"] or b["r"] - 0.5 <= a["l"] or a["b"] - 0.5 <= b["t"] or b["b"] - 0.5 <= a["t"]
+            if not apart:
+                pairs.append((a["name"], b["name"]))
+    return pairs
+
+
+# The page boxes of the visible elements a selector matches, each named by its text.
+BOXES = """selector => [...document.querySelectorAll(selector)].filter(e => {
+    const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+    return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
+  }).map(e => { const r = e.getBoundingClientRect();
+    return {name: (e.textContent || e.className).trim().slice(0, 40),
+            l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""

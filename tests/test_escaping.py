@@ -89,6 +89,7 @@ def assert_same_shape(built: dict[str, str], payload: str, plain: dict[str, str]
         )
 
 
+@pytest.mark.slow  # every page built per example; the escaping functions have their own fast properties
 @HOSTILE
 @given(payload=hostile_text)
 @example(payload=EVERYTHING)
@@ -109,6 +110,7 @@ def base_recipes_for_poison() -> dict:
     return poisoned_recipes(PLAIN)
 
 
+@pytest.mark.slow  # as above
 @HOSTILE
 @given(payload=hostile_text)
 @example(payload=EVERYTHING)

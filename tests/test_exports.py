@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from shapely.geometry import shape
 
-from tests.conftest import LAYERS, read_layer
+from tests.conftest import LAYERS, MAP_NAMES, read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
 
@@ -173,7 +173,7 @@ def test_pngs_right_size_not_blank_with_credits(dist):
         [sys.executable, "-m", "geo.cli", "png", "--dist", str(dist)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    for name in ("corridor", "attack-site", "timeline"):
+    for name in MAP_NAMES:
         for suffix, width in (("", 1200), ("@2x", 2400)):
             with Image.open(dist / "png" / f"{name}{suffix}.png") as image:
                 assert image.size == (width, width * 2 // 3)

@@ -12,6 +12,7 @@ import pytest
 from geo.browser import offline_page, wait_for_vectors
 from tests.conftest import JAFFAR, LAYERS, MAP_NAMES, ROOT, layer_path, read_layer
 from tests.expected import expected_counts, layer_key
+from tests.pages import BOXES, overlapping
 from tests.pages import open_map as open_page
 
 MAPS = MAP_NAMES
@@ -29,24 +30,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 def open_map(chromium, dist: Path, name: str, size: str):
     return open_page(chromium, dist / "offline" / f"{name}.html", *SIZES[size])
-
-
-def overlapping(boxes: list[dict]) -> list[tuple]:
-    pairs = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            apart = a["r"] - 0.5 <= b["l"] or b["r"] - 0.5 <= a["l"] or a["b"] - 0.5 <= b["t"] or b["b"] - 0.5 <= a["t"]
-            if not apart:
-                pairs.append((a["name"], b["name"]))
-    return pairs
-
-
-BOXES = """selector => [...document.querySelectorAll(selector)].filter(e => {
-    const s = getComputedStyle(e); const r = e.getBoundingClientRect();
-    return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
-  }).map(e => { const r = e.getBoundingClientRect();
-    return {name: (e.textContent || e.className).trim().slice(0, 40),
-            l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""
 
 
 # Each shown name of a point, with the places on the page of the points drawn (a base-map city's dot is
@@ -484,6 +467,9 @@ def test_png_has_no_interactive_controls_and_shows_the_end(chromium, dist):
     page.evaluate(PRINT_MODE, None)
     assert page.evaluate(BOXES, INTERACTIVE) == []
     assert page.locator("details.geo-legend[open]").count() == 1 and page.locator(".geo-credits").is_visible()
+    # The time the picture shows, written whole (the last claim's date is the longest of its kind).
+    readout = page.locator(".time-text")
+    assert readout.evaluate("e => e.scrollWidth <= e.clientWidth") and "(" in readout.inner_text()
     recipe = ROOT / "maps" / "timeline.toml"
     key = layer_key(recipe, "events")
     assert page.evaluate("key => GeoMap.drawn(key)", key) == expected_counts(recipe, dist / "geojson")[key]

@@ -20,7 +20,7 @@ from geo.record import TALL, TALL_GEOMETRY, WIDE, WIDE_GEOMETRY, Row, strip_layo
 from tests.conftest import LAYERS, ROOT, read_layer
 from tests.expected import layer_key
 from tests.hostile import assert_bad_input, assert_built, geo
-from tests.pages import open_map
+from tests.pages import BOXES, open_map, overlapping
 
 RECIPE = ROOT / "maps" / "record.toml"
 NS = {"h": "http://www.w3.org/1999/xhtml", "s": "http://www.w3.org/2000/svg"}
@@ -269,4 +269,18 @@ def test_the_picture_shows_the_strip_under_the_map_without_the_filters(chromium,
     chart = page.locator(".folium-map").bounding_box()
     assert strip["y"] >= chart["y"] + chart["height"] - 1 and strip["y"] + strip["height"] <= 800
     assert chart["height"] >= 250
+    page.close()
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (1200, 800), (390, 844)])  # desktop, picture, phone
+def test_the_strips_words_neither_touch_nor_leave_it(chromium, dist, width, height):
+    """Every name, month and km on the strip shown is inside its drawing and clear of every other, in the
+    fonts this browser has (the layout only estimates their widths)."""
+    page = open_map(chromium, dist / "offline" / "record.html", width, height)
+    strip = ".geo-strip-wide" if width > 600 else ".geo-strip-tall"
+    words = page.evaluate(BOXES, f"{strip} text")
+    (frame,) = page.evaluate(BOXES, strip)
+    assert len(words) > 20 and overlapping(words) == []
+    cut = [w["name"] for w in words if w["l"] < frame["l"] or w["r"] > frame["r"] or w["t"] < frame["t"]]
+    assert cut == [] and all(w["b"] <= frame["b"] for w in words)
     page.close()
