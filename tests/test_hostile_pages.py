@@ -28,10 +28,12 @@ from tests.hostile import (
 )
 from tests.pages import serve_cdn_from_node_modules, wait_for_map
 
+# Two whole builds: every fragment at once (a right-to-left override and "<!--<script>" among them; how
+# an override reads is test_a_right_to_left_override_in_a_name_stays_inside_the_name's), and the text that
+# broke every web page through the minifier.
 CASES = {
     "everything": EVERYTHING,
     "the minifier's case": "Plain <script> & grey <img src=x onerror=alert(1)>",
-    "a bidi override": "Sibi\u202e \u200b<!--<script>",
 }
 HANDLERS = """() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
     .filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))"""
