@@ -56,10 +56,10 @@ def write_articles(recipes: list[Recipe], layers: Layers, staging: Path, base_ur
     return write_files(staging, article_files(recipes, layers, base_url))
 
 
-# Seconds each job takes at 100,000 events on one core (a `make bench` machine): the two processes
+# Seconds each job takes at 100,000 events on one core (measured 6 December 2026): the two processes
 # take the longest first, so neither is left with a long one at the end.  An export format or map
 # missing here counts as the longest.
-JOB_SECONDS = {"kml": 10, "timeline map": 8, "csv": 5, "gpkg": 3, "articles": 1.5, "map": 1, "geojson": 0.5}
+JOB_SECONDS = {"kml": 13, "timeline map": 9, "csv": 4.5, "articles": 3.5, "gpkg": 2, "map": 1.5, "geojson": 0.5}
 
 
 def build_jobs(

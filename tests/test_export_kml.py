@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo import timefmt
-from geo.export.kml import write_kml
+from geo.export.kml import write_kml, writing_order
 from tests.conftest import LAYERS, read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
@@ -186,3 +186,12 @@ def test_the_quick_look_for_characters_xml_forbids_agrees_with_the_pattern(text)
     from geo.export.kml import XML_FORBIDDEN, has_xml_forbidden
 
     assert has_xml_forbidden(text) == (XML_FORBIDDEN.search(text) is not None)
+
+
+@given(sizes=st.dictionaries(st.sampled_from(KINDS), st.integers(0, 50), min_size=1))
+def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes):
+    """LIBKML reads the whole document again for every layer appended, so the big one goes last."""
+    layers = {kind: {"features": [{}] * n} for kind, n in sizes.items()}
+    order = writing_order(layers)
+    assert sorted(order) == sorted(layers) and len(layers[order[-1]]["features"]) == max(sizes.values())
+    assert order[:-1] == [kind for kind in layers if kind != order[-1]]
