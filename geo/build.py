@@ -94,16 +94,11 @@ def article_files(recipes: list[Recipe], layers: Layers, base_url: str | None = 
     files = {}
     for recipe in recipes:
         slug = recipe.slug
-        text = describe.description(recipe, layers)
+        words = describe.article(recipe, layers)
         files[f"embed/{slug}.html"] = embed_snippet(
-            recipe,
-            describe.texts(recipe, layers).title,
-            describe.alt_text(recipe, layers),
-            text,
-            credits(recipe),
-            base_url,
+            recipe, words.title, words.alt_text, words.description, credits(recipe), base_url
         )
-        files[f"embed/{slug}.txt"] = text + "\n"
+        files[f"embed/{slug}.txt"] = words.description + "\n"
     return files
 
 

@@ -62,45 +62,44 @@ class Texts:
     description: str
 
 
-def placeholders(recipe: Recipe, layers: Layers) -> dict[str, str]:
-    """What {title}, {date}, {where}, {site}, {first_claim} and {last_claim} stand for on this recipe's map."""
-    site = incident_of(recipe, layers).site
+def placeholders(recipe: Recipe, layers: Layers, site: dict | None) -> dict[str, str]:
+    """What {title}, {date}, {where}, {site}, {first_claim} and {last_claim} stand for on this recipe's map
+    (`site`: its incident's feature)."""
     if site is None:
         return {}
     props = site["properties"]
-    claims = sorted(
-        (
-            f["properties"]
-            for f in layers.get("events", {"features": []})["features"]
-            if f["properties"]["incident"] == recipe.incident
-        ),
-        key=lambda p: timefmt.parse(p["time"]),
-    )
+    # The earliest claim and the latest, the first and last of them in the file among equal times.
+    claims = [
+        (timefmt.parse(f["properties"]["time"]), index, f["properties"])
+        for index, f in enumerate(layers.get("events", {"features": []})["features"])
+        if f["properties"]["incident"] == recipe.incident
+    ]
     when = date_range(props["date"], props.get("end_date"))
+    first, last = (min(claims)[2], max(claims)[2]) if claims else (None, None)
     km = props.get("km_from_quetta")
     return {
         "title": isolate(props["name"]),
         "date": when,
         "site": isolate(props["site_name"]),
         "where": isolate(props["site_name"]) + (f", km {km:g} from Quetta" if isinstance(km, (int, float)) else ""),
-        "first_claim": timefmt.display(claims[0]["time"], claims[0]["time_precision"]) if claims else when,
-        "last_claim": timefmt.display(claims[-1]["time"], claims[-1]["time_precision"]) if claims else when,
+        "first_claim": timefmt.display(first["time"], first["time_precision"]) if first else when,
+        "last_claim": timefmt.display(last["time"], last["time_precision"]) if last else when,
     }
 
 
 def texts(recipe: Recipe, layers: Layers) -> Texts:
     """The map's title and standfirst: the recipe's (or its template's) with the incident's words filled in;
     by default the incident's title and summary."""
-    values = placeholders(recipe, layers)
+    site = incident_of(recipe, layers).site
+    values = placeholders(recipe, layers, site)
 
     def fill(text: str | None, fallback: str) -> str:
         chosen = text if text is not None else fallback
         return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), chosen)
 
-    summary = incident_of(recipe, layers).site
     return Texts(
         fill(recipe.title, "{title}"),
-        fill(recipe.description, summary["properties"]["summary"] if summary else ""),
+        fill(recipe.description, site["properties"]["summary"] if site else ""),
     )
 
 
@@ -225,26 +224,33 @@ def time_sentence(shown: list[tuple[Layer, list[dict]]]) -> str | None:
     )
 
 
-def alt_text(recipe: Recipe, layers: Layers) -> str:
-    """One short paragraph for an image's alt attribute: the recipe's own, or generated."""
-    if recipe.alt_text:
-        return recipe.alt_text
-    shown = drawn(recipe, layers)
-    where = site_sentence(recipe, shown, layers) or places_sentence(shown, layers)
-    return " ".join(p for p in (f"Map: {isolate(texts(recipe, layers).title)}.", where) if p)
+@dataclass(frozen=True)
+class Article:
+    """What an article carries beside a map: its title, an image's alt text and the screen-reader text."""
+
+    title: str
+    alt_text: str
+    description: str
 
 
-def description(recipe: Recipe, layers: Layers) -> str:
-    """The full plain-text description for screen readers."""
+def article(recipe: Recipe, layers: Layers) -> Article:
+    """The map's words for an article, from one selection of what it draws: the alt text is the recipe's
+    own or its heading and where; the description says what, where and when, for screen readers."""
     shown = drawn(recipe, layers)
     words = texts(recipe, layers)
+    heading = f"Map: {isolate(words.title)}."
+    site, places = site_sentence(recipe, shown, layers), places_sentence(shown, layers)
     parts = [
-        f"Map: {isolate(words.title)}.",
+        heading,
         isolate(words.description),
-        site_sentence(recipe, shown, layers),
-        places_sentence(shown, layers),
+        site,
+        places,
         layer_sentence(shown),
         time_sentence(shown),
         "Positions marked approximate say how approximate; every feature lists its sources.",
     ]
-    return " ".join(p for p in parts if p)
+    return Article(
+        words.title,
+        recipe.alt_text or " ".join(p for p in (heading, site or places) if p),
+        " ".join(p for p in parts if p),
+    )
