@@ -26,6 +26,8 @@ DEFAULT_STYLE = {
     "fill_opacity": 0.6,
     "radius": 5,
 }
+# A claim that a later one overturned, from the moment that one appears (timeline.js), and in the legend.
+OVERTURNED_STYLE = {"fillColor": "#ffffff", "dashArray": "3 2", "weight": 2}  # hollow, dashed
 
 
 @dataclass
@@ -102,8 +104,8 @@ def legend_entries(features: list[dict], spec: Layer) -> list[LegendEntry]:
     else:
         entries.append(LegendEntry(name, style["color"], fill, kind, dashed="dash_array" in style))
     if spec.timeline and any(f["properties"].get("status") == "superseded" for f in features):
-        # hollow and dashed from the moment a later claim overturns them (geo.timeline.OVERTURNED_STYLE)
-        entries.append(LegendEntry(f"{name} overturned by a later claim", "#333333", "#ffffff", kind, dashed=True))
+        hollow = OVERTURNED_STYLE["fillColor"]
+        entries.append(LegendEntry(f"{name} overturned by a later claim", "#333333", hollow, kind, dashed=True))
     if spec.timeline:  # the counts beside places where claims are drawn on top of each other (geomap.js)
         entries.append(LegendEntry(f"{name} shown so far at one place", "#1a1a1a", "#ffffff", "tally"))
     emphasis = spec.emphasis

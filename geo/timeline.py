@@ -18,7 +18,7 @@ from geo.pagedata import KEY, PageData, pack_if_large, page_features
 from geo.panels import render_panel
 from geo.recipe import Layer, Recipe
 from geo.recipe import Timeline as TimelineSettings
-from geo.styles import style_for
+from geo.styles import OVERTURNED_STYLE, style_for
 from geo.text import control_label
 
 HOUR_MS = 3_600_000
@@ -124,9 +124,6 @@ def mark_overturned(items: list[dict], features: list[dict], starts: list[int]) 
             item["properties"][KEY.overturned] = max(start, start_of.get(props.get("superseded_by"), start))
             count += 1
     return count
-
-
-OVERTURNED_STYLE = {"fillColor": "#ffffff", "dashArray": "3 2", "weight": 2}  # hollow, dashed: overturned
 
 
 def collection(features: list[dict]) -> dict:
