@@ -343,20 +343,16 @@ def record_context(recipe: Recipe, features: list[dict], layers: Layers) -> dict
     record = recipe.record
     rows = record_rows(features)
     kinds = [k for k in INCIDENT_KINDS if any(r.kind == k for r in rows)]
+    symbols = {k: kind_svg(k, 16) for k in kinds}
     years = sorted({r.year for r in rows})
     context = {
         "rows": rows,
         "years": [{"year": y, "count": sum(r.year == y for r in rows)} for y in years],
         "kinds": [
-            {
-                "kind": k,
-                "label": INCIDENT_KINDS[k].label,
-                "svg": kind_svg(k, 16),
-                "count": sum(r.kind == k for r in rows),
-            }
+            {"kind": k, "label": INCIDENT_KINDS[k].label, "svg": symbols[k], "count": sum(r.kind == k for r in rows)}
             for k in kinds
         ],
-        "symbols": {k: kind_svg(k, 16) for k in kinds},
+        "symbols": symbols,
         "kind_labels": {k: INCIDENT_KINDS[k].label for k in kinds},
         "strip": None,
     }
