@@ -54,15 +54,16 @@ BENCHMARK_INDEX = """(ms) => {
 class Calibration:
     """A blank page whose CPU rate can be set, scored by the benchmark."""
 
-    def __init__(self, instance):
+    def __init__(self, instance, benchmark_ms: int = BENCHMARK_MS, warm_up_runs: int = WARM_UP_RUNS):
         self.page = instance.new_page()
         self.cdp = self.page.context.new_cdp_session(self.page)
-        for _ in range(WARM_UP_RUNS):
-            self.page.evaluate(BENCHMARK_INDEX, BENCHMARK_MS)
+        self.benchmark_ms = benchmark_ms
+        for _ in range(warm_up_runs):
+            self.page.evaluate(BENCHMARK_INDEX, benchmark_ms)
 
     def score(self, rate: float) -> float:
         self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
-        return self.page.evaluate(BENCHMARK_INDEX, BENCHMARK_MS)
+        return self.page.evaluate(BENCHMARK_INDEX, self.benchmark_ms)
 
     def close(self) -> None:
         self.page.close()
@@ -84,9 +85,11 @@ def rate_for(score: float, runs: list[tuple[float, float]]) -> float:
     return max(1.0, math.floor((k / score) ** (1 / a) * 100) / 100)
 
 
-def phone_rates(instance, fixed_rate: float, rounds: int = 3) -> dict:
-    """This machine's score, the rate that makes it a mid-tier phone, and what `fixed_rate` makes it."""
-    calibration = Calibration(instance)
+def phone_rates(instance, fixed_rate: float, rounds: int = 3, smoke: bool = False) -> dict:
+    """This machine's score, the rate that makes it a mid-tier phone, and what `fixed_rate` makes it.
+
+    `smoke`: every step, each benchmark run a tenth as long and one warm-up (that it runs, not a number)."""
+    calibration = Calibration(instance, BENCHMARK_MS // 10, 1) if smoke else Calibration(instance)
     rates = sorted({*RATES, fixed_rate})
     try:
         by_round = [[(rate, calibration.score(rate)) for rate in rates] for _ in range(rounds)]

@@ -30,6 +30,7 @@ from shapely.geometry import shape  # noqa: E402
 from bench.calibrate import phone_rates  # noqa: E402
 from bench.synthetic import synthetic_project  # noqa: E402
 from geo import docs  # noqa: E402
+from geo.browser import browser  # noqa: E402
 from geo.build import build  # noqa: E402
 from geo.enrich import load_enriched  # noqa: E402
 from geo.recipe import load_recipes  # noqa: E402
@@ -189,6 +190,7 @@ def slowed_page(instance, viewport: tuple[int, int], cpu_slowdown: float):
 
 
 def render_times(
+    instance,
     dist: Path,
     recipes: list[dict],
     repeat: int,
@@ -196,27 +198,22 @@ def render_times(
     viewport: tuple[int, int] = (1200, 800),
 ) -> list[dict[str, dict]]:
     """Per CPU slowdown, per map: median ms from navigation start until every vector layer has drawn."""
-    from geo.browser import browser
-
     expected = {r.slug: expected_counts(Path(r.path), dist / "geojson", at="start") for r in recipes}
     samples = {(i, r.slug): [] for i in range(len(cpu_slowdowns)) for r in recipes}
     errors = {key: [] for key in samples}
     drawn = {}
-    with browser() as instance:
-        # The slowdowns and maps in turn, not one's runs together: a busy spell of the machine falls on all.
-        for _ in range(repeat):
-            for i, rate in enumerate(cpu_slowdowns):
-                for recipe in recipes:
-                    page = slowed_page(instance, viewport, rate)
-                    page.add_init_script(f"({WATCH})({json.dumps(expected[recipe.slug])})")
-                    page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
-                    page.wait_for_function(
-                        "() => window.__drawnAt !== null && window.__settledAt !== null", timeout=60_000
-                    )
-                    samples[i, recipe.slug].append(page.evaluate("() => [window.__drawnAt, window.__settledAt]"))
-                    errors[i, recipe.slug] += page.errors
-                    drawn[recipe.slug] = page.evaluate(DRAWN)
-                    page.close()
+    # The slowdowns and maps in turn, not one's runs together: a busy spell of the machine falls on all.
+    for _ in range(repeat):
+        for i, rate in enumerate(cpu_slowdowns):
+            for recipe in recipes:
+                page = slowed_page(instance, viewport, rate)
+                page.add_init_script(f"({WATCH})({json.dumps(expected[recipe.slug])})")
+                page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
+                page.wait_for_function("() => window.__drawnAt !== null && window.__settledAt !== null", timeout=60_000)
+                samples[i, recipe.slug].append(page.evaluate("() => [window.__drawnAt, window.__settledAt]"))
+                errors[i, recipe.slug] += page.errors
+                drawn[recipe.slug] = page.evaluate(DRAWN)
+                page.context.close()
     return [
         {
             r.slug: {
@@ -235,43 +232,40 @@ BLANK_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>A bl
 <script>requestAnimationFrame(() => { window.__drawnAt = performance.now(); });</script>"""
 
 
-def blank_page_ms(work: Path, runs: int, cpu_slowdown: float, viewport: tuple[int, int]) -> float:
+def blank_page_ms(instance, work: Path, runs: int, cpu_slowdown: float, viewport: tuple[int, int]) -> float:
     """Median ms from navigation start to a blank page's first frame: the browser's share of a load."""
-    from geo.browser import browser
-
     blank = work / "blank.html"
     blank.write_text(BLANK_PAGE, encoding="utf-8")
     times = []
-    with browser() as instance:
-        for _ in range(runs):
-            page = slowed_page(instance, viewport, cpu_slowdown)
-            page.goto(blank.as_uri())
-            page.wait_for_function("() => window.__drawnAt !== undefined", timeout=60_000)
-            times.append(page.evaluate("() => window.__drawnAt"))
-            page.close()
+    for _ in range(runs):
+        page = slowed_page(instance, viewport, cpu_slowdown)
+        page.goto(blank.as_uri())
+        page.wait_for_function("() => window.__drawnAt !== undefined", timeout=60_000)
+        times.append(page.evaluate("() => window.__drawnAt"))
+        page.context.close()
     return statistics.median(times)
 
 
-def scrub_times(page_path: Path) -> dict:
+def scrub_times(instance, page_path: Path) -> dict:
     """Moving the time control on a big timeline: how long the map takes to redraw."""
-    from geo.browser import browser, offline_page
+    from geo.browser import offline_page
 
-    with browser() as instance:
-        page = offline_page(instance, 1200, 800)
-        page.goto(page_path.as_uri())
-        page.wait_for_function("() => window.GeoMap && GeoMap.registry.loaded", timeout=60_000)
-        timings = page.evaluate("""() => {
-            const slider = GeoMap.registry.slider, out = {};
-            for (const [name, fraction] of [["middle", 0.5], ["end", 1.0]]) {
-                const t0 = performance.now();
-                slider.setTime(slider.start + (slider.end - slider.start) * fraction);
-                out[name + "_ms"] = performance.now() - t0;
-                out[name + "_drawn"] = GeoMap.registry.timeline.getLayers().length;
-            }
-            return out;
-        }""")
-        timings["errors"] = page.errors
-        return timings
+    page = offline_page(instance, 1200, 800)
+    page.goto(page_path.as_uri())
+    page.wait_for_function("() => window.GeoMap && GeoMap.registry.loaded", timeout=60_000)
+    timings = page.evaluate("""() => {
+        const slider = GeoMap.registry.slider, out = {};
+        for (const [name, fraction] of [["middle", 0.5], ["end", 1.0]]) {
+            const t0 = performance.now();
+            slider.setTime(slider.start + (slider.end - slider.start) * fraction);
+            out[name + "_ms"] = performance.now() - t0;
+            out[name + "_drawn"] = GeoMap.registry.timeline.getLayers().length;
+        }
+        return out;
+    }""")
+    timings["errors"] = page.errors
+    page.context.close()
+    return timings
 
 
 # --- the runs ---------------------------------------------------------------------------------
@@ -280,41 +274,37 @@ def scrub_times(page_path: Path) -> dict:
 PHONE_RUNS_PER_REPEAT = 2  # a throttled load varies most from run to run on a shared machine: a longer median
 
 
-def phone_load(work: Path, repeat: int, runs_per_repeat: int = PHONE_RUNS_PER_REPEAT) -> dict:
+def phone_load(instance, dist: Path, repeat: int, smoke: bool = False) -> dict:
     """Each map's load on a phone, a 390 x 844 page: with the CPU slowed to a mid-tier phone's
-    (calibrated on this machine), and slowed a fixed 4x."""
-    from geo.browser import browser
-
-    layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
-    recipes = load_recipes(maps_dir)
-    dist = work / "phone-dist"
-    build(layers_dir, maps_dir, dist)
-    with browser() as instance:
-        cpu = phone_rates(instance, PHONE_CPU_SLOWDOWN, rounds=min(3, repeat))
-    runs = runs_per_repeat * repeat
+    (calibrated on this machine), and slowed a fixed 4x.  `dist`: a build of the shipped layers."""
+    recipes = load_recipes(ROOT / "maps")
+    cpu = phone_rates(instance, PHONE_CPU_SLOWDOWN, rounds=min(3, repeat), smoke=smoke)
+    runs = (1 if smoke else PHONE_RUNS_PER_REPEAT) * repeat
     rates = {"mid_tier": cpu["mid_tier_rate"], "fixed": PHONE_CPU_SLOWDOWN}
-    timings = render_times(dist, recipes, runs, cpu_slowdowns=tuple(rates.values()), viewport=(390, 844))
+    timings = render_times(instance, dist, recipes, runs, cpu_slowdowns=tuple(rates.values()), viewport=(390, 844))
     results = {"cpu": cpu}
     for (key, rate), per_map in zip(rates.items(), timings):
         results[key] = {
             slug: {"load_ms": t["render_ms"], "settled_ms": t["settled_ms"], "errors": t["errors"]}
             for slug, t in per_map.items()
         }
-        results[key + "_blank_ms"] = blank_page_ms(work, runs, rate, (390, 844))
+        results[key + "_blank_ms"] = blank_page_ms(instance, dist.parent, runs, rate, (390, 844))
     return results
 
 
-def compare(work: Path, repeat: int, render_repeat: int) -> dict:
+def compare(instance, work: Path, repeat: int, render_repeat: int, smoke: bool = False) -> dict:
+    """Our build and pages against explore()'s; `work / "dist"` is the build timed last."""
     layers_dir, maps_dir = ROOT / "layers", ROOT / "maps"
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
     explore_input(enriched, work / "explore-input")
     dist = work / "dist"
-    build(layers_dir, maps_dir, dist)  # warm up both sides
-    explore_pages(layers_dir, maps_dir, work / "explore")
+    if not smoke:  # warm up both sides
+        build(layers_dir, maps_dir, dist)
+        explore_pages(layers_dir, maps_dir, work / "explore")
     ours_s = median_time(lambda: build(layers_dir, maps_dir, dist), repeat)
     explore_s = median_time(lambda: explore_pages(layers_dir, maps_dir, work / "explore"), repeat)
-    (renders,) = render_times(dist, recipes, render_repeat)
+    (renders,) = render_times(instance, dist, recipes, render_repeat)
     pages = {}
     for recipe in recipes:
         slug = recipe.slug
@@ -353,7 +343,8 @@ def geopandas_baseline(layers_dir: Path, gpkg: Path) -> float:
 SCALE_PAIRS = 3  # build and baseline run in turn this many times: this machine's speed drifts by a third
 
 
-def scale(work: Path, sizes: list[int], render: bool, pairs_wanted: int = SCALE_PAIRS) -> list[dict]:
+def scale(instance, work: Path, sizes: list[int], pairs_wanted: int = SCALE_PAIRS) -> list[dict]:
+    """The build at each synthetic size against geopandas; loaded and scrubbed in `instance` unless None."""
     rows = []
     for count in sizes:
         folder = work / f"scale-{count}"
@@ -375,11 +366,11 @@ def scale(work: Path, sizes: list[int], render: bool, pairs_wanted: int = SCALE_
             "timeline_bytes": page.stat().st_size,
             "offline_bytes": (folder / "dist" / "offline" / "timeline.html").stat().st_size,
         }
-        if render:
+        if instance is not None:
             recipe = next(r for r in load_recipes(maps_dir) if r.slug == "timeline")
-            timing = render_times(folder / "dist", [recipe], 1)[0]["timeline"]
+            timing = render_times(instance, folder / "dist", [recipe], 1)[0]["timeline"]
             row.update(load_ms=timing["render_ms"], load_errors=timing["errors"])
-            row.update(scrub_times(folder / "dist" / "offline" / "timeline.html"))
+            row.update(scrub_times(instance, folder / "dist" / "offline" / "timeline.html"))
         rows.append(row)
     return rows
 
@@ -484,17 +475,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp, browser() as instance:  # one Chromium for all
         work = Path(tmp)
-        phone_runs = 1 if args.smoke else PHONE_RUNS_PER_REPEAT
-        results = {"targets": TARGETS, "phone": phone_load(work, max(1, args.repeat), phone_runs)}
+        results = {"targets": TARGETS}
         if not args.phone_only:
-            results.update(
-                {
-                    "compare": compare(work, args.repeat, max(1, args.repeat)),
-                    "scale": scale(work, sizes, render=not args.no_render, pairs_wanted=min(args.repeat, SCALE_PAIRS)),
-                }
-            )
+            results["compare"] = compare(instance, work, args.repeat, max(1, args.repeat), smoke=args.smoke)
+            rendering = None if args.no_render else instance
+            results["scale"] = scale(rendering, work, sizes, pairs_wanted=min(args.repeat, SCALE_PAIRS))
+        else:
+            build(ROOT / "layers", ROOT / "maps", work / "dist")
+        results["phone"] = phone_load(instance, work / "dist", max(1, args.repeat), smoke=args.smoke)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(table(results))
