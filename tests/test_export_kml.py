@@ -195,3 +195,26 @@ def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes
     order = writing_order(layers)
     assert sorted(order) == sorted(layers) and len(layers[order[-1]]["features"]) == max(sizes.values())
     assert order[:-1] == [kind for kind in layers if kind != order[-1]]
+
+
+def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(enriched, tmp_path):
+    """`joined_documents` gives the bytes LIBKML writes when each layer is appended to one document."""
+    from geo.export.kml import kml_frame
+
+    layers = {kind: enriched[kind] for kind in ("tunnels", "places", "incidents", "events")}
+    appended = tmp_path / "appended.kml"
+    for index, kind in enumerate(writing_order(layers)):
+        pyogrio.write_dataframe(
+            kml_frame(kind, layers[kind]),
+            appended,
+            layer=kind,
+            driver="LIBKML",
+            append=index > 0,
+            geometry_type="Unknown",
+            dataset_options=None if index else {"NAME": "A title"},
+            layer_options={"FOLDER": "YES"},
+            use_arrow=True,
+        )
+    joined = write_kml(layers, tmp_path / "joined.kml", title="A title")[0]
+    assert joined.read_bytes() == appended.read_bytes()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".kml-")], "the layer documents are removed"

@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import tempfile
 from itertools import islice
 from pathlib import Path
 
@@ -164,19 +165,16 @@ def has_xml_forbidden(text: str) -> bool:
     return XML_FORBIDDEN.search(text) is not None
 
 
-def close_cdata_ends(path: Path) -> None:
-    """Each "]]>" and "<![CDATA[" of the data back in the file: inside libkml's CDATA sections the
+def close_cdata_ends(text: str) -> str:
+    """Each "]]>" and "<![CDATA[" of the data back in the document: inside libkml's CDATA sections the
     first split over two sections ("]]]]><![CDATA[>", which a reader joins again) and the second as it
     is; elsewhere escaped ("]]&gt;", "&lt;![CDATA[")."""
-    data = path.read_bytes()  # a year of events is 200 MB: looked through as bytes, decoded only when marked
-    if CDATA_END_MARK.encode() not in data and CDATA_START_MARK.encode() not in data:
-        return
-    text = data.decode("utf-8")
+    if CDATA_END_MARK not in text and CDATA_START_MARK not in text:
+        return text
     text = CDATA_SECTION.sub(
         lambda m: m.group(0).replace(CDATA_END_MARK, "]]]]><![CDATA[>").replace(CDATA_START_MARK, "<![CDATA["), text
     )
-    text = text.replace(CDATA_END_MARK, "]]&gt;").replace(CDATA_START_MARK, "&lt;![CDATA[")
-    path.write_text(text, encoding="utf-8")
+    return text.replace(CDATA_END_MARK, "]]&gt;").replace(CDATA_START_MARK, "&lt;![CDATA[")
 
 
 def kml_descriptions(features: list[dict]) -> list[str]:
@@ -325,33 +323,67 @@ def document_name(layers: Layers, path: Path) -> str:
 
 
 def writing_order(layers: Layers) -> list[str]:
-    """The layers in their order, the one with most features moved last: LIBKML reads the whole document
-    again for each layer appended to it, so no append after the big one (100,000 events: 17 s to 5 s)."""
+    """The layers' folders in the document: in their order, the one with most features moved last (the
+    order of the KML since it was written by appending to one document, when the big one went last)."""
     biggest = max(layers, key=lambda kind: len(layers[kind]["features"]), default=None)
     return [kind for kind in layers if kind != biggest] + ([biggest] if biggest is not None else [])
 
 
 def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path]:
-    """A folder per layer in one KML document named `title` (default: `document_name`)."""
+    """A folder per layer in one KML document named `title` (default: `document_name`).
+
+    pyogrio writes one layer a call, and LIBKML reads a whole document again for each layer appended to
+    it: each layer is written as a document of its own instead, and the documents are joined
+    (`joined_documents`: the same bytes as appending gave; the shipped layers' KML in 0.3 s, not 0.65,
+    and 100,000 events' in 12 s, not 16)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
+    path.unlink(missing_ok=True)
     name = kml_text(title or document_name(layers, path))
-    try:
-        # pyogrio writes one layer a call: the first creates the document, the others are appended to it.
-        for index, kind in enumerate(writing_order(layers)):
-            pyogrio.write_dataframe(
-                kml_frame(kind, layers[kind]),
-                path,
-                layer=kind,
-                driver="LIBKML",
-                append=index > 0,
-                geometry_type="Unknown",
-                dataset_options=None if index else {"NAME": name},
-                layer_options={"FOLDER": "YES"},
-                use_arrow=True,
-            )
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise GeoError(f"{path}: cannot write the KML: {exc}", path=path) from None
-    close_cdata_ends(path)
+    kinds = writing_order(layers)
+    with tempfile.TemporaryDirectory(prefix=".kml-", dir=path.parent) as parts:
+        documents = [
+            layer_document(kind, layers[kind], Path(parts) / f"{kind}.kml", name if index == 0 else None)
+            for index, kind in enumerate(kinds)
+        ]
+    path.write_text(close_cdata_ends(joined_documents(documents, kinds)), encoding="utf-8")
     return [path]
+
+
+def layer_document(kind: str, collection: dict, part: Path, name: str | None) -> str:
+    """One layer as a KML document of its own, as LIBKML writes it (`name`: the document's)."""
+    try:
+        pyogrio.write_dataframe(
+            kml_frame(kind, collection),
+            part,
+            layer=kind,
+            driver="LIBKML",
+            geometry_type="Unknown",
+            dataset_options=None if name is None else {"NAME": name},
+            layer_options={"FOLDER": "YES"},
+            use_arrow=True,
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise GeoError(f"{part.parent.parent}: cannot write the KML's {kind} layer: {exc}", path=part) from None
+    return part.read_text(encoding="utf-8")
+
+
+DOCUMENT_END = "  </Document>\n</kml>\n"
+
+
+def joined_documents(documents: list[str], kinds: list[str]) -> str:
+    """One document from LIBKML's documents of one layer each: the first's head (the XML declaration,
+    the document and its name), then every layer's `<Schema>`, then every layer's `<Folder>`.
+
+    A layer's folder starts at the first line `<Folder id="kind">`: before it are only the head and the
+    schema, whose field names are attribute-safe (`extended_names`), so no data can be taken for it."""
+    head, schemas, folders = "", [], []
+    for index, (text, kind) in enumerate(zip(documents, kinds)):
+        folder = text.index(f'\n    <Folder id="{kind}">\n') + 1
+        schema = text.find("\n    <Schema ", 0, folder) + 1 or folder  # a layer with no data columns has none
+        if index == 0:
+            head = text[:schema]
+        if not text.endswith(DOCUMENT_END):
+            raise GeoError(f"LIBKML wrote the {kind} layer's KML in a form not known here (no {DOCUMENT_END!r})")
+        schemas.append(text[schema:folder])
+        folders.append(text[folder : -len(DOCUMENT_END)])
+    return head + "".join(schemas) + "".join(folders) + DOCUMENT_END
