@@ -37,8 +37,10 @@ LIBKML writes no timestamps or random ids: the same layers give the same bytes.
 
 from __future__ import annotations
 
+import errno
 import functools
 import html
+import os
 import re
 import tempfile
 from itertools import islice
@@ -56,6 +58,7 @@ from geo.contract import URDU_FIELDS
 from geo.errors import GeoError
 from geo.export.tables import flat_table, integer_figures, sources_text, utc_time
 from geo.layers import Layers
+from geo.output import out_of_space
 from geo.patterns import XML_FORBIDDEN_CHARS
 
 # Characters XML 1.0 forbids; KML gets U+FFFD in their place (`geo validate` warns about them).
@@ -342,15 +345,16 @@ def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path
     kinds = writing_order(layers)
     with tempfile.TemporaryDirectory(prefix=".kml-", dir=path.parent) as parts:
         documents = [
-            layer_document(kind, layers[kind], Path(parts) / f"{kind}.kml", name if index == 0 else None)
+            layer_document(kind, layers[kind], Path(parts) / f"{kind}.kml", path, name if index == 0 else None)
             for index, kind in enumerate(kinds)
         ]
     path.write_text(close_cdata_ends(joined_documents(documents, kinds)), encoding="utf-8")
     return [path]
 
 
-def layer_document(kind: str, collection: dict, part: Path, name: str | None) -> str:
-    """One layer as a KML document of its own, as LIBKML writes it (`name`: the document's)."""
+def layer_document(kind: str, collection: dict, part: Path, whole: Path, name: str | None) -> str:
+    """One layer as a KML document of its own, as LIBKML writes it (`name`: the document's; `whole`: the
+    document it goes into, named by an error)."""
     try:
         pyogrio.write_dataframe(
             kml_frame(kind, collection),
@@ -363,8 +367,14 @@ def layer_document(kind: str, collection: dict, part: Path, name: str | None) ->
             use_arrow=True,
         )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise GeoError(f"{part.parent.parent}: cannot write the KML's {kind} layer: {exc}", path=part) from None
-    return part.read_text(encoding="utf-8")
+        raise GeoError(f"{whole}: cannot write the KML's {kind} layer: {exc}", path=whole) from None
+    text = part.read_text(encoding="utf-8")
+    if not text.endswith(DOCUMENT_END):  # LIBKML reports no failed write: a document cut short is one
+        error = OSError(errno.EIO, f"LIBKML stopped writing the {kind} layer before the document's end", str(whole))
+        if out_of_space(error, part.parent):  # measured while the cut document still takes its space
+            error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(whole))
+        raise error
+    return text
 
 
 DOCUMENT_END = "  </Document>\n</kml>\n"
@@ -382,8 +392,6 @@ def joined_documents(documents: list[str], kinds: list[str]) -> str:
         schema = text.find("\n    <Schema ", 0, folder) + 1 or folder  # a layer with no data columns has none
         if index == 0:
             head = text[:schema]
-        if not text.endswith(DOCUMENT_END):
-            raise GeoError(f"LIBKML wrote the {kind} layer's KML in a form not known here (no {DOCUMENT_END!r})")
         schemas.append(text[schema:folder])
         folders.append(text[folder : -len(DOCUMENT_END)])
     return head + "".join(schemas) + "".join(folders) + DOCUMENT_END
