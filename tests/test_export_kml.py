@@ -197,9 +197,14 @@ def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes
     assert order[:-1] == [kind for kind in layers if kind != order[-1]]
 
 
-def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(enriched, tmp_path):
-    """`joined_documents` gives the bytes LIBKML writes when each layer is appended to one document."""
-    from geo.export.kml import kml_frame
+@pytest.mark.parametrize(
+    "title",
+    ["A title", 'Markup <b> & "quotes"', 'A title with a line\n    <Folder id="tunnels">\n  in it', "é ]]> end"],
+)
+def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(enriched, tmp_path, title):
+    """`joined_documents` gives the bytes LIBKML writes when each layer is appended to one document named
+    `title`, whatever the title holds (a CDATA end, markup, the line that starts a folder)."""
+    from geo.export.kml import close_cdata_ends, kml_frame, kml_text
 
     layers = {kind: enriched[kind] for kind in ("tunnels", "places", "incidents", "events")}
     appended = tmp_path / "appended.kml"
@@ -211,10 +216,10 @@ def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_a
             driver="LIBKML",
             append=index > 0,
             geometry_type="Unknown",
-            dataset_options=None if index else {"NAME": "A title"},
+            dataset_options=None if index else {"NAME": kml_text(title)},
             layer_options={"FOLDER": "YES"},
             use_arrow=True,
         )
-    joined = write_kml(layers, tmp_path / "joined.kml", title="A title")[0]
-    assert joined.read_bytes() == appended.read_bytes()
+    joined = write_kml(layers, tmp_path / "joined.kml", title=title)[0]
+    assert joined.read_text(encoding="utf-8") == close_cdata_ends(appended.read_text(encoding="utf-8"))
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".kml-")], "the layer documents are removed"

@@ -344,17 +344,14 @@ def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path
     name = kml_text(title or document_name(layers, path))
     kinds = writing_order(layers)
     with tempfile.TemporaryDirectory(prefix=".kml-", dir=path.parent) as parts:
-        documents = [
-            layer_document(kind, layers[kind], Path(parts) / f"{kind}.kml", path, name if index == 0 else None)
-            for index, kind in enumerate(kinds)
-        ]
-    path.write_text(close_cdata_ends(joined_documents(documents, kinds)), encoding="utf-8")
+        documents = [layer_document(kind, layers[kind], Path(parts) / f"{kind}.kml", path) for kind in kinds]
+    path.write_text(close_cdata_ends(joined_documents(documents, kinds, name)), encoding="utf-8")
     return [path]
 
 
-def layer_document(kind: str, collection: dict, part: Path, whole: Path, name: str | None) -> str:
-    """One layer as a KML document of its own, as LIBKML writes it (`name`: the document's; `whole`: the
-    document it goes into, named by an error)."""
+def layer_document(kind: str, collection: dict, part: Path, whole: Path) -> str:
+    """One layer as a KML document of its own, as LIBKML writes it (`whole`: the document it goes into,
+    named by an error)."""
     try:
         pyogrio.write_dataframe(
             kml_frame(kind, collection),
@@ -362,7 +359,6 @@ def layer_document(kind: str, collection: dict, part: Path, whole: Path, name: s
             layer=kind,
             driver="LIBKML",
             geometry_type="Unknown",
-            dataset_options=None if name is None else {"NAME": name},
             layer_options={"FOLDER": "YES"},
             use_arrow=True,
         )
@@ -377,21 +373,25 @@ def layer_document(kind: str, collection: dict, part: Path, whole: Path, name: s
     return text
 
 
+DOCUMENT_START = '  <Document id="root_doc">\n'
 DOCUMENT_END = "  </Document>\n</kml>\n"
+XML_SPECIAL = re.compile("[<>&'\"]")
 
 
-def joined_documents(documents: list[str], kinds: list[str]) -> str:
-    """One document from LIBKML's documents of one layer each: the first's head (the XML declaration,
-    the document and its name), then every layer's `<Schema>`, then every layer's `<Folder>`.
+def joined_documents(documents: list[str], kinds: list[str], name: str) -> str:
+    """One document named `name` from LIBKML's documents of one layer each: the first's head (the XML
+    declaration, the document), the name, then every layer's `<Schema>`, then every layer's `<Folder>`.
 
-    A layer's folder starts at the first line `<Folder id="kind">`: before it are only the head and the
-    schema, whose field names are attribute-safe (`extended_names`), so no data can be taken for it."""
+    The name is written here as LIBKML writes text (a CDATA section when it holds markup characters), so
+    the documents hold no data before their folders: only the head and the schema, whose field names are
+    attribute-safe (`extended_names`).  The first line `<Folder id="kind">` is the layer's folder."""
     head, schemas, folders = "", [], []
     for index, (text, kind) in enumerate(zip(documents, kinds)):
         folder = text.index(f'\n    <Folder id="{kind}">\n') + 1
         schema = text.find("\n    <Schema ", 0, folder) + 1 or folder  # a layer with no data columns has none
         if index == 0:
-            head = text[:schema]
+            shown = f"<![CDATA[{name}]]>" if XML_SPECIAL.search(name) else name
+            head = text[:schema].replace(DOCUMENT_START, f"{DOCUMENT_START}    <name>{shown}</name>\n", 1)
         schemas.append(text[schema:folder])
         folders.append(text[folder : -len(DOCUMENT_END)])
     return head + "".join(schemas) + "".join(folders) + DOCUMENT_END
