@@ -190,7 +190,7 @@ def test_the_quick_look_for_characters_xml_forbids_agrees_with_the_pattern(text)
 
 @given(sizes=st.dictionaries(st.sampled_from(KINDS), st.integers(0, 50), min_size=1))
 def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes):
-    """LIBKML reads the whole document again for every layer appended, so the big one goes last."""
+    """The folders keep the order the KML had when it was written by appending (the big layer last)."""
     layers = {kind: {"features": [{}] * n} for kind, n in sizes.items()}
     order = writing_order(layers)
     assert sorted(order) == sorted(layers) and len(layers[order[-1]]["features"]) == max(sizes.values())
