@@ -63,8 +63,8 @@ def browser() -> Iterator:
 
 def offline_page(instance, width: int = 1200, height: int = 800, scale: float = 1):
     """A page that may load file:// URLs only; every other request is aborted and recorded."""
-    context = instance.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
-    page = context.new_page()
+    # A page in a context of its own, which closing the page closes too.
+    page = instance.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
     page.blocked = []
     page.errors = []
 

@@ -104,6 +104,17 @@ def chromium():
         yield instance
 
 
+@pytest.fixture(autouse=True)
+def pages_not_given_back():
+    """After each test, the map pages it did not give back (it failed before `close()`) are closed for good;
+    those a module's fixture holds are its own."""
+    from tests.pages import LentPage
+
+    before = list(LentPage.lent)
+    yield
+    LentPage.close_the_lent(keep=before)
+
+
 def pytest_collection_modifyitems(items) -> None:
     """A test that drives the browser is a `browser` test: `make test-fast` leaves those out."""
     for item in items:

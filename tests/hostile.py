@@ -464,30 +464,6 @@ def check_exports(dist: Path) -> None:
     assert not bad, f"formula cells in events.csv: {bad[:5]}"
 
 
-def check_page(chromium, html: Path, counts: dict[str, int] | None = None) -> None:
-    """Loads offline with no page error, no dialog, no sentinel run, and draws every feature."""
-    from geo.browser import offline_page, wait_for_vectors
-
-    page = offline_page(chromium)
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    try:
-        page.goto(html.resolve().as_uri())
-        wait_for_vectors(page, 5_000)
-        page.evaluate("() => { const s = GeoMap.registry.slider; if (s) s.setTime(s.end); }")
-        page.evaluate("() => GeoMap.registry.ready || null")
-        page.wait_for_timeout(50)
-        assert page.evaluate("() => window.__pwned") is None, f"{html.name}: injected script ran"
-        assert dialogs == [], f"{html.name}: a dialog opened: {dialogs}"
-        assert page.errors == [], f"{html.name}: page errors: {page.errors}"
-        assert not [u for u in page.blocked if u.endswith((".js", ".css"))], page.blocked
-        for key, count in (counts or {}).items():
-            drawn = page.evaluate("key => GeoMap.drawn(key)", key)
-            assert drawn == count, f"{html.name}: layer {key} drew {drawn} of {count}"
-    finally:
-        page.context.close()
-
-
 def tree(path: Path) -> dict[str, bytes | str]:
     """Every entry under `path` (symlinks not followed) with its content, to prove a directory untouched."""
     found: dict[str, bytes | str] = {}

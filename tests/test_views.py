@@ -47,7 +47,7 @@ def pages(chromium, dist):
     opened = {size: open_map(chromium, dist / "offline" / "attack-site.html", *wh) for size, wh in SIZES.items()}
     yield opened
     for page in opened.values():
-        page.context.close()
+        page.close()
 
 
 @settings(
@@ -106,4 +106,4 @@ def test_min_and_max_zoom_reach_the_map(chromium, tmp_path, dist):
         )
         assert limits == [8, 11]
     finally:
-        page.context.close()
+        page.close()
