@@ -86,16 +86,14 @@ def add_tolls(incidents: list[dict], events: list[dict]) -> None:
     """Each incident's tolls as claimed, one text: every figure its claims give, each with who gave it
     ("injured: 7 (deputy commissioner), 4+ (police); coaches derailed: 4 (...)"), in the claims' time order;
     a claim's status beside its party ("10 (railway officials, overturned)")."""
-    by_incident: dict[str, dict[str, list[str]]] = {}
+    by_incident: dict[str, dict[str, dict[str, None]]] = {}  # the claims of each figure: an ordered set
     for event in sorted(events, key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"])):
         props = event["properties"]
         tolls = by_incident.setdefault(props["incident"], {})
         status = f", {STATUS_WORDS[props['status']].lower()}" if props.get("status") else ""  # overturned, ...
         for key, value in props.get("figures", {}).items():
             claim = f"{figure_value(key, value)} ({props['claimed_by']}{status})"
-            figure = tolls.setdefault(figure_label(key), [])
-            if claim not in figure:
-                figure.append(claim)
+            tolls.setdefault(figure_label(key), {})[claim] = None
     for incident in incidents:
         tolls = by_incident.get(incident["properties"]["id"], {})
         if tolls:

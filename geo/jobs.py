@@ -19,19 +19,19 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable
 
-Job = Callable[[], list[Path]]
+Job = Callable[[], list]  # the files a build's job wrote, or what a check found
 WORKERS = 2  # this machine's cores; the build itself only waits
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _jobs: list[Job] = []  # in a worker only: the build's jobs, inherited by the fork (`_adopt`)
 
 
-def run_jobs(jobs: list[Job], parallel: bool) -> list[Path]:
-    """Run every job, longest first as given; the files written."""
+def run_jobs(jobs: list[Job], parallel: bool) -> list:
+    """Run every job, longest first as given; what they return (the files written), in the jobs' order."""
     if not parallel or not sys.platform.startswith("linux"):
         return [path for job in jobs for path in job()]
     context = multiprocessing.get_context("fork")
-    written: dict[int, list[Path]] = {}
+    written: dict[int, list] = {}
     waiting = iter(range(len(jobs)))
     failure: BaseException | None = None
     with ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_adopt, initargs=(jobs, os.getpid())) as pool:

@@ -202,7 +202,7 @@ def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes
     ["A title", 'Markup <b> & "quotes"', 'A title with a line\n    <Folder id="tunnels">\n  in it', "é ]]> end"],
 )
 def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(enriched, tmp_path, title):
-    """`joined_documents` gives the bytes LIBKML writes when each layer is appended to one document named
+    """`write_kml` joins the layers into the bytes LIBKML writes when each layer is appended to one document named
     `title`, whatever the title holds (a CDATA end, markup, the line that starts a folder)."""
     from geo.export.kml import close_cdata_ends, kml_frame, kml_text
 

@@ -432,3 +432,29 @@ def test_a_name_with_nothing_visible_is_refused(name):
     recipe["title"] = name
     with pytest.raises(RecipeError, match="title"):
         recipe_from_dict(recipe, "maps/attack-site.toml")
+
+
+def test_a_big_file_checked_in_two_workers_finds_what_one_process_finds(monkeypatch):
+    """A file of more than `CHECKED_APART_ABOVE` features has its halves checked by two forked workers: the
+    same problems, in the same order (each feature's own, then its duplicate id), as one process finds."""
+    import geo.validate
+    from geo.contract import AREA_OF_INTEREST, LAYER_KINDS
+
+    features = [event(id=f"claim-{i}") for i in range(40)]
+    features[3]["properties"]["time"] = "2025-03-11"  # a date, not a date-time
+    features[25]["properties"]["id"] = "claim-3"  # a duplicate id in the other half
+    features[25]["geometry"]["coordinates"] = [29.6, 67.6]  # and swapped coordinates
+    features[31]["properties"]["name"] = " "
+    features[20]["properties"]["id"] = "claim-31"  # the first feature of the second half, a duplicate later
+
+    def found(above: int) -> list[str]:
+        monkeypatch.setattr(geo.validate, "CHECKED_APART_ABOVE", above)
+        data = collection(*features)
+        return [
+            str(p)
+            for p in geo.validate.check_collection("events.geojson", data, LAYER_KINDS["events"], AREA_OF_INTEREST)
+        ]
+
+    in_one = found(len(features))
+    assert len(in_one) == 5 and any("duplicate id 'claim-3'" in p for p in in_one)
+    assert found(10) == in_one
