@@ -175,19 +175,31 @@ def page_features(
     """The features of one layer as the page carries them (`site_km`: the incident's, for label ranks)."""
     popup = page.register_layer(key, spec, points=all(f["geometry"]["type"] == "Point" for f in features))
     geometries = display_geometries(features, spec.simplify_m, spec.decimals)
-    values = page.popup_values([f["properties"] for f in features], popup) if popup else [None] * len(features)
-    return [page_feature(f, g, v, spec, page, site_km) for f, g, v in zip(features, geometries, values)]
+    props = [f["properties"] for f in features]
+    values = page.popup_values(props, popup) if popup else [None] * len(features)
+    texts = zip(
+        joined(props, [f for f in spec.tooltip if f not in URDU_FIELDS]),
+        joined(props, [f for f in spec.tooltip if f in URDU_FIELDS]),
+        joined(props, spec.label),
+        joined(props, spec.label[:1]),  # the label's first field alone (a station's name, a site's)
+    )
+    return [page_feature(f, g, v, spec, page, site_km, *t) for f, g, v, t in zip(features, geometries, values, texts)]
 
 
-def joined(props: dict, names: list[str]) -> str | None:
-    """The texts of several fields on one line, each isolated (geo.text): one alone is its element's whole
-    text, which the page isolates (`dir="auto"`)."""
+def joined(props: list[dict], names: list[str]) -> list[str | None]:
+    """Each feature's texts of several fields on one line, each isolated (geo.text): one alone is its
+    element's whole text, which the page isolates (`dir="auto"`).  Worked out a field at a time."""
     if names == ["name"]:  # the usual tooltip: no formatting to do
-        return props.get("name")
-    texts = [t for t in (fields.format_value(f, props) for f in names) if t]
-    if len(texts) > 1:
-        texts = [isolate(t) for t in texts]
-    return " · ".join(texts) if texts else None
+        return [p.get("name") for p in props]
+    if not names:
+        return [None] * len(props)
+    lines = []
+    for found in zip(*(fields.format_column(name, props) for name in names)):
+        texts = [t for t in found if t]
+        if len(texts) > 1:
+            texts = [isolate(t) for t in texts]
+        lines.append(" · ".join(texts) if texts else None)
+    return lines
 
 
 def label_rank(props: dict, spec: Layer, site_km: float | None) -> float:
@@ -206,13 +218,22 @@ def label_rank(props: dict, spec: Layer, site_km: float | None) -> float:
 
 
 def page_feature(
-    feature: dict, geometry: dict, values: list[int | None] | None, spec: Layer, page: PageData, site_km=None
+    feature: dict,
+    geometry: dict,
+    values: list[int | None] | None,
+    spec: Layer,
+    page: PageData,
+    site_km: float | None,
+    tooltip: str | None,
+    urdu: str | None,
+    label: str | None,
+    short: str | None,
 ) -> dict:
+    """One feature as the page carries it, with its tooltip, Urdu tooltip, label and the label's first
+    field (`joined`)."""
     props = feature["properties"]
     name = props.get("name", props["id"])
     out: dict[str, Any] = {"id": props["id"], KEY.name: name}
-    tooltip = joined(props, [f for f in spec.tooltip if f not in URDU_FIELDS])
-    urdu = joined(props, [f for f in spec.tooltip if f in URDU_FIELDS])
     if urdu:
         out[KEY.tooltip_ur] = urdu
     if tooltip and tooltip != name:
@@ -221,10 +242,8 @@ def page_feature(
     labelled = (label_ids is None or props["id"] in label_ids) and all(
         props.get(k) in values for k, values in spec.label_where.items()
     )
-    label = joined(props, spec.label) if labelled else None
-    if label:
+    if labelled and label:
         out[KEY.label] = label
-        short = joined(props, spec.label[:1])  # the label's first field alone (a station's name, a site's)
         if short and label != short:
             out[KEY.label_short] = short
         out[KEY.label_rank] = label_rank(props, spec, site_km)
