@@ -90,26 +90,32 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
         "status_sources": [sources_text({"sources": p.get("status_sources", [])}) for p in props],
     }
 
+    held = set().union(*props)  # a column no claim has is empty, with no look at each claim
+
     def column(name: str) -> list:
         if name in computed:
             return computed[name]
+        if name not in held:
+            return [""] * len(props)
         values = [p.get(name) for p in props]
         kinds = set(map(type, values))
         if not kinds <= SCALARS:  # lists joined, tables as JSON
             values = [flat_value(v) for v in values]
         return ["" if v is None else v for v in values] if type(None) in kinds else values
 
-    counts = [p.get("figures", {}) for p in props]
-    return [
-        *map(column, before),
-        *([c.get(key, "") for c in counts] for key in figures),
-        *map(column, after),
-    ]
+    counts = {key: [""] * len(props) for key in figures}  # each claim gives a few figures of many
+    for row, p in enumerate(props):
+        for key, value in p.get("figures", {}).items():
+            counts[key][row] = value
+    return [*map(column, before), *(counts[key] for key in figures), *map(column, after)]
 
 
 def safe_column(values: list) -> list:
     """`csv_cell` of each value; a column none of whose texts starts like a formula comes back as it is."""
-    texts = "\n".join(v for v in values if type(v) is str)
+    try:
+        texts = "\n".join(values)  # a column of texts, the usual case
+    except TypeError:
+        texts = "\n".join(v for v in values if type(v) is str)
     if not FORMULA_AT_LINE_START.search(texts):  # a false alarm (a newline inside a cell) only costs the look
         return values
     return [csv_cell(v) for v in values]
