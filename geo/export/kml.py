@@ -188,7 +188,8 @@ def kml_descriptions(features: list[dict]) -> list[str]:
     Built a field at a time over all the features (a year of claims is 100,000 balloons)."""
     props = [f["properties"] for f in features]
     rows: list[list[str]] = [[] for _ in props]
-    for field in KML_FIELDS:
+    held = set().union(*props)
+    for field in (field for field in KML_FIELDS if field in held):
         having = [i for i, p in enumerate(props) if p.get(field) is not None]  # most lack most fields
         if field == "claimed_by_detail":  # shown once: not when it says what claimed_by says
             having = [i for i in having if props[i][field] != props[i].get("claimed_by")]
@@ -382,7 +383,8 @@ def layer_document(kind: str, collection: dict, part: Path, whole: Path) -> Path
 
 
 XML_SPECIAL = re.compile("[<>&'\"]")
-MARKS = tuple(mark.encode("utf-8") for mark in (CDATA_END_MARK, CDATA_START_MARK))
+MARKS_START = CDATA_END_MARK.encode("utf-8")[:3]  # the first three bytes of either mark
+assert CDATA_START_MARK.encode("utf-8").startswith(MARKS_START)
 
 
 def write_joined(documents: list[Path], kinds: list[str], name: str, path: Path) -> None:
@@ -408,7 +410,7 @@ def write_joined(documents: list[Path], kinds: list[str], name: str, path: Path)
                 out.write(text[schema:folder])
                 folders.append((text, folder, len(text) - len(DOCUMENT_END)))
             for text, start, end in folders:
-                if any(text.find(mark, start, end) >= 0 for mark in MARKS):
+                if text.find(MARKS_START, start, end) >= 0:
                     out.write(close_cdata_ends(text[start:end].decode("utf-8")).encode("utf-8"))
                 else:
                     out.write(memoryview(text)[start:end])
