@@ -77,16 +77,22 @@ class LentPage:
         return getattr(self.page, name)
 
     @classmethod
-    def lend(cls, chromium, width: int, height: int) -> LentPage:
-        idle = next((page for page in cls.idle if page.context.browser is chromium), None)
+    def lend(cls, chromium, width: int, height: int, cdn: bool = False) -> LentPage:
+        """A page at a size, its network blocked (`cdn`: but jsDelivr, answered from node_modules/), its
+        script errors in `errors` and its dialogs (dismissed) in `dialogs`."""
+        idle = next((page for page in cls.idle if page.context.browser is chromium and page.cdn == cdn), None)
         if idle is None:
             page = offline_page(chromium, width, height)
+            page.cdn, page.dialogs = cdn, []
+            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+            if cdn:
+                serve_cdn_from_node_modules(page)
         else:
             cls.idle.remove(idle)
             page = idle
             page.set_viewport_size({"width": width, "height": height})
-            page.errors.clear()
-            page.blocked.clear()
+            for found in (page.errors, page.blocked, page.dialogs):
+                found.clear()
         cls.lent.append(page)
         return cls(page)
 

@@ -26,7 +26,7 @@ from tests.hostile import (
     write_layers,
     write_recipes,
 )
-from tests.pages import serve_cdn_from_node_modules, wait_for_map
+from tests.pages import LentPage, wait_for_map
 
 # Two whole builds: every fragment at once (a right-to-left override and "<!--<script>" among them; how
 # an override reads is test_a_right_to_left_override_in_a_name_stays_inside_the_name's), and the text that
@@ -55,12 +55,8 @@ def hostile_build(request, tmp_path_factory):
 
 
 def open_page(chromium, url: str):
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.errors, page.dialogs = [], []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    serve_cdn_from_node_modules(page)
+    """A page at `url`, its CDN files answered from node_modules/, its errors and dialogs recorded."""
+    page = LentPage.lend(chromium, 1280, 800, cdn=True)
     page.goto(url)
     return page
 
@@ -78,14 +74,12 @@ def test_hostile_text_everywhere_runs_nothing_and_draws_everything(chromium, hos
     dist, maps_dir = hostile_build
     page_path = dist / f"{name}.html" if kind == "web" else dist / "offline" / f"{name}.html"
     page = open_page(chromium, page_path.resolve().as_uri())
-    try:
-        wait_for_map(page)
-        page.evaluate("() => { const s = GeoMap.registry.slider; if (s) s.setTime(s.end); }")
-        assert_inert(page, f"{kind} {name}")
-        for key, count in expected_counts(maps_dir / f"{name}.toml", dist / "geojson").items():
-            assert page.evaluate("key => GeoMap.drawn(key)", key) == count, f"{kind} {name}: layer {key}"
-    finally:
-        page.context.close()
+    wait_for_map(page)
+    page.evaluate("() => { const s = GeoMap.registry.slider; if (s) s.setTime(s.end); }")
+    assert_inert(page, f"{kind} {name}")
+    for key, count in expected_counts(maps_dir / f"{name}.toml", dist / "geojson").items():
+        assert page.evaluate("key => GeoMap.drawn(key)", key) == count, f"{kind} {name}: layer {key}"
+    page.close()
 
 
 def test_hostile_text_in_an_embed_runs_nothing(chromium, hostile_build):
@@ -96,11 +90,9 @@ def test_hostile_text_in_an_embed_runs_nothing(chromium, hostile_build):
         snippet = (dist / "embed" / f"{name}.html").read_text(encoding="utf-8")
         article.write_text(f"<!DOCTYPE html><html lang=en><title>a</title><body>{snippet}</body></html>", "utf-8")
         page = open_page(chromium, article.resolve().as_uri())
-        try:
-            page.wait_for_load_state("load")
-            assert_inert(page, f"embed {name}")
-        finally:
-            page.context.close()
+        page.wait_for_load_state("load")
+        assert_inert(page, f"embed {name}")
+        page.close()
 
 
 def test_hostile_text_leaves_the_exports_readable(hostile_build):
@@ -141,11 +133,9 @@ def test_a_right_to_left_override_in_a_name_stays_inside_the_name(chromium, tmp_
     tunnels_path.write_text(json.dumps(tunnels, ensure_ascii=False), encoding="utf-8")
     assert_built(geo("build", "--layers", scratch_layers, "--out", tmp_path / "dist"))
     page = open_page(chromium, (tmp_path / "dist" / "offline" / "attack-site.html").resolve().as_uri())
-    try:
-        wait_for_map(page)
-        x = page.evaluate(GLYPH_X, ["km 141", "kQ"])
-        assert x["k"] < x["Q"], x  # "km 141 from Quetta" in reading order
-    finally:
-        page.context.close()
+    wait_for_map(page)
+    x = page.evaluate(GLYPH_X, ["km 141", "kQ"])
+    assert x["k"] < x["Q"], x  # "km 141 from Quetta" in reading order
+    page.close()
     text = (tmp_path / "dist" / "embed" / "attack-site.txt").read_text(encoding="utf-8")
     assert "\u2068Tunnel\u202e\u2069 (km" in text and "Tunnel\u202e " not in text  # the claims' place
