@@ -405,8 +405,8 @@ def write_joined(documents: list[Path], kinds: list[str], name: str, path: Path)
                 schema = text.find(b"\n    <Schema ", 0, folder) + 1 or folder  # a layer with no data columns has none
                 if index == 0:
                     shown = f"<![CDATA[{name}]]>" if XML_SPECIAL.search(name) else name
-                    named = f"{DOCUMENT_START.decode()}    <name>{shown}</name>\n".encode()
-                    out.write(text[:schema].replace(DOCUMENT_START, close_cdata_ends(named.decode()).encode(), 1))
+                    named = DOCUMENT_START + close_cdata_ends(f"    <name>{shown}</name>\n").encode()
+                    out.write(text[:schema].replace(DOCUMENT_START, named, 1))
                 out.write(text[schema:folder])
                 folders.append((text, folder, len(text) - len(DOCUMENT_END)))
             for text, start, end in folders:
