@@ -23,7 +23,7 @@ from geo.errors import GeoError
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe
 from geo.record import record_problems
-from geo.selection import kept, shown
+from geo.selection import Incident, incident_of, kept, shown
 
 # Properties the build adds to every point of these kinds (geo.enrich.enrich), and the pseudo-field of popups.
 COMPUTED = {"km_from_quetta", "km_from_quetta_source", "offset_from_route_m"}
@@ -60,8 +60,11 @@ def check_all(layers: Layers, recipes: list[Recipe], layers_dir: str | Path) -> 
         kind: known_fields(kind, collection["features"]) for kind, collection in layers.items() if kind in LAYER_KINDS
     }
     incidents = {f["properties"]["id"] for f in layers.get("incidents", {"features": []})["features"]}
+    nears: dict[str | None, Incident] = {}  # the maps of one incident share its claims, found once
     for recipe in recipes:
-        findings += check_recipe(recipe, layers, fields, incidents)
+        if recipe.incident not in nears:
+            nears[recipe.incident] = incident_of(recipe, layers)
+        findings += check_recipe(recipe, layers, fields, incidents, nears[recipe.incident])
     if any(not f.warning for f in findings):
         raise CheckError(findings)
     return findings
@@ -123,7 +126,9 @@ def known_fields(kind: str, features: list[dict]) -> set[str]:
     return declared | held | COMPUTED | POPUP_ONLY
 
 
-def check_recipe(recipe: Recipe, layers: Layers, fields: dict[str, set[str]], incidents: set[str]) -> list[Finding]:
+def check_recipe(
+    recipe: Recipe, layers: Layers, fields: dict[str, set[str]], incidents: set[str], near: Incident
+) -> list[Finding]:
     findings = []
     if recipe.incident is not None:
         if recipe.incident not in incidents:
@@ -137,8 +142,8 @@ def check_recipe(recipe: Recipe, layers: Layers, fields: dict[str, set[str]], in
     for index, spec in enumerate(recipe.layer):
         findings += check_layer(recipe, index, spec, layers, fields[spec.source])
     if recipe.incident is None or recipe.incident in incidents:
-        drawn = shown(recipe, layers)
-        findings += check_words(recipe, layers, drawn)
+        drawn = shown(recipe, layers, near)
+        findings += check_words(recipe, layers, drawn, near)
         findings += check_in_view(recipe, drawn)
     findings += [Finding(f"{recipe.path}: {where}", message) for where, message in record_problems(recipe, layers)]
     if recipe.timeline:
@@ -161,10 +166,11 @@ WRITTEN_DATE = re.compile(
 )
 
 
-def check_words(recipe: Recipe, layers: Layers, drawn) -> list[Finding]:
+def check_words(recipe: Recipe, layers: Layers, drawn, near: Incident) -> list[Finding]:
     """A title, standfirst or alt text that names a place the map does not draw, or a month its incident
-    and claims do not fall in (a recipe copied from another incident's map, with only `incident` changed)."""
-    words = texts(recipe, layers)
+    (`near`) and claims do not fall in (a recipe copied from another incident's map, with only `incident`
+    changed)."""
+    words = texts(recipe, layers, near)
     text = " ".join(t for t in (words.title, words.description, recipe.alt_text or "") if t)
     text = re.sub(r"\bfrom Quetta\b", "", text)  # the origin of every km, not a place the map is about
     drawn_words = " ".join(
@@ -182,7 +188,7 @@ def check_words(recipe: Recipe, layers: Layers, drawn) -> list[Finding]:
                         f"names {name!r}, which this map does not draw",
                     )
                 )
-    months = incident_months(recipe, layers)
+    months = incident_months(near)
     for match in WRITTEN_DATE.finditer(text) if months else ():
         month = (match[3], MONTH_NAMES.split("|").index(match[2]) + 1) if match[2] else (match[4], int(match[5]))
         if (int(month[0]), month[1]) not in months:
@@ -196,21 +202,14 @@ def check_words(recipe: Recipe, layers: Layers, drawn) -> list[Finding]:
     return findings
 
 
-def incident_months(recipe: Recipe, layers: Layers) -> set[tuple[int, int]]:
+def incident_months(near: Incident) -> set[tuple[int, int]]:
     """(year, month) of the incident's dates and of each of its claims."""
-    if recipe.incident is None:
-        return set()
     found = set()
-    for feature in layers.get("incidents", {"features": []})["features"]:
-        props = feature["properties"]
-        if props["id"] == recipe.incident:
-            for day in (props["date"], props.get("end_date") or props["date"]):
-                found.add((int(day[:4]), int(day[5:7])))
-    for feature in layers.get("events", {"features": []})["features"]:
-        if feature["properties"]["incident"] == recipe.incident:
-            moment = timefmt.parse(feature["properties"]["time"])
-            found.add((moment.year, moment.month))
-    return found
+    if near.site is not None:
+        props = near.site["properties"]
+        for day in (props["date"], props.get("end_date") or props["date"]):
+            found.add((int(day[:4]), int(day[5:7])))
+    return found | {(moment.year, moment.month) for moment in set(near.claim_times)}
 
 
 def check_in_view(recipe: Recipe, drawn) -> list[Finding]:
@@ -260,8 +259,8 @@ def check_layer(recipe: Recipe, index: int, spec: Layer, layers: Layers, fields:
     for name in filters:
         if name not in fields:
             findings.append(Finding(f"{where} where/exclude/range", f"unknown property {name!r}"))
-    ids = {f["properties"]["id"] for f in everything}
     named = [("label_ids", spec.label_ids or []), ("emphasis.ids", spec.emphasis.ids if spec.emphasis else [])]
+    ids = {f["properties"]["id"] for f in everything} if any(wanted for _, wanted in named) else set()
     for key, wanted in named:
         for fid in wanted:
             if fid not in ids:

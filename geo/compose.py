@@ -100,7 +100,8 @@ class LeanMap(folium.Map, TextMacro):
 def compose(recipe: Recipe, layers: Layers, drawn: Shown | None = None) -> folium.Figure:
     """The figure for one recipe (see geo.recipe for the keys); `drawn`: what each layer draws, if the
     caller has worked it out (geo.selection.shown_or_refused)."""
-    drawn = drawn if drawn is not None else shown_or_refused(recipe, layers)
+    near = incident_of(recipe, layers)
+    drawn = drawn if drawn is not None else shown_or_refused(recipe, layers, near)
     view, controls = recipe.view, recipe.controls
     m = LeanMap(
         location=default(view.center, PAKISTAN_CENTER),
@@ -151,7 +152,7 @@ def compose(recipe: Recipe, layers: Layers, drawn: Shown | None = None) -> foliu
             timeline = add_timeline_layer(m, features, spec, key, page, window)
             add_time_control(m, timeline, key, recipe, features)
         else:
-            added = add_geojson_layer(m, features, spec, key, page, occupied, incident_of(recipe, layers).site_km)
+            added = add_geojson_layer(m, features, spec, key, page, occupied, near.site_km)
             if recipe.record and spec.name == recipe.record.layer:
                 record_layer = (added, key, features)
         legend += legend_entries(features, spec)
@@ -163,10 +164,10 @@ def compose(recipe: Recipe, layers: Layers, drawn: Shown | None = None) -> foliu
     if controls.locator:
         countries, names = inset_countries(layers, INSET_CENTER, 3, LocatorInset.SIZE_PX)
         LocatorInset(
-            locator_data(layers, recipe), center=INSET_CENTER, zoom=3, countries=countries, names=names
+            locator_data(layers, near.site), center=INSET_CENTER, zoom=3, countries=countries, names=names
         ).add_to(m)
     if view.fit == "incident" or view.around_site_km is not None:
-        bounds["incident"] = incident_bounds(recipe, layers, drawn)
+        bounds["incident"] = incident_bounds(recipe, layers, drawn, near)
     setup.options["fit"] = fit_target(view, bounds)
     m.opens_fitted = setup.options["fit"] is not None
     MapOpening().add_to(m)  # once every layer is in, and every control the opening view makes room for
@@ -176,7 +177,7 @@ def compose(recipe: Recipe, layers: Layers, drawn: Shown | None = None) -> foliu
         LayerControl(collapsed=controls.layer_control_collapsed).add_to(m)
 
     figure = m.get_root()
-    words = texts(recipe, layers)
+    words = texts(recipe, layers, near)
     figure.header.add_child(RenderedText(f"<title>{markupsafe.escape(isolate(words.title))}</title>"), name="title")
     # Title and description above the map, as in a news graphic, not over it.
     header = render_panel("title.html", title=words.title, description=words.description)
@@ -350,11 +351,10 @@ def fit_target(view: View, bounds: dict) -> dict | None:
     return {"bounds": target, "padding": view.padding or DEFAULT_PADDING} if target else None
 
 
-def locator_data(layers: Layers, recipe: Recipe) -> dict:
-    """Provinces, simplified for a 130-pixel inset, the map's own highlighted: the one its incident
+def locator_data(layers: Layers, site: dict | None) -> dict:
+    """Provinces, simplified for a 130-pixel inset, the map's own highlighted: the one its incident (`site`)
     happened in, or the story's province (the boundary layer) on a map of no incident."""
     provinces = layers.get("provinces", {"features": []})["features"]
-    site = incident_of(recipe, layers).site
     if site is not None:
         point = shapely.geometry.Point(site["geometry"]["coordinates"][:2])
         chosen = {f["properties"]["id"] for f in provinces if shape_of(f).covers(point)}

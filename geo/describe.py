@@ -17,7 +17,7 @@ from geo import timefmt
 from geo.contract import INCIDENT_KINDS
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe
-from geo.selection import Shown, incident_of
+from geo.selection import Incident, Shown, incident_of
 from geo.selection import shown as drawn
 from geo.text import isolate
 
@@ -62,20 +62,17 @@ class Texts:
     description: str
 
 
-def placeholders(recipe: Recipe, layers: Layers, site: dict | None) -> dict[str, str]:
-    """What {title}, {date}, {where}, {site}, {first_claim} and {last_claim} stand for on this recipe's map
-    (`site`: its incident's feature)."""
-    if site is None:
+def placeholders(near: Incident) -> dict[str, str]:
+    """What {title}, {date}, {where}, {site}, {first_claim} and {last_claim} stand for on the map of an
+    incident (`near`: the recipe's `incident_of`)."""
+    if near.site is None:
         return {}
-    props = site["properties"]
+    props = near.site["properties"]
     # The earliest claim and the latest, the first and last of them in the file among equal times.
-    claims = [
-        (timefmt.parse(f["properties"]["time"]), index, f["properties"])
-        for index, f in enumerate(layers.get("events", {"features": []})["features"])
-        if f["properties"]["incident"] == recipe.incident
-    ]
+    times = near.claim_times
+    first = near.claims[times.index(min(times))]["properties"] if times else None
+    last = near.claims[len(times) - 1 - times[::-1].index(max(times))]["properties"] if times else None
     when = date_range(props["date"], props.get("end_date"))
-    first, last = (min(claims)[2], max(claims)[2]) if claims else (None, None)
     km = props.get("km_from_quetta")
     return {
         "title": isolate(props["name"]),
@@ -87,11 +84,12 @@ def placeholders(recipe: Recipe, layers: Layers, site: dict | None) -> dict[str,
     }
 
 
-def texts(recipe: Recipe, layers: Layers) -> Texts:
+def texts(recipe: Recipe, layers: Layers, near: Incident | None = None) -> Texts:
     """The map's title and standfirst: the recipe's (or its template's) with the incident's words filled in;
-    by default the incident's title and summary."""
-    site = incident_of(recipe, layers).site
-    values = placeholders(recipe, layers, site)
+    by default the incident's title and summary (`near`: the recipe's `incident_of`, if the caller has it)."""
+    near = near or incident_of(recipe, layers)
+    site = near.site
+    values = placeholders(near)
 
     def fill(text: str | None, fallback: str) -> str:
         chosen = text if text is not None else fallback
@@ -236,8 +234,9 @@ class Article:
 def article(recipe: Recipe, layers: Layers) -> Article:
     """The map's words for an article, from one selection of what it draws: the alt text is the recipe's
     own or its heading and where; the description says what, where and when, for screen readers."""
-    shown = drawn(recipe, layers)
-    words = texts(recipe, layers)
+    near = incident_of(recipe, layers)
+    shown = drawn(recipe, layers, near)
+    words = texts(recipe, layers, near)
     heading = f"Map: {isolate(words.title)}."
     site, places = site_sentence(recipe, shown, layers), places_sentence(shown, layers)
     parts = [

@@ -149,7 +149,7 @@ class LocatorInset(JSCSSMixin, TextMacro):
 
     Example
     -------
-    >>> LocatorInset(locator_data(layers, recipe), center=[30.0, 69.5], zoom=3, countries=[], names=[]).add_to(m)
+    >>> LocatorInset(locator_data(layers, site), center=[30.0, 69.5], zoom=3, countries=[], names=[]).add_to(m)
     """
 
     SIZE_PX = 130

@@ -12,9 +12,12 @@ staging points yet); filters of its own that match nothing in the whole layer ar
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
+from geo import timefmt
 from geo.contract import LAYER_KINDS
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe, RecipeError
@@ -30,6 +33,14 @@ class Incident:
     site: dict | None  # the incidents layer's feature
     site_km: float | None
     claims_span: tuple[float, float] | None
+    # Its claims in the layer's order, found once: each layer, title and check of a recipe asks for them,
+    # and a year of claims is 100,000 features to look through (None: the recipe has no incident).
+    claims: list[dict] | None = None
+
+    @functools.cached_property
+    def claim_times(self) -> list[datetime]:
+        """When each of its claims was made, in the claims' order."""
+        return [timefmt.parse(f["properties"]["time"]) for f in self.claims or ()]
 
     def window(self, spec: Layer) -> tuple[float, float] | None:
         """The km from Quetta a layer keeps features within, if it keeps only those near the incident."""
@@ -47,16 +58,16 @@ def incident_of(recipe: Recipe, layers: Layers) -> Incident:
         (f for f in layers.get("incidents", {"features": []})["features"] if f["properties"]["id"] == recipe.incident),
         None,
     )
+    claims = of_incident(layers.get("events", {"features": []})["features"], "events", recipe.incident)
     kms = [  # where its claims are (its staging points may be far off: a train's destination)
         f["properties"]["km_from_quetta"]
-        for f in layers.get("events", {"features": []})["features"]
-        if f["properties"]["incident"] == recipe.incident
-        and isinstance(f["properties"].get("km_from_quetta"), (int, float))
+        for f in claims
+        if isinstance(f["properties"].get("km_from_quetta"), (int, float))
     ]
     site_km = site["properties"].get("km_from_quetta") if site else None
     if site_km is not None:
         kms.append(site_km)
-    return Incident(site, site_km, (min(kms), max(kms)) if kms else None)
+    return Incident(site, site_km, (min(kms), max(kms)) if kms else None, claims)
 
 
 def of_incident(features: list[dict], kind: str, incident: str | None) -> list[dict]:
@@ -84,7 +95,10 @@ def within(props: dict, window: tuple[float, float]) -> bool:
 def select(features: list[dict], spec: Layer, incident: str | None = None, near: Incident | None = None) -> list[dict]:
     """The features a layer shows: the recipe's `incident`, `near_*_km`, then `where` (values to keep),
     `exclude` (values to drop) and `range` ([min, max])."""
-    features = of_incident(features, spec.source, incident)
+    if spec.source == "events" and near is not None and near.claims is not None:
+        features = near.claims  # found already, the same as of_incident finds
+    else:
+        features = of_incident(features, spec.source, incident)
     if spec.except_site and near is not None and near.site is not None:
         at = place_at_site(near.site["properties"])
         features = [f for f in features if f["properties"]["id"] != at]
@@ -111,9 +125,10 @@ def kept(props: dict, spec: Layer) -> bool:
     return all(isinstance(props.get(k), (int, float)) and lo <= props[k] <= hi for k, (lo, hi) in spec.range.items())
 
 
-def shown(recipe: Recipe, layers: Layers) -> Shown:
-    """(layer, the features it draws) for every layer of the recipe, in the recipe's order."""
-    near = incident_of(recipe, layers)
+def shown(recipe: Recipe, layers: Layers, near: Incident | None = None) -> Shown:
+    """(layer, the features it draws) for every layer of the recipe, in the recipe's order (`near`: the
+    recipe's `incident_of`, if the caller has it)."""
+    near = near or incident_of(recipe, layers)
     return [(spec, select(layers[spec.source]["features"], spec, recipe.incident, near)) for spec in recipe.layer]
 
 
@@ -131,19 +146,18 @@ def filters_match_nothing(recipe: Recipe, layers: Layers) -> list[str]:
     return found
 
 
-def shown_or_refused(recipe: Recipe, layers: Layers) -> Shown:
+def shown_or_refused(recipe: Recipe, layers: Layers, near: Incident | None = None) -> Shown:
     """`shown`, where filters that match nothing are a recipe error naming the layer."""
     problems = filters_match_nothing(recipe, layers)
     if problems:
         raise RecipeError(f"{recipe.path}: {problems[0]}")
-    return shown(recipe, layers)
+    return shown(recipe, layers, near)
 
 
-def incident_bounds(recipe: Recipe, layers: Layers, drawn: Shown) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of what a view fitted to the incident shows: the site with its stated
-    uncertainty around it, every drawn claim and staging point of the incident and, with `around_site_km`,
-    the stations that far either side of the site."""
-    near = incident_of(recipe, layers)
+def incident_bounds(recipe: Recipe, layers: Layers, drawn: Shown, near: Incident) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of what a view fitted to the incident (`near`) shows: the site with its
+    stated uncertainty around it, every drawn claim and staging point of the incident and, with
+    `around_site_km`, the stations that far either side of the site."""
     if near.site is None:
         return None
     points = [near.site["geometry"]["coordinates"][:2]]
