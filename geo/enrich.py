@@ -6,6 +6,7 @@ A point without a published km gets one computed by route chainage, marked as co
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from geo import timefmt
@@ -13,6 +14,7 @@ from geo.chainage import Route
 from geo.contract import LAYER_KINDS
 from geo.errors import LayerError, Problem
 from geo.fields import STATUS_WORDS, figure_label, figure_value
+from geo.jobs import background
 from geo.layers import Layers, load_layers
 from geo.placement import place_features
 
@@ -43,24 +45,41 @@ def enrich(layers: Layers, route: Route, in_place: bool = False, layers_dir: str
                 for kind, feature, message in problems
             ]
         )
-    if "incidents" in enriched and "events" in enriched:
-        add_tolls(enriched["incidents"]["features"], enriched["events"]["features"])
-    for kind in [name for name in enriched if name in LAYER_KINDS and LAYER_KINDS[name].chainage]:
-        todo = [
+    todo = {  # the points that do not publish their km, by kind
+        kind: [
             f
             for f in enriched[kind]["features"]
             if f["geometry"]["type"] == "Point" and "km_from_quetta" not in f["properties"]
         ]
-        if not todo:
-            continue
-        kms, offsets = route.locate_many(
-            [f["geometry"]["coordinates"][0] for f in todo], [f["geometry"]["coordinates"][1] for f in todo]
-        )
-        for feature, km, offset in zip(todo, kms, offsets):
-            feature["properties"]["km_from_quetta"] = round(float(km), 1)
-            feature["properties"]["km_from_quetta_source"] = "computed"
-            feature["properties"]["offset_from_route_m"] = round(float(offset))
+        for kind in enriched
+        if kind in LAYER_KINDS and LAYER_KINDS[kind].chainage
+    }
+    # A year of claims: the line is measured in a forked worker while this process adds up the tolls.
+    measuring = functools.partial(measure, route, todo)
+    with background(measuring, parallel=sum(map(len, todo.values())) > MEASURED_APART_ABOVE) as measured:
+        if "incidents" in enriched and "events" in enriched:
+            add_tolls(enriched["incidents"]["features"], enriched["events"]["features"])
+        for kind, (kms, offsets) in measured().items():
+            for feature, km, offset in zip(todo[kind], kms, offsets):
+                feature["properties"]["km_from_quetta"] = km
+                feature["properties"]["km_from_quetta_source"] = "computed"
+                feature["properties"]["offset_from_route_m"] = offset
     return enriched
+
+
+MEASURED_APART_ABOVE = 5000  # points; below this a fork costs more than it saves
+
+
+def measure(route: Route, todo: dict[str, list[dict]]) -> dict[str, tuple[list[float], list[int]]]:
+    """(km from Quetta to 0.1 km, offset from the line in whole metres) of each point, by kind."""
+    measured = {}
+    for kind, features in todo.items():
+        if features:
+            kms, offsets = route.locate_many(
+                [f["geometry"]["coordinates"][0] for f in features], [f["geometry"]["coordinates"][1] for f in features]
+            )
+            measured[kind] = ([round(float(km), 1) for km in kms], [round(float(offset)) for offset in offsets])
+    return measured
 
 
 def load_enriched(layers_dir: str | Path = "layers") -> Layers:

@@ -181,8 +181,10 @@ def readable_url(url: str) -> str:
 
 def sources(props: dict[str, Any]) -> list[list[str]]:
     """[[outlet, date, url-or-empty]]; a URL that is not http(s) is dropped, so it is never a link."""
-    out = []
-    for source in props.get("sources", []):
-        url = source.get("url", "")
-        out.append([source["outlet"], source["date"], readable_url(url) if HTTP_URL.match(url or "") else ""])
-    return out
+    return [list(source_parts(source)) for source in props.get("sources", [])]
+
+
+def source_parts(source: dict[str, Any]) -> tuple[str, str, str]:
+    """(outlet, date, url-or-empty) of one source (see `sources`)."""
+    url = source.get("url", "")
+    return source["outlet"], source["date"], readable_url(url) if HTTP_URL.match(url or "") else ""

@@ -9,6 +9,7 @@ not yet started are dropped.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import multiprocessing
@@ -17,7 +18,7 @@ import signal
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 Job = Callable[[], list]  # the files a build's job wrote, or what a check found
 WORKERS = 2  # this machine's cores; the build itself only waits
@@ -52,6 +53,18 @@ def run_jobs(jobs: list[Job], parallel: bool) -> list:
     if failure is not None:
         raise failure
     return [path for index in sorted(written) for path in written[index]]
+
+
+@contextlib.contextmanager
+def background(job: Callable[[], Any], parallel: bool) -> Iterator[Callable[[], Any]]:
+    """`job` started in a forked worker (when `parallel`) while this process goes on; the call yielded waits
+    for what it returns (without `parallel`, it runs the job then)."""
+    if not parallel or not sys.platform.startswith("linux"):
+        yield job
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_adopt, initargs=([job], os.getpid())) as pool:
+        yield pool.submit(_run, 0).result
 
 
 def _adopt(jobs: list[Job], parent: int) -> None:

@@ -45,7 +45,6 @@ import mmap
 import os
 import re
 import tempfile
-from itertools import islice
 from pathlib import Path
 
 import geopandas as gpd
@@ -185,40 +184,53 @@ def close_cdata_ends(text: str) -> str:
 def kml_descriptions(features: list[dict]) -> list[str]:
     """HTML for each balloon, every value escaped: Google Earth shows text and links, never markup from data.
 
-    Built a field at a time over all the features (a year of claims is 100,000 balloons)."""
+    Built a field at a time over all the features (a year of claims is 100,000 balloons): a column per
+    field, each line led by its break, the lines of a balloon joined at once."""
     props = [f["properties"] for f in features]
-    rows: list[list[str]] = [[] for _ in props]
     held = set().union(*props)
-    for field in (field for field in KML_FIELDS if field in held):
-        having = [i for i, p in enumerate(props) if p.get(field) is not None]  # most lack most fields
-        if field == "claimed_by_detail":  # shown once: not when it says what claimed_by says
-            having = [i for i in having if props[i][field] != props[i].get("claimed_by")]
-        texts = escape_all(fields.format_column(field, [props[i] for i in having]))
-        head = f"<b>{LABEL_HTML[field]}</b>: "
-        # Urdu marked as Urdu (WCAG 2.2 3.1.2, language of parts): read in an Urdu voice, set right to left.
-        open_, close = ('<span lang="ur" dir="rtl">', "</span>") if field in URDU_FIELDS else ("", "")
-        for i, text in zip(having, texts):
-            if text is not None:
-                rows[i].append(head + open_ + text + close)
-    bodies = ["<br/>".join(r) for r in rows]
-    for i, links in enumerate(source_links(props)):
-        if links:
-            bodies[i] += "<br/><b>Sources</b>: " + links
-    return bodies
+    columns = [balloon_lines(field, props) for field in KML_FIELDS if field in held]
+    lines = map("".join, zip(*columns)) if columns else [""] * len(props)
+    links = ["<br/><b>Sources</b>: " + text if text else "" for text in source_links(props)]
+    return [text[len("<br/>") :] + sources for text, sources in zip(lines, links)]
+
+
+def balloon_lines(field: str, props: list[dict]) -> list[str]:
+    """Each feature's line of `field` in its balloon, after a break ('' where it has none)."""
+    having = [i for i, p in enumerate(props) if p.get(field) is not None]  # most lack most fields
+    if field == "claimed_by_detail":  # shown once: not when it says what claimed_by says
+        having = [i for i in having if props[i][field] != props[i].get("claimed_by")]
+    texts = escape_all(fields.format_column(field, [props[i] for i in having]))
+    # Urdu marked as Urdu (WCAG 2.2 3.1.2, language of parts): read in an Urdu voice, set right to left.
+    open_, close = ('<span lang="ur" dir="rtl">', "</span>") if field in URDU_FIELDS else ("", "")
+    head = f"<br/><b>{LABEL_HTML[field]}</b>: {open_}"
+    lines = [""] * len(props)
+    for i, text in zip(having, texts):
+        if text is not None:
+            lines[i] = head + text + close
+    return lines
 
 
 def source_links(props: list[dict]) -> list[str]:
-    """Each feature's sources as 'Outlet, date' links (plain text where there is no URL), joined by '; '."""
-    per_feature = [fields.sources(p) for p in props]
-    parts = escape_all([part for sources in per_feature for source in sources for part in source])
-    triples = iter(zip(parts[0::3], parts[1::3], parts[2::3]))  # (outlet, date, url) in feature order
-    return [
-        "; ".join(
-            f'<a href="{url}">{outlet}, {date}</a>' if url else f"{outlet}, {date}"
-            for outlet, date, url in islice(triples, len(sources))
-        )
-        for sources in per_feature
-    ]
+    """Each feature's sources as 'Outlet, date' links (plain text where there is no URL), joined by '; '.
+
+    Sources repeat from feature to feature: each is written once."""
+    written: dict[tuple, str] = {}
+    out = []
+    for p in props:
+        links = []
+        for source in p.get("sources", ()):
+            key = (source["outlet"], source["date"], source.get("url"))
+            link = written.get(key)
+            if link is None:
+                link = written[key] = source_link(*fields.source_parts(source))
+            links.append(link)
+        out.append("; ".join(links))
+    return out
+
+
+def source_link(outlet: str, date: str, url: str) -> str:
+    outlet, date, url = html.escape(outlet), html.escape(date), html.escape(url)
+    return f'<a href="{url}">{outlet}, {date}</a>' if url else f"{outlet}, {date}"
 
 
 def escape_all(texts: list[str | None]) -> list[str | None]:
@@ -236,19 +248,24 @@ def escape_all(texts: list[str | None]) -> list[str | None]:
     return [None if t is None else next(it) for t in texts]
 
 
-def kml_time(props: dict) -> dict[str, str]:
-    """`timestamp` for minute precision, else `begin` and `end` of the interval the precision covers."""
-    if not isinstance(props.get("time"), str) or "time_precision" not in props:
-        return {}
-    return _kml_time(props["time"], props["time_precision"])
+def kml_times(props: list[dict]) -> dict[str, list[str | None]]:
+    """The `timestamp` column for minute precision, else `begin` and `end` of the interval the precision
+    covers (only the columns some feature has)."""
+    timed = (isinstance(p.get("time"), str) and "time_precision" in p for p in props)
+    times = [_kml_time(p["time"], p["time_precision"]) if has else NO_TIME for p, has in zip(props, timed)]
+    columns = dict(zip(("timestamp", "begin", "end"), map(list, zip(*times)))) if times else {}
+    return {key: column for key, column in columns.items() if any(v is not None for v in column)}
+
+
+NO_TIME = (None, None, None)
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _kml_time(time: str, precision: str) -> dict[str, str]:  # callers only read the dict
+def _kml_time(time: str, precision: str) -> tuple[str | None, str | None, str | None]:
     start, end = timefmt.interval(time, precision)
     if precision == "minute":
-        return {"timestamp": start.isoformat()}
-    return {"begin": start.isoformat(), "end": end.isoformat()}
+        return start.isoformat(), None, None
+    return None, start.isoformat(), end.isoformat()
 
 
 def extended_names(columns: list[str]) -> dict[str, str]:
@@ -292,12 +309,11 @@ def _kml_column(column: pd.Series) -> pd.Series:
 def kml_frame(kind: str, collection: dict) -> gpd.GeoDataFrame:
     """A layer as LIBKML wants it: element columns first (id, name, description, times), then ExtendedData."""
     features = collection["features"]
-    times = [kml_time(f["properties"]) for f in features]
     elements = {
         "id": [f"{kind}-{f['properties']['id']}" for f in features],
         "name": kml_texts([str(f["properties"].get("name") or f["properties"]["id"]) for f in features]),
         "description": kml_texts(kml_descriptions(features)),
-        **{key: [t.get(key) for t in times] for key in ("timestamp", "begin", "end") if any(key in t for t in times)},
+        **kml_times([f["properties"] for f in features]),
     }
     frame = pd.concat([pd.DataFrame(elements), extended_data(kind, collection)], axis=1)
     return gpd.GeoDataFrame(frame, geometry=_geometries(features), crs="EPSG:4326")
