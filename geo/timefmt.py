@@ -70,11 +70,11 @@ def display(value: str, precision: str) -> str:
     'Thu 13 Mar 2025 (time not reported)': a day-precision time never reads as a time of day."""
     moment = parse(value)
     if precision == "minute":
-        return f"{day_label(moment)}, {moment:%H:%M} PKT"
+        return f"{day_label(moment)}, {moment.hour:02}:{moment.minute:02} PKT"
     if precision == "approximate":
-        return f"{day_label(moment)}, about {moment:%H:%M} PKT"
+        return f"{day_label(moment)}, about {moment.hour:02}:{moment.minute:02} PKT"
     if precision == "hour":
-        return f"{day_label(moment)}, about {moment:%H}:00 PKT"
+        return f"{day_label(moment)}, about {moment.hour:02}:00 PKT"
     if precision == "part_of_day":
         return f"{day_label(moment)}, {part_of_day(moment)[2]}"
     if precision == "day":

@@ -223,3 +223,24 @@ def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_a
     joined = write_kml(layers, tmp_path / "joined.kml", title=title)[0]
     assert joined.read_text(encoding="utf-8") == close_cdata_ends(appended.read_text(encoding="utf-8"))
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".kml-")], "the layer documents are removed"
+
+
+@pytest.mark.parametrize("kernel", ["refuses", "copies a little at a time"])
+def test_the_joined_document_is_the_same_however_the_kernel_copies(enriched, tmp_path, monkeypatch, kernel):
+    """The folders go from file to file by copy_file_range(2): where the kernel cannot copy between the files
+    (another file system), or copies less than asked, the document comes out the same."""
+    import errno
+    import os
+
+    layers = {kind: enriched[kind] for kind in ("tunnels", "events")}
+    whole = write_kml(layers, tmp_path / "kernel.kml", title="A title")[0].read_bytes()
+    copy = os.copy_file_range
+
+    def refuses(*args):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    def a_little(source, out, count, offset):
+        return copy(source, out, min(count, 7), offset)
+
+    monkeypatch.setattr(os, "copy_file_range", refuses if kernel == "refuses" else a_little)
+    assert write_kml(layers, tmp_path / "python.kml", title="A title")[0].read_bytes() == whole

@@ -46,6 +46,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import geopandas as gpd
 import numpy as np
@@ -414,7 +415,7 @@ def write_joined(documents: list[Path], kinds: list[str], name: str, path: Path)
     mark of `kml_text` is read as text, for `close_cdata_ends`."""
     with contextlib.ExitStack() as stack:
         maps = [mapped(stack, document) for document in documents]
-        with path.open("wb") as out:
+        with path.open("wb", buffering=0) as out:  # unbuffered: `copy_range` writes beside it
             folders = []
             for index, (text, kind) in enumerate(zip(maps, kinds)):
                 folder = text.find(f'\n    <Folder id="{kind}">\n'.encode()) + 1
@@ -429,11 +430,39 @@ def write_joined(documents: list[Path], kinds: list[str], name: str, path: Path)
                 if text.find(MARKS_START, start, end) >= 0:
                     out.write(close_cdata_ends(text[start:end].decode("utf-8")).encode("utf-8"))
                 else:
-                    out.write(memoryview(text)[start:end])
+                    copy_range(text, start, end, out)
             out.write(DOCUMENT_END)
 
 
-def mapped(stack: contextlib.ExitStack, document: Path) -> mmap.mmap:
+class Mapped(mmap.mmap):
+    """A document's bytes, mapped rather than read, and its file (for `copy_range`)."""
+
+    file: BinaryIO
+
+
+def mapped(stack: contextlib.ExitStack, document: Path) -> Mapped:
     """A document's bytes, mapped rather than read (closed with `stack`)."""
     file = stack.enter_context(document.open("rb"))
-    return stack.enter_context(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
+    text = stack.enter_context(Mapped(file.fileno(), 0, access=mmap.ACCESS_READ))
+    text.file = file
+    return text
+
+
+def copy_range(text: Mapped, start: int, end: int, out: BinaryIO) -> None:
+    """Bytes [start, end) of a mapped document appended to `out`: by the kernel, file to file, where it can
+    (a year of claims is hundreds of megabytes)."""
+    while start < end and hasattr(os, "copy_file_range"):
+        try:
+            copied = os.copy_file_range(text.file.fileno(), out.fileno(), end - start, start)
+        except OSError as exc:
+            if exc.errno not in KERNEL_CANNOT_COPY:
+                raise
+            break
+        if copied == 0:  # the document is shorter than it was when mapped
+            raise OSError(errno.EIO, f"{text.file.name}: ended before byte {end}")
+        start += copied
+    out.write(memoryview(text)[start:end])  # what the kernel could not copy, if anything
+
+
+# copy_file_range(2): the file systems or kernel cannot copy between these files (then Python writes).
+KERNEL_CANNOT_COPY = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP}

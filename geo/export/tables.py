@@ -7,6 +7,7 @@ every timed or placed row even where the data lacks them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -56,7 +57,7 @@ def flat_value(value: Any) -> Any:
 
 def property_columns(kind: str, collection: dict) -> list[str]:
     """Every property name in first-seen order, `time_local` right after `time`, no sources or figures."""
-    seen = dict.fromkeys(k for feature in collection["features"] for k in feature["properties"])
+    seen = dict.fromkeys(itertools.chain.from_iterable(feature["properties"] for feature in collection["features"]))
     columns = [k for k in seen if k not in ("sources", "figures")]
     if kind == "events":
         columns += [c for c in EVENT_COLUMNS if c not in columns]
