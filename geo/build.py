@@ -26,6 +26,7 @@ from geo.layers import Layers
 from geo.offline import render_pages
 from geo.output import BUILD_MARKER, atomic_directory, checked_output, refuse_links, replaceable
 from geo.recipe import Recipe, load_recipes, tile_provider
+from geo.selection import incidents_of
 from geo.shapes import forget_shapes
 from geo.text import isolate
 
@@ -92,9 +93,10 @@ def article_files(recipes: list[Recipe], layers: Layers, base_url: str | None = 
 
     The embeds link to the maps and PNGs under `base_url` (checked by `checked_base_url`), else relatively."""
     files = {}
+    nears = incidents_of(recipes, layers)
     for recipe in recipes:
         slug = recipe.slug
-        words = describe.article(recipe, layers)
+        words = describe.article(recipe, layers, nears[recipe.incident])
         files[f"embed/{slug}.html"] = embed_snippet(
             recipe, words.title, words.alt_text, words.description, credits(recipe), base_url
         )

@@ -23,7 +23,7 @@ from geo.errors import GeoError
 from geo.layers import Layers
 from geo.recipe import Layer, Recipe
 from geo.record import record_problems
-from geo.selection import Incident, incident_of, kept, shown
+from geo.selection import Incident, incidents_of, kept, shown
 
 # Properties the build adds to every point of these kinds (geo.enrich.enrich), and the pseudo-field of popups.
 COMPUTED = {"km_from_quetta", "km_from_quetta_source", "offset_from_route_m"}
@@ -60,10 +60,8 @@ def check_all(layers: Layers, recipes: list[Recipe], layers_dir: str | Path) -> 
         kind: known_fields(kind, collection["features"]) for kind, collection in layers.items() if kind in LAYER_KINDS
     }
     incidents = {f["properties"]["id"] for f in layers.get("incidents", {"features": []})["features"]}
-    nears: dict[str | None, Incident] = {}  # the maps of one incident share its claims, found once
+    nears = incidents_of(recipes, layers)
     for recipe in recipes:
-        if recipe.incident not in nears:
-            nears[recipe.incident] = incident_of(recipe, layers)
         findings += check_recipe(recipe, layers, fields, incidents, nears[recipe.incident])
     if any(not f.warning for f in findings):
         raise CheckError(findings)

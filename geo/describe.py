@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from geo import timefmt
 from geo.contract import INCIDENT_KINDS
@@ -114,8 +115,8 @@ def date_span(events: list[dict]) -> str | None:
     """ "on 11 March 2025" or "from 11 March 2025 to 3 April 2025"."""
     if not events:
         return None
-    times = sorted((f["properties"]["time"] for f in events), key=timefmt.parse)
-    first, last = long_date(times[0]), long_date(times[-1])
+    times = [f["properties"]["time"] for f in events]
+    first, last = long_date(min(times, key=timefmt.parse)), long_date(max(times, key=timefmt.parse))
     return f"on {first}" if first == last else f"from {first} to {last}"
 
 
@@ -213,8 +214,12 @@ def time_sentence(shown: list[tuple[Layer, list[dict]]]) -> str | None:
     timed = [f for spec, features in shown if spec.timeline for f in features]
     if not timed:
         return None
-    times = sorted(timed, key=lambda f: timefmt.parse(f["properties"]["time"]))
-    first, last = times[0]["properties"], times[-1]["properties"]
+
+    def moment(feature: dict) -> datetime:
+        return timefmt.parse(feature["properties"]["time"])
+
+    # The earliest and the latest, the first and the last of them in the map's order among equal times.
+    first, last = min(timed, key=moment)["properties"], max(reversed(timed), key=moment)["properties"]
     return (
         f"A time control and a list run from {timefmt.display(first['time'], first['time_precision'])} "
         f"to {timefmt.display(last['time'], last['time_precision'])} (Pakistan time); each claim names "
@@ -231,10 +236,11 @@ class Article:
     description: str
 
 
-def article(recipe: Recipe, layers: Layers) -> Article:
+def article(recipe: Recipe, layers: Layers, near: Incident | None = None) -> Article:
     """The map's words for an article, from one selection of what it draws: the alt text is the recipe's
-    own or its heading and where; the description says what, where and when, for screen readers."""
-    near = incident_of(recipe, layers)
+    own or its heading and where; the description says what, where and when, for screen readers (`near`:
+    the recipe's `incident_of`, if the caller has it)."""
+    near = near or incident_of(recipe, layers)
     shown = drawn(recipe, layers, near)
     words = texts(recipe, layers, near)
     heading = f"Map: {isolate(words.title)}."

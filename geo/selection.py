@@ -70,6 +70,15 @@ def incident_of(recipe: Recipe, layers: Layers) -> Incident:
     return Incident(site, site_km, (min(kms), max(kms)) if kms else None, claims)
 
 
+def incidents_of(recipes: list[Recipe], layers: Layers) -> dict[str | None, Incident]:
+    """`incident_of` every recipe, by its incident: found once for the maps of one incident."""
+    found: dict[str | None, Incident] = {}
+    for recipe in recipes:
+        if recipe.incident not in found:
+            found[recipe.incident] = incident_of(recipe, layers)
+    return found
+
+
 def of_incident(features: list[dict], kind: str, incident: str | None) -> list[dict]:
     """The features of one incident, for kinds that belong to one (the incidents layer: its own feature)."""
     if incident is None:
