@@ -162,13 +162,17 @@ def format_column(field: str, props: list[dict[str, Any]]) -> list[str | None]:
 NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
 
 
-@lru_cache(maxsize=1 << 16)  # sources repeat from feature to feature
 def readable_url(url: str) -> str:
     """Percent-escapes of non-ASCII characters (an Urdu headline in a URL) shown as the characters.
 
     Only runs of escaped bytes >= 0x80 are decoded: together they can only be
     non-ASCII UTF-8, so no "/", "?" or "#" appears and the link stays the same.
     """
+    return _readable_url(url) if "%" in url else url  # most URLs escape nothing: no cache or pattern
+
+
+@lru_cache(maxsize=1 << 16)  # sources repeat from feature to feature
+def _readable_url(url: str) -> str:
 
     def decode(match: re.Match) -> str:
         try:

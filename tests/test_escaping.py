@@ -223,3 +223,20 @@ def test_text_that_can_reorder_its_neighbours_is_isolated(text):
     ):
         assert isolate(text) == text
     assert control_label(text).count(FSI) == isolate(text).count(FSI)
+
+
+@given(st.text(alphabet=st.sampled_from("%abcD8Ef0/9?#é")) | st.text())
+@example("https://ur.wikipedia.org/wiki/%D9%BE%D8%A7%DA%A9")
+@example("https://example.com/a%2Fb%E2%80")
+def test_a_url_is_made_readable_only_where_it_escapes_non_ascii_bytes(url):
+    """`readable_url` decodes runs of escaped non-ASCII bytes, leaves every other escape as it is (a "/"
+    stays escaped), and gives a URL without "%" back untouched (its quick path)."""
+    from urllib.parse import unquote
+
+    from geo.fields import readable_url
+
+    shown = readable_url(url)
+    if "%" not in url:
+        assert shown == url
+    assert unquote(shown) == unquote(url)  # the same link
+    assert all(escape in shown for escape in ("%2F", "%2f") if escape in url)  # a "/" stays escaped
