@@ -3,6 +3,7 @@ event list and the table of disputed figures beside the map."""
 
 from __future__ import annotations
 
+import heapq
 import json
 
 import folium
@@ -152,30 +153,27 @@ def add_time_control(m: folium.Map, timeline: DataTimeline, key: str, recipe: Re
 
 
 def disputed_rows(events: list[dict], disputed: dict[str, list[str]]) -> list[dict]:
-    """Groups of claimed numbers: [{label, rows: [{figure, value, claimed_by, when}]}], each in time order."""
+    """Groups of claimed numbers: [{label, rows: [{figure, value, claimed_by, when}]}], each in time order
+    (the first DISPUTED_ROWS of a group written out; `more` counts the rest)."""
     counted = [f["properties"] for f in events if f["properties"].get("figures")]  # most claims give no number
     groups = []
     for label, keys in disputed.items():
-        claims = []
-        for props in counted:
-            for key in keys:
-                if key in props["figures"]:
-                    figure = fields.figure_label(key)
-                    claims.append(
-                        (
-                            appears_at(props),
-                            props["id"],
-                            key,
-                            {
-                                "figure": figure,
-                                "value": fields.figure_value(key, props["figures"][key]),
-                                "claimed_by": props["claimed_by"]
-                                + (f" ({fields.STATUS_WORDS[props['status']].lower()})" if props.get("status") else ""),
-                                "when": timefmt.display(props["time"], props["time_precision"]),
-                            },
-                        )
-                    )
-        rows = [row for *_, row in sorted(claims, key=lambda c: (c[0], c[1], c[2]))]
-        if rows:
-            groups.append({"label": label, "rows": rows[:DISPUTED_ROWS], "more": max(0, len(rows) - DISPUTED_ROWS)})
+        claims = [
+            (appears_at(props), props["id"], key, props) for props in counted for key in keys if key in props["figures"]
+        ]
+        first = heapq.nsmallest(DISPUTED_ROWS, claims, key=lambda c: c[:3])  # time, claim, figure: no two alike
+        if first:
+            rows = [disputed_row(props, key) for *_, key, props in first]
+            groups.append({"label": label, "rows": rows, "more": len(claims) - len(rows)})
     return groups
+
+
+def disputed_row(props: dict, key: str) -> dict:
+    """One claimed number: the figure, its value, who claimed it (and its status), when."""
+    status = f" ({fields.STATUS_WORDS[props['status']].lower()})" if props.get("status") else ""
+    return {
+        "figure": fields.figure_label(key),
+        "value": fields.figure_value(key, props["figures"][key]),
+        "claimed_by": props["claimed_by"] + status,
+        "when": timefmt.display(props["time"], props["time_precision"]),
+    }
