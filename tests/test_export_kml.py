@@ -201,11 +201,17 @@ def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes
     "title",
     ["A title", 'Markup <b> & "quotes"', 'A title with a line\n    <Folder id="tunnels">\n  in it', "é ]]> end"],
 )
-def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(enriched, tmp_path, title):
+@pytest.mark.parametrize("features_a_document", [20_000, 7])
+def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(
+    enriched, tmp_path, monkeypatch, title, features_a_document
+):
     """`write_kml` joins the layers into the bytes LIBKML writes when each layer is appended to one document named
-    `title`, whatever the title holds (a CDATA end, markup, the line that starts a folder)."""
+    `title`, whatever the title holds (a CDATA end, markup, the line that starts a folder), and however many
+    documents a layer's features are written in."""
+    from geo.export import kml
     from geo.export.kml import close_cdata_ends, kml_frame, kml_text
 
+    monkeypatch.setattr(kml, "FEATURES_A_DOCUMENT", features_a_document)
     layers = {kind: enriched[kind] for kind in ("tunnels", "places", "incidents", "events")}
     appended = tmp_path / "appended.kml"
     for index, kind in enumerate(writing_order(layers)):
@@ -222,6 +228,10 @@ def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_a
         )
     joined = write_kml(layers, tmp_path / "joined.kml", title=title)[0]
     assert joined.read_text(encoding="utf-8") == close_cdata_ends(appended.read_text(encoding="utf-8"))
+    pieces = kml.layer_documents("events", layers["events"], tmp_path, joined)
+    assert len(pieces) == -(-len(layers["events"]["features"]) // features_a_document)  # written in pieces
+    for piece in pieces:
+        piece.unlink()
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".kml-")], "the layer documents are removed"
 
 
@@ -244,3 +254,25 @@ def test_the_joined_document_is_the_same_however_the_kernel_copies(enriched, tmp
 
     monkeypatch.setattr(os, "copy_file_range", refuses if kernel == "refuses" else a_little)
     assert write_kml(layers, tmp_path / "python.kml", title="A title")[0].read_bytes() == whole
+
+
+def test_a_layer_whose_pieces_libkml_types_apart_is_written_whole(enriched, tmp_path, monkeypatch):
+    """A column LIBKML would type differently in one piece of a big layer (booleans only in the later
+    features) gives pieces with different schemas: the layer is then written as one document, the
+    same as writing it whole."""
+    from geo.export import kml
+
+    events = [{**f, "properties": dict(f["properties"])} for f in enriched["events"]["features"]]
+    for feature in events[len(events) // 2 :]:
+        feature["properties"]["verified"] = True
+    layers = {"tunnels": enriched["tunnels"], "events": {"type": "FeatureCollection", "features": events}}
+    whole = write_kml(layers, tmp_path / "whole.kml", title="A title")[0].read_bytes()
+    monkeypatch.setattr(kml, "FEATURES_A_DOCUMENT", 5)
+    pieces = [
+        kml.layer_document(
+            "events", kml.kml_frame("events", layers["events"]).iloc[i : i + 5], tmp_path / f"{i}.kml", tmp_path
+        )
+        for i in (0, len(events) - 5)
+    ]
+    assert kml.schema_of(pieces[0]) != kml.schema_of(pieces[1]), "the pieces are typed apart"
+    assert write_kml(layers, tmp_path / "pieces.kml", title="A title")[0].read_bytes() == whole
