@@ -201,7 +201,7 @@ def test_the_biggest_layer_is_written_last_and_the_others_keep_their_order(sizes
     "title",
     ["A title", 'Markup <b> & "quotes"', 'A title with a line\n    <Folder id="tunnels">\n  in it', "é ]]> end"],
 )
-@pytest.mark.parametrize("features_a_document", [20_000, 7])
+@pytest.mark.parametrize("features_a_document", [5_000, 7])
 def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_appending(
     enriched, tmp_path, monkeypatch, title, features_a_document
 ):
