@@ -92,7 +92,8 @@ def legend_entries(features: list[dict], spec: Layer) -> list[LegendEntry]:
     if spec.symbols:
         entries += kind_entries(features)
     elif style_by:
-        present = {style_by.class_of(str(f["properties"].get(style_by.property))) for f in features}
+        values = {str(f["properties"].get(style_by.property)) for f in features}  # a few, over many claims
+        present = {style_by.class_of(value) for value in values}
         order = [(c.label, c.color) for c in style_by.classes] + [(style_by.default_label, style_by.default)]
         entries += [
             LegendEntry(f"{name}: {label}", "#333333", color, kind)
