@@ -52,6 +52,27 @@ def test_bad_input_found_in_a_worker_keeps_its_meaning():
     assert raised.value.path == "events.geojson"
 
 
+def test_the_line_measured_in_a_forked_worker_gives_the_same_layers(monkeypatch):
+    """Enrich measures many points along the line in a forked worker while it adds up the tolls (`background`):
+    forced here on the real layers, the enriched layers are those measured in one process."""
+    from geo import enrich
+
+    in_one = enrich.load_enriched(LAYERS)
+    monkeypatch.setattr(enrich, "MEASURED_APART_ABOVE", 0)
+    assert enrich.load_enriched(LAYERS) == in_one
+
+
+def test_bad_input_found_in_the_background_keeps_its_meaning():
+    """What a `background` job raises in its worker is raised where its result is asked for, whole."""
+    from geo.jobs import background
+
+    error = GeoError("events.geojson: feature 3: cannot be measured", path="events.geojson")
+    with background(in_worker_only(os.getpid(), error), parallel=True) as result:
+        with pytest.raises(GeoError, match="cannot be measured") as raised:
+            result()
+    assert raised.value.path == "events.geojson"
+
+
 def test_a_failed_job_stops_the_jobs_not_yet_started(tmp_path):
     """The first failure drops the jobs still waiting; the workers finish only what they had started."""
     started = tmp_path / "started"
