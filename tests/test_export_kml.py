@@ -276,3 +276,25 @@ def test_a_layer_whose_pieces_libkml_types_apart_is_written_whole(enriched, tmp_
     ]
     assert kml.schema_of(pieces[0]) != kml.schema_of(pieces[1]), "the pieces are typed apart"
     assert write_kml(layers, tmp_path / "pieces.kml", title="A title")[0].read_bytes() == whole
+
+
+def test_every_byte_is_written_when_the_file_takes_a_little_at_a_time():
+    """An unbuffered file may take less than it is given (a write over 2 GiB, a signal): `write_all` goes on."""
+    import io
+
+    from geo.export.kml import write_all
+
+    class TakesThree(io.RawIOBase):
+        def __init__(self):
+            self.taken = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            self.taken += bytes(data[:3])
+            return min(3, len(data))
+
+    out = TakesThree()
+    write_all(out, b"<Placemark>a long line</Placemark>\n")
+    assert bytes(out.taken) == b"<Placemark>a long line</Placemark>\n"

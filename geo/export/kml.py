@@ -452,15 +452,15 @@ def write_joined(documents: list[list[Path]], kinds: list[str], name: str, path:
                 if index == 0:
                     shown = f"<![CDATA[{name}]]>" if XML_SPECIAL.search(name) else name
                     named = DOCUMENT_START + close_cdata_ends(f"    <name>{shown}</name>\n").encode()
-                    out.write(text[:schema].replace(DOCUMENT_START, named, 1))
-                out.write(text[schema:folder])
+                    write_all(out, text[:schema].replace(DOCUMENT_START, named, 1))
+                write_all(out, text[schema:folder])
                 folders += folder_parts(texts, folder)
             for text, start, end in folders:
                 if text.find(MARKS_START, start, end) >= 0:
-                    out.write(close_cdata_ends(text[start:end].decode("utf-8")).encode("utf-8"))
+                    write_all(out, close_cdata_ends(text[start:end].decode("utf-8")).encode("utf-8"))
                 else:
                     copy_range(text, start, end, out)
-            out.write(DOCUMENT_END)
+            write_all(out, DOCUMENT_END)
 
 
 def folder_parts(texts: list[Mapped], folder: int) -> list[tuple[Mapped, int, int]]:
@@ -502,7 +502,14 @@ def copy_range(text: Mapped, start: int, end: int, out: BinaryIO) -> None:
         if copied == 0:  # the document is shorter than it was when mapped
             raise OSError(errno.EIO, f"{text.file.name}: ended before byte {end}")
         start += copied
-    out.write(memoryview(text)[start:end])  # what the kernel could not copy, if anything
+    write_all(out, memoryview(text)[start:end])  # what the kernel could not copy, if anything
+
+
+def write_all(out: BinaryIO, data: bytes | memoryview) -> None:
+    """All of `data` to the unbuffered `out`, which may take less than it is given at a time."""
+    view = memoryview(data)
+    while view:
+        view = view[out.write(view) :]
 
 
 # copy_file_range(2): the file systems or kernel cannot copy between these files (then Python writes).
