@@ -111,9 +111,11 @@ def on_the_line(place: Place, key: str) -> float:
 
 
 def stations_either_side(route: Route, km: float) -> tuple[str, str]:
-    before = [p for p in route.posts if p.km <= km]
+    """The stations before and after a km; before the first, the line's origin (the station km are counted
+    from, in the data: Quetta on this line)."""
+    before = [p for p in route.posts if p.km <= km] or route.posts[:1]
     after = [p for p in route.posts if p.km > km]
-    return (before[-1].name if before else "Quetta"), (after[0].name if after else "the end of the line")
+    return (before[-1].name if before else "the start of the line"), (after[0].name if after else "the end of the line")
 
 
 def line_accuracy(route: Route, km: float, stations: dict[str, Place]) -> float:

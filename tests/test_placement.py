@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 from hypothesis import given
@@ -122,3 +123,15 @@ def module_places():
 
 
 _cache: dict = {}
+
+
+def test_before_the_first_station_the_station_before_is_the_lines_origin_from_the_data(route):
+    """The km are counted from a station of the data (Quetta here), named from the data, not the code: a
+    line whose first station is renamed names that."""
+    from geo.placement import stations_either_side
+
+    origin = min(route.posts, key=lambda p: p.km)
+    assert stations_either_side(route, origin.km - 1)[0] == origin.name
+    renamed = copy.copy(route)
+    renamed.posts = [dataclasses.replace(p, name="Origin Town") if p is origin else p for p in route.posts]
+    assert stations_either_side(renamed, origin.km - 1)[0] == "Origin Town"
