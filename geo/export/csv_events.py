@@ -87,7 +87,9 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
         "lon": [round(f["geometry"]["coordinates"][0], DECIMALS) for f in events],
         "lat": [round(f["geometry"]["coordinates"][1], DECIMALS) for f in events],
         "sources": [sources_text(p) for p in props],
-        "status_sources": [sources_text({"sources": p.get("status_sources", [])}) for p in props],
+        "status_sources": [  # most claims have no status
+            sources_text({"sources": p["status_sources"]}) if "status_sources" in p else "" for p in props
+        ],
     }
 
     held = set().union(*props)  # a column no claim has is empty, with no look at each claim
