@@ -29,13 +29,12 @@ _jobs: list[Job] = []  # in a worker only: the build's jobs, inherited by the fo
 
 def run_jobs(jobs: list[Job], parallel: bool) -> list:
     """Run every job, longest first as given; what they return (the files written), in the jobs' order."""
-    if not parallel or not sys.platform.startswith("linux"):
+    if not parallel or not CAN_FORK:
         return [path for job in jobs for path in job()]
-    context = multiprocessing.get_context("fork")
     written: dict[int, list] = {}
     waiting = iter(range(len(jobs)))
     failure: BaseException | None = None
-    with ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_adopt, initargs=(jobs, os.getpid())) as pool:
+    with forked_pool(WORKERS, jobs) as pool:
         # A job is handed over only when a worker is free: the longest go first, and after a failure no
         # job is waiting in the pool's queue to start anyway.
         running = {pool.submit(_run, index): index for index in itertools.islice(waiting, WORKERS)}
@@ -59,12 +58,20 @@ def run_jobs(jobs: list[Job], parallel: bool) -> list:
 def background(job: Callable[[], Any], parallel: bool) -> Iterator[Callable[[], Any]]:
     """`job` started in a forked worker (when `parallel`) while this process goes on; the call yielded waits
     for what it returns (without `parallel`, it runs the job then)."""
-    if not parallel or not sys.platform.startswith("linux"):
+    if not parallel or not CAN_FORK:
         yield job
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_adopt, initargs=([job], os.getpid())) as pool:
+    with forked_pool(1, [job]) as pool:
         yield pool.submit(_run, 0).result
+
+
+CAN_FORK = sys.platform.startswith("linux")  # the workers' death with the build is Linux's prctl
+
+
+def forked_pool(workers: int, jobs: list[Callable[[], Any]]) -> ProcessPoolExecutor:
+    """Workers forked from this process, each holding `jobs` (`_run` runs one by its index)."""
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(jobs, os.getpid()))
 
 
 def _adopt(jobs: list[Job], parent: int) -> None:
