@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
+from typing import Callable, Sequence, TypeVar
 
 from geo import timefmt
 from geo.contract import INCIDENT_KINDS
@@ -21,6 +23,8 @@ from geo.recipe import Layer, Recipe
 from geo.selection import Incident, Shown, incident_of
 from geo.selection import shown as drawn
 from geo.text import isolate
+
+T = TypeVar("T")
 
 MONTHS = (
     "January",
@@ -69,10 +73,8 @@ def placeholders(near: Incident) -> dict[str, str]:
     if near.site is None:
         return {}
     props = near.site["properties"]
-    # The earliest claim and the latest, the first and last of them in the file among equal times.
-    times = near.claim_times
-    first = near.claims[times.index(min(times))]["properties"] if times else None
-    last = near.claims[len(times) - 1 - times[::-1].index(max(times))]["properties"] if times else None
+    timed = list(zip(near.claim_times, near.claims))
+    first, last = (pair[1]["properties"] if pair else None for pair in earliest_and_latest(timed, itemgetter(0)))
     when = date_range(props["date"], props.get("end_date"))
     km = props.get("km_from_quetta")
     return {
@@ -83,6 +85,14 @@ def placeholders(near: Incident) -> dict[str, str]:
         "first_claim": timefmt.display(first["time"], first["time_precision"]) if first else when,
         "last_claim": timefmt.display(last["time"], last["time_precision"]) if last else when,
     }
+
+
+def earliest_and_latest(items: Sequence[T], when: Callable[[T], datetime]) -> tuple[T | None, T | None]:
+    """The earliest item and the latest by `when`: the first in order among equal earliest, the last among
+    equal latest (None, None for no items)."""
+    if not items:
+        return None, None
+    return min(items, key=when), max(reversed(items), key=when)
 
 
 def texts(recipe: Recipe, layers: Layers, near: Incident | None = None) -> Texts:
@@ -214,12 +224,8 @@ def time_sentence(shown: list[tuple[Layer, list[dict]]]) -> str | None:
     timed = [f for spec, features in shown if spec.timeline for f in features]
     if not timed:
         return None
-
-    def moment(feature: dict) -> datetime:
-        return timefmt.parse(feature["properties"]["time"])
-
-    # The earliest and the latest, the first and the last of them in the map's order among equal times.
-    first, last = min(timed, key=moment)["properties"], max(reversed(timed), key=moment)["properties"]
+    first, last = earliest_and_latest(timed, lambda feature: timefmt.parse(feature["properties"]["time"]))
+    first, last = first["properties"], last["properties"]
     return (
         f"A time control and a list run from {timefmt.display(first['time'], first['time_precision'])} "
         f"to {timefmt.display(last['time'], last['time_precision'])} (Pakistan time); each claim names "

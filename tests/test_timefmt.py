@@ -1,6 +1,8 @@
 """Times in Pakistan time at the precision the source gives."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geo.timefmt import display, interval
 
@@ -33,3 +35,20 @@ def test_interval_of_each_precision():
 def test_naive_time_refused():
     with pytest.raises(ValueError, match="offset"):
         display("2025-03-11T13:00:00", "hour")
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers())))
+def test_the_earliest_and_latest_are_the_first_and_last_of_a_stable_sort(items):
+    """A map's first and last claim: the first of equal earliest times and the last of equal latest, as a
+    stable sort by time gives them."""
+    from datetime import datetime, timedelta
+
+    from geo.describe import earliest_and_latest
+
+    def when(item):
+        return datetime(2025, 3, 11) + timedelta(hours=item[0])
+
+    ordered = sorted(items, key=when)
+    expected = (ordered[0], ordered[-1]) if items else (None, None)
+    found = earliest_and_latest(items, when)
+    assert found == expected and all(a is b for a, b in zip(found, expected) if a is not None)
