@@ -387,7 +387,7 @@ def layer_documents(kind: str, collection: dict, parts: Path, whole: Path) -> li
     if len(starts) > 1:
         pieces = [frame.iloc[start : start + FEATURES_A_DOCUMENT] for start in starts]
         documents = [layer_document(kind, piece, parts / f"{kind}.{i}.kml", whole) for i, piece in enumerate(pieces)]
-        if len({schema_of(document) for document in documents}) == 1:
+        if len({schema_of(document, kind) for document in documents}) == 1:
             return documents
         for document in documents:  # a column LIBKML typed otherwise in one piece: the layer is written whole
             document.unlink()
@@ -419,10 +419,15 @@ def layer_document(kind: str, frame: gpd.GeoDataFrame, part: Path, whole: Path) 
     return part
 
 
-def schema_of(document: Path) -> bytes:
+def schema_of(document: Path, kind: str) -> bytes:
     """A LIBKML document's head and `<Schema>`: everything before its folder."""
     with document.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
-        return text[: text.find(b"\n    <Folder id=")]
+        return text[: text.find(folder_line(kind))]
+
+
+def folder_line(kind: str) -> bytes:
+    """The line, with the line break before it, that starts a LIBKML document's folder of `kind`."""
+    return f'\n    <Folder id="{kind}">\n'.encode()
 
 
 XML_SPECIAL = re.compile("[<>&'\"]")
@@ -447,7 +452,7 @@ def write_joined(documents: list[list[Path]], kinds: list[str], name: str, path:
             folders = []
             for index, (texts, kind) in enumerate(zip(maps, kinds)):
                 text = texts[0]
-                folder = text.find(f'\n    <Folder id="{kind}">\n'.encode()) + 1
+                folder = text.find(folder_line(kind)) + 1
                 schema = text.find(b"\n    <Schema ", 0, folder) + 1 or folder  # a layer with no data columns has none
                 if index == 0:
                     shown = f"<![CDATA[{name}]]>" if XML_SPECIAL.search(name) else name
