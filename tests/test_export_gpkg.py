@@ -98,3 +98,26 @@ def test_gpkg_deterministic(tmp_path, dist):
     export_all(load_enriched("layers"), tmp_path)
     for name in ("jaffar-express.gpkg", "events.csv", "geojson/events.geojson", "geojson/tunnels.geojson"):
         assert (tmp_path / name).read_bytes() == (dist / name).read_bytes(), name
+
+
+def test_the_kml_and_gpkg_sharing_tables_write_what_each_writes_alone(tmp_path, enriched):
+    """The writers of one worker share the layers' tables (`FlatTables`): neither changes what the other
+    reads, whichever writes first."""
+    import pandas as pd
+
+    from geo.export.geojson import rfc7946_layers
+    from geo.export.gpkg import write_gpkg
+    from geo.export.kml import write_kml
+    from geo.export.tables import FlatTables, flat_table
+
+    layers = rfc7946_layers(enriched)
+    shared = FlatTables(layers)
+    write_kml(layers, tmp_path / "shared.kml", "A title", shared)
+    write_gpkg(layers, tmp_path / "shared.gpkg", shared)
+    write_gpkg(layers, tmp_path / "alone.gpkg")
+    write_kml(layers, tmp_path / "alone.kml", "A title")
+    for name in ("kml", "gpkg"):
+        assert (tmp_path / f"shared.{name}").read_bytes() == (tmp_path / f"alone.{name}").read_bytes(), name
+    assert set(shared) == set(layers)
+    for kind in layers:
+        pd.testing.assert_frame_equal(shared[kind], flat_table(kind, layers[kind]))

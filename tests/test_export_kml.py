@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from geo import timefmt
 from geo.export.kml import write_kml, writing_order
+from geo.export.tables import FlatTables
 from tests.conftest import LAYERS, read_layer
 
 KINDS = ("boundary", "railway", "stations", "tunnels", "staging", "events")
@@ -228,7 +229,7 @@ def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_a
         )
     joined = write_kml(layers, tmp_path / "joined.kml", title=title)[0]
     assert joined.read_text(encoding="utf-8") == close_cdata_ends(appended.read_text(encoding="utf-8"))
-    pieces = kml.layer_documents("events", layers["events"], tmp_path, joined)
+    pieces = kml.layer_documents("events", layers["events"], tmp_path, joined, FlatTables(layers))
     assert len(pieces) == -(-len(layers["events"]["features"]) // features_a_document)  # written in pieces
     for piece in pieces:
         piece.unlink()

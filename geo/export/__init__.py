@@ -21,6 +21,7 @@ from geo.export.csv_events import write_events_csv
 from geo.export.geojson import rfc7946_layers, write_geojson
 from geo.export.gpkg import write_gpkg
 from geo.export.kml import write_kml
+from geo.export.tables import FlatTables
 from geo.layers import Layers
 
 WRITERS: dict[str, Callable[[Layers, Path], list[Path]]] = {
@@ -66,10 +67,11 @@ def export_jobs(layers: Layers, out: Path, title: str | None = None) -> dict[str
     `title` names the KML document; by default the incidents the layers hold.
     """
     prepared = rfc7946_layers(layers)
+    tables = FlatTables(prepared)  # the KML's and the GeoPackage's, made once where one worker writes both
     return {
-        "kml": functools.partial(write_kml, prepared, out / "jaffar-express.kml", title),
+        "kml": functools.partial(write_kml, prepared, out / "jaffar-express.kml", title, tables),
         "csv": functools.partial(write_events_csv, prepared, out / "events.csv"),
-        "gpkg": functools.partial(write_gpkg, prepared, out / "jaffar-express.gpkg"),
+        "gpkg": functools.partial(write_gpkg, prepared, out / "jaffar-express.gpkg", tables),
         "geojson": functools.partial(write_geojson, prepared, out / "geojson"),
     }
 

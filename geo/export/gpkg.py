@@ -23,7 +23,7 @@ from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon, shape
 
 from geo.contract import LAYER_KINDS
 from geo.errors import GeoError
-from geo.export.tables import flat_table, integer_figures, sources_rows
+from geo.export.tables import FlatTables, integer_figures, sources_rows
 from geo.layers import Layers
 
 # GeoPackage stamps "last changed" times; a fixed one keeps builds byte-identical.
@@ -53,7 +53,7 @@ def as_multi(geom, target: str):
     return MULTI[target]([geom]) if target in MULTI and not geom.geom_type.startswith("Multi") else geom
 
 
-def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
+def geodataframe(kind: str, collection: dict, tables: FlatTables) -> gpd.GeoDataFrame:
     features = collection["features"]
     target = table_geometry_type(kind, collection)
     if features and all(f["geometry"]["type"] == "Point" for f in features):
@@ -62,7 +62,7 @@ def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
         )
     else:
         geoms = [as_multi(shape(f["geometry"]), target) for f in features]
-    frame = gpd.GeoDataFrame(integer_figures(flat_table(kind, collection)), geometry=geoms, crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(integer_figures(tables.table(kind)), geometry=geoms, crs="EPSG:4326")
     if "time" in frame:
         # Real datetime columns, stored in UTC as the GeoPackage standard asks; the
         # precision column says how exact each one is, `time_local` the wall-clock time.
@@ -70,14 +70,16 @@ def geodataframe(kind: str, collection: dict) -> gpd.GeoDataFrame:
     return frame
 
 
-def write_gpkg(layers: Layers, path: Path) -> list[Path]:
-    """Every layer as a feature table, plus a `sources` table (layer, feature_id, outlet, date, url)."""
+def write_gpkg(layers: Layers, path: Path, tables: FlatTables | None = None) -> list[Path]:
+    """Every layer as a feature table, plus a `sources` table (layer, feature_id, outlet, date, url).
+
+    `tables`: the layers' tables, where another writer shares them."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
     try:
-        _write_gpkg_tables(layers, path)
+        _write_gpkg_tables(layers, path, tables if tables is not None else FlatTables(layers))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise GeoError(f"{path}: cannot write the GeoPackage: {exc}", path=path) from None
     finally:
@@ -85,10 +87,10 @@ def write_gpkg(layers: Layers, path: Path) -> list[Path]:
     return [path]
 
 
-def _write_gpkg_tables(layers: Layers, path: Path) -> None:
+def _write_gpkg_tables(layers: Layers, path: Path, tables: FlatTables) -> None:
     for kind, collection in layers.items():
         pyogrio.write_dataframe(
-            geodataframe(kind, collection),
+            geodataframe(kind, collection, tables),
             path,
             layer=kind,
             driver="GPKG",

@@ -58,7 +58,7 @@ from shapely.geometry import shape
 from geo import fields, timefmt
 from geo.contract import URDU_FIELDS
 from geo.errors import GeoError
-from geo.export.tables import flat_table, integer_figures, sources_text, utc_time
+from geo.export.tables import FlatTables, integer_figures, sources_text, utc_time
 from geo.layers import Layers
 from geo.output import out_of_space
 from geo.patterns import XML_FORBIDDEN_CHARS
@@ -282,9 +282,9 @@ def extended_names(columns: list[str]) -> dict[str, str]:
     return names
 
 
-def extended_data(kind: str, collection: dict) -> pd.DataFrame:
+def extended_data(kind: str, collection: dict, tables: FlatTables) -> pd.DataFrame:
     """The queryable columns: `feature_id`, every property (times as text), each figure, `sources`."""
-    data = integer_figures(flat_table(kind, collection), "Int32")
+    data = integer_figures(tables.table(kind), "Int32")
     data = data.drop(columns=[c for c in ("id", "name") if c in data])
     if "time" in data:
         data["time"] = [utc_time(v) if isinstance(v, str) else v for v in data["time"]]
@@ -307,8 +307,10 @@ def _kml_column(column: pd.Series) -> pd.Series:
     return column
 
 
-def kml_frame(kind: str, collection: dict) -> gpd.GeoDataFrame:
-    """A layer as LIBKML wants it: element columns first (id, name, description, times), then ExtendedData."""
+def kml_frame(kind: str, collection: dict, tables: FlatTables | None = None) -> gpd.GeoDataFrame:
+    """A layer as LIBKML wants it: element columns first (id, name, description, times), then ExtendedData
+    (from `tables`, where another writer shares them)."""
+    tables = tables if tables is not None else FlatTables({kind: collection})
     features = collection["features"]
     elements = {
         "id": [f"{kind}-{f['properties']['id']}" for f in features],
@@ -316,7 +318,7 @@ def kml_frame(kind: str, collection: dict) -> gpd.GeoDataFrame:
         "description": kml_texts(kml_descriptions(features)),
         **kml_times([f["properties"] for f in features]),
     }
-    frame = pd.concat([pd.DataFrame(elements), extended_data(kind, collection)], axis=1)
+    frame = pd.concat([pd.DataFrame(elements), extended_data(kind, collection, tables)], axis=1)
     return gpd.GeoDataFrame(frame, geometry=_geometries(features), crs="EPSG:4326")
 
 
@@ -352,8 +354,9 @@ def writing_order(layers: Layers) -> list[str]:
     return [kind for kind in layers if kind != biggest] + ([biggest] if biggest is not None else [])
 
 
-def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path]:
-    """A folder per layer in one KML document named `title` (default: `document_name`).
+def write_kml(layers: Layers, path: Path, title: str | None = None, tables: FlatTables | None = None) -> list[Path]:
+    """A folder per layer in one KML document named `title` (default: `document_name`); `tables`: the
+    layers' tables, where another writer shares them.
 
     pyogrio writes one layer a call, and LIBKML reads a whole document again for each layer appended to
     it: each layer is written as documents of its own instead (`layer_documents`), and the documents are
@@ -363,8 +366,9 @@ def write_kml(layers: Layers, path: Path, title: str | None = None) -> list[Path
     path.unlink(missing_ok=True)
     name = kml_text(title or document_name(layers, path))
     kinds = writing_order(layers)
+    tables = tables if tables is not None else FlatTables(layers)
     with tempfile.TemporaryDirectory(prefix=".kml-", dir=path.parent) as parts:
-        documents = [layer_documents(kind, layers[kind], Path(parts), path) for kind in kinds]
+        documents = [layer_documents(kind, layers[kind], Path(parts), path, tables) for kind in kinds]
         write_joined(documents, kinds, name, path)
     return [path]
 
@@ -378,11 +382,11 @@ FOLDER_END = b"    </Folder>\n"
 FEATURES_A_DOCUMENT = 5_000
 
 
-def layer_documents(kind: str, collection: dict, parts: Path, whole: Path) -> list[Path]:
+def layer_documents(kind: str, collection: dict, parts: Path, whole: Path, tables: FlatTables) -> list[Path]:
     """One layer as LIBKML writes it, in `parts`: one document, or a big layer's features
     `FEATURES_A_DOCUMENT` at a time, each document the layer's folder with those placemarks (`whole`:
     the document they go into, named by an error)."""
-    frame = kml_frame(kind, collection)
+    frame = kml_frame(kind, collection, tables)
     starts = range(0, len(frame), FEATURES_A_DOCUMENT)
     if len(starts) > 1:
         pieces = [frame.iloc[start : start + FEATURES_A_DOCUMENT] for start in starts]

@@ -91,6 +91,24 @@ def flat_table(kind: str, collection: dict) -> pd.DataFrame:
     return storable(frame)
 
 
+class FlatTables(dict):
+    """`flat_table` of each of `layers`, made when first asked for and kept: the KML and the GeoPackage
+    share one when a process writes both (a year of claims' table takes most of a second).  A writer
+    changes a copy (`table`), never the kept frame."""
+
+    def __init__(self, layers: dict):
+        super().__init__()
+        self.layers = layers
+
+    def __missing__(self, kind: str) -> pd.DataFrame:
+        frame = self[kind] = flat_table(kind, self.layers[kind])
+        return frame
+
+    def table(self, kind: str) -> pd.DataFrame:
+        """A copy of the layer's table, for a writer to change."""
+        return self[kind].copy()
+
+
 def _may_hold_containers(column: pd.Series) -> bool:
     """Whether a column may hold lists or dicts (pandas' C type inference rules most columns out)."""
     return pd.api.types.is_object_dtype(column) and pd.api.types.infer_dtype(column, skipna=True) not in (
