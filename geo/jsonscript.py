@@ -17,14 +17,20 @@ _UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u
 
 
 def compact_json(value: Any, sort_keys: bool = False) -> str:
-    """Compact JSON text, non-ASCII as it is: by orjson (a year of events in a fraction of `json`'s time),
-    or by `json` for what orjson refuses (an integer beyond 64 bits).  orjson writes a NaN or infinity
-    as null (`json` refused them); none reaches here: layers are read by orjson, which refuses them,
-    and the recipe model refuses non-finite numbers."""
+    """Compact JSON text, non-ASCII as it is (see `compact_json_bytes`)."""
+    return compact_json_bytes(value, sort_keys).decode()
+
+
+def compact_json_bytes(value: Any, sort_keys: bool = False) -> bytes:
+    """Compact JSON as UTF-8, non-ASCII as it is: by orjson (a year of events in a fraction of `json`'s
+    time), or by `json` for what orjson refuses (an integer beyond 64 bits).  orjson writes a NaN or
+    infinity as null (`json` refused them); none reaches here: layers are read by orjson, which refuses
+    them, and the recipe model refuses non-finite numbers."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0)).decode()
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0))
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
+        return text.encode()
 
 
 def script_json(value: Any, sort_keys: bool = False) -> str:
