@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
@@ -207,8 +208,8 @@ def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_a
     enriched, tmp_path, monkeypatch, title, features_a_document
 ):
     """`write_kml` joins the layers into the bytes LIBKML writes when each layer is appended to one document named
-    `title`, whatever the title holds (a CDATA end, markup, the line that starts a folder), and however many
-    documents a layer's features are written in."""
+    `title`, whatever the title holds (a CDATA end, markup, the line that starts a folder), however many
+    documents a layer's features are written in, and whether `placemarks` writes a big layer's later points."""
     from geo.export import kml
     from geo.export.kml import close_cdata_ends, kml_frame, kml_text
 
@@ -230,7 +231,8 @@ def test_the_layers_written_apart_and_joined_are_the_document_libkml_writes_by_a
     joined = write_kml(layers, tmp_path / "joined.kml", title=title)[0]
     assert joined.read_text(encoding="utf-8") == close_cdata_ends(appended.read_text(encoding="utf-8"))
     pieces = kml.layer_documents("events", layers["events"], tmp_path, joined, FlatTables(layers))
-    assert len(pieces) == -(-len(layers["events"]["features"]) // features_a_document)  # written in pieces
+    big = len(layers["events"]["features"]) > features_a_document  # LIBKML's first piece, then `placemarks`' rest
+    assert [p.name for p in pieces] == (["events.0.kml", "events.1.kml"] if big else ["events.kml"])
     for piece in pieces:
         piece.unlink()
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".kml-")], "the layer documents are removed"
@@ -299,3 +301,81 @@ def test_every_byte_is_written_when_the_file_takes_a_little_at_a_time():
     out = TakesThree()
     write_all(out, b"<Placemark>a long line</Placemark>\n")
     assert bytes(out.taken) == b"<Placemark>a long line</Placemark>\n"
+
+
+# Text as `kml_text` hands it to LIBKML: any characters, with markup, CDATA ends and starts, spaces and
+# line breaks made likely.
+KML_TEXTS = st.lists(
+    st.characters(codec="utf-8") | st.sampled_from(["&", "'", "<", ">", '"', "]]>", "<![CDATA[", " ", "\r\n", "\t"]),
+    max_size=12,
+).map("".join)
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def point_frames(draw):
+    """A `kml_frame` of points: element columns, then data columns of every type `placemarks` writes,
+    any of them missing in any row."""
+    from geo.export.kml import kml_text
+
+    rows = draw(st.integers(1, 6))
+    each = lambda values: draw(st.lists(values, min_size=rows, max_size=rows))  # noqa: E731
+    time = st.sampled_from(["2025-03-11T13:00:00+05:00", "2025-03-12T00:00:00+05:00"])
+    columns = {
+        "id": [f"events-claim-{i}" for i in range(rows)],
+        "name": each(KML_TEXTS.map(kml_text)),
+        "description": each(KML_TEXTS.map(kml_text)),
+    }
+    # A feature has a time stamp, or a time span (`kml_times`), or neither.
+    times = each(st.sampled_from(["timestamp", "span", None]))
+    if "timestamp" in times:
+        columns["timestamp"] = [draw(time) if kind == "timestamp" else None for kind in times]
+    if "span" in times:
+        for end in ("begin", "end"):
+            columns[end] = [draw(st.none() | time) if kind == "span" else None for kind in times]
+    frame = pd.DataFrame(columns, dtype="str")
+    int32 = st.integers(-(2**31), 2**31 - 1)
+    frame["feature_id"] = pd.Series([f"claim-{i}" for i in range(rows)], dtype="str")
+    frame["summary"] = pd.Series(each(st.none() | KML_TEXTS.map(kml_text)), dtype="str")
+    frame["notes"] = pd.Series(each(st.none() | KML_TEXTS.map(kml_text)), dtype="str")
+    frame["position_accuracy_m"] = pd.Series(each(int32), dtype="int32")
+    frame["figure_killed"] = pd.Series(each(st.none() | int32), dtype="Int32")
+    frame["km_from_quetta"] = pd.Series(each(st.none() | FINITE), dtype="float64")
+    frame["sources"] = pd.Series(each(KML_TEXTS.map(kml_text)), dtype="str")
+    xs, ys = each(st.floats(-180, 180)), each(st.floats(-90, 90))
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs="EPSG:4326")
+
+
+@given(frame=point_frames())
+def test_placemarks_are_written_byte_for_byte_as_libkml_writes_them(frame):
+    """`placemarks` writes a big point layer's placemarks without LIBKML: over any texts, integers, floats,
+    missing values, times and coordinates, the bytes LIBKML writes for the same frame."""
+    import tempfile
+    from pathlib import Path
+
+    from geo.export import kml, placemarks
+
+    assert placemarks.writable(frame)
+    with tempfile.TemporaryDirectory() as parts:
+        document = kml.layer_document("events", frame, Path(parts) / "events.kml", Path(parts) / "whole.kml")
+        text = document.read_bytes()
+        start, end = text.find(b"\n      <Placemark ") + 1, len(text) - len(b"    </Folder>\n  </Document>\n</kml>\n")
+        assert "".join(placemarks.placemark_chunks("events", frame)) == text[start:end].decode()
+        assert kml.placemarks_as_written("events", frame, document)
+
+
+def test_a_big_layer_is_written_by_libkml_where_placemarks_would_write_otherwise(enriched, tmp_path, monkeypatch):
+    """Before `placemarks` writes a big layer's later placemarks it writes the first document's: where those
+    differ from what LIBKML wrote, LIBKML writes the whole layer, and the document is the same."""
+    from geo.export import kml
+
+    monkeypatch.setattr(kml, "FEATURES_A_DOCUMENT", 7)
+    layers = {kind: enriched[kind] for kind in ("tunnels", "incidents", "events")}
+    by_placemarks = write_kml(layers, tmp_path / "placemarks.kml", title="A title")[0].read_bytes()
+
+    def not_asked(*args):
+        raise AssertionError("placemarks wrote a document after writing otherwise than LIBKML")
+
+    monkeypatch.setattr(kml, "placemarks_as_written", lambda *args: False)
+    monkeypatch.setattr(kml, "placemarks_document", not_asked)
+    assert write_kml(layers, tmp_path / "libkml.kml", title="A title")[0].read_bytes() == by_placemarks
