@@ -44,25 +44,25 @@ def placemark_chunks(kind: str, frame: pd.DataFrame, rows: int = 5_000) -> Itera
 
 
 def placemarks(kind: str, frame: pd.DataFrame) -> list[str]:
-    """Each feature's placemark: a column at a time, its line appended to the features with a value."""
-    texts = [[f'      <Placemark id="{fid}">\n'] for fid in frame["id"].tolist()]
+    """Each feature's placemark, joined from columns of lines: a column's line where the feature has a value."""
+    n = len(frame)
+    columns = [[f'      <Placemark id="{fid}">\n' for fid in frame["id"].tolist()]]
     for name in ("name", "description"):
-        _append(texts, frame[name], f"        <{name}>", f"</{name}>\n")
+        columns.append(_lines(n, frame[name], f"        <{name}>", f"</{name}>\n"))
     if "timestamp" in frame:
-        _append(texts, frame["timestamp"], "        <TimeStamp>\n          <when>", "</when>\n        </TimeStamp>\n")
+        columns.append(
+            _lines(n, frame["timestamp"], "        <TimeStamp>\n          <when>", "</when>\n        </TimeStamp>\n")
+        )
     if "begin" in frame or "end" in frame:
-        _append_time_spans(texts, frame)
+        columns.append(_time_spans(n, frame))
     data = [c for c in frame.columns if c not in ELEMENT_COLUMNS and c != "geometry"]
     if data:
-        head = f'        <ExtendedData>\n          <SchemaData schemaUrl="#{kind}.schema">\n'
-        for text in texts:
-            text.append(head)
-        for column in data:
-            _append(texts, frame[column], f'            <SimpleData name="{column}">', "</SimpleData>\n")
-        for text in texts:
-            text.append("          </SchemaData>\n        </ExtendedData>\n")
+        columns.append([f'        <ExtendedData>\n          <SchemaData schemaUrl="#{kind}.schema">\n'] * n)
+        columns += [_lines(n, frame[c], f'            <SimpleData name="{c}">', "</SimpleData>\n") for c in data]
+        columns.append(["          </SchemaData>\n        </ExtendedData>\n"] * n)
     points = zip(frame.geometry.x.tolist(), frame.geometry.y.tolist())
-    return ["".join(text) + POINT.format(f"{x:.15g}", f"{y:.15g}") for text, (x, y) in zip(texts, points)]
+    columns.append([POINT.format(f"{x:.15g}", f"{y:.15g}") for x, y in points])
+    return list(map("".join, zip(*(column for column in columns if column is not None))))
 
 
 POINT = (
@@ -71,21 +71,27 @@ POINT = (
 )
 
 
-def _append(texts: list[list[str]], column: pd.Series, before: str, after: str) -> None:
-    """To each feature with a value in `column`, its line: the value between `before` and `after`."""
-    for row, value in zip(*_values(column)):
-        texts[row].append(before + value + after)
+def _lines(n: int, column: pd.Series, before: str, after: str) -> list[str] | None:
+    """Each of the `n` features' line of `column`: its value between `before` and `after`, '' where it has
+    none; None where no feature has one."""
+    rows, values = _values(column)
+    if not rows:
+        return None
+    lines = [""] * n
+    for row, value in zip(rows, values):
+        lines[row] = before + value + after
+    return lines
 
 
-def _append_time_spans(texts: list[list[str]], frame: pd.DataFrame) -> None:
-    """To each feature with a begin or an end, its TimeSpan."""
-    spans: dict[int, list[str]] = {}
-    for column in ("begin", "end"):
-        if column in frame:
-            for row, value in zip(*_values(frame[column])):
-                spans.setdefault(row, []).append(f"          <{column}>{value}</{column}>\n")
-    for row in sorted(spans):
-        texts[row].append("        <TimeSpan>\n" + "".join(spans[row]) + "        </TimeSpan>\n")
+def _time_spans(n: int, frame: pd.DataFrame) -> list[str]:
+    """Each feature's TimeSpan, '' where it has neither a begin nor an end."""
+    empty = [""] * n
+    begins = _lines(n, frame["begin"], "          <begin>", "</begin>\n") if "begin" in frame else None
+    ends = _lines(n, frame["end"], "          <end>", "</end>\n") if "end" in frame else None
+    return [
+        f"        <TimeSpan>\n{begin}{end}        </TimeSpan>\n" if begin or end else ""
+        for begin, end in zip(begins or empty, ends or empty)
+    ]
 
 
 def _values(column: pd.Series) -> tuple[list[int], list[str]]:
@@ -97,7 +103,8 @@ def _values(column: pd.Series) -> tuple[list[int], list[str]]:
         texts = [values[row] for row in rows]
         if not QUOTED.search("\n".join(texts)):  # one look over a column of ids or times
             return rows, texts
-        return rows, [f"<![CDATA[{text}]]>" if QUOTED.search(text) else text for text in texts]
+        quoted = column.str.contains(QUOTED.pattern).to_numpy(dtype=bool, na_value=False)  # by Arrow, in C++
+        return rows, [f"<![CDATA[{text}]]>" if quoted[row] else text for row, text in zip(rows, texts)]
     present = column.notna().to_numpy()
     return np.flatnonzero(present).tolist(), list(map(format_, column[present].tolist()))
 
