@@ -67,12 +67,15 @@ def run_jobs(jobs: list[Job], parallel: bool, alongside: Callable[[], Any] | Non
 
 @contextlib.contextmanager
 def killed_on_failure(workers: list[multiprocessing.process.BaseProcess]) -> Iterator[None]:
-    """The workers killed if the block raises (the pool then fails what they were running, at once)."""
+    """The workers killed if the block raises (the pool then fails what they were running, at once), and
+    waited for: none writes into the build's staging folder while it is removed."""
     try:
         yield
     except BaseException:
         for worker in workers:
             worker.kill()
+        for worker in workers:
+            worker.join()
         raise
 
 

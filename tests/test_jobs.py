@@ -132,6 +132,23 @@ def test_the_checks_finding_wins_over_a_jobs_failure(tmp_path):
         run_jobs([failing_job], parallel=True, alongside=check)
 
 
+def test_a_big_builds_check_stops_it_and_leaves_nothing(tmp_path, scratch_layers, monkeypatch):
+    """A big build checks beside its workers: a finding is the build's error, and the output folder and
+    the staging folder beside it are left as they were (here: not there)."""
+    import json
+
+    from geo.check import CheckError
+
+    path = scratch_layers / "events" / "jaffar-express-2025-03-11.geojson"
+    events = json.loads(path.read_text(encoding="utf-8"))
+    events["features"][0]["properties"].update(status="superseded", superseded_by="no-such-claim", status_reason="x")
+    path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
+    with pytest.raises(CheckError, match="names no claim"):
+        geo.build.build(scratch_layers, MAPS, tmp_path / "dist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.lock", "layers"]  # the lock stays, empty
+
+
 def test_without_workers_the_check_comes_before_the_jobs():
     """A small build runs its jobs in its own process: the check first, and a finding leaves them unrun."""
     ran = []
