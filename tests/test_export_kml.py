@@ -182,9 +182,16 @@ def test_kml_deterministic(tmp_path, dist):
     assert (tmp_path / "jaffar-express.kml").read_bytes() == (dist / "jaffar-express.kml").read_bytes()
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+ODD_CHARACTERS = st.sampled_from(["\ufffe", "\uffff", "\U000f0000", "\U000f0001", "\ud800", "\x0b", "\x7f", "é"])
+
+
+@given(
+    st.text(alphabet=st.characters(max_codepoint=0x7F))
+    | st.text()
+    | st.text(alphabet=st.characters(exclude_categories=[]) | ODD_CHARACTERS)
+)
 def test_the_quick_look_for_characters_xml_forbids_agrees_with_the_pattern(text):
-    """`has_xml_forbidden` (a byte translation for ASCII text) finds what `XML_FORBIDDEN` finds."""
+    """`has_xml_forbidden` (a look at the UTF-8 bytes) finds what `XML_FORBIDDEN` finds, surrogates too."""
     from geo.export.kml import XML_FORBIDDEN, has_xml_forbidden
 
     assert has_xml_forbidden(text) == (XML_FORBIDDEN.search(text) is not None)
