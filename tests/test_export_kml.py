@@ -341,14 +341,21 @@ def point_frames(draw):
         for end in ("begin", "end"):
             columns[end] = [draw(st.none() | time) if kind == "span" else None for kind in times]
     frame = pd.DataFrame(columns, dtype="str")
-    int32 = st.integers(-(2**31), 2**31 - 1)
-    frame["feature_id"] = pd.Series([f"claim-{i}" for i in range(rows)], dtype="str")
-    frame["summary"] = pd.Series(each(st.none() | KML_TEXTS.map(kml_text)), dtype="str")
-    frame["notes"] = pd.Series(each(st.none() | KML_TEXTS.map(kml_text)), dtype="str")
-    frame["position_accuracy_m"] = pd.Series(each(int32), dtype="int32")
-    frame["figure_killed"] = pd.Series(each(st.none() | int32), dtype="Int32")
-    frame["km_from_quetta"] = pd.Series(each(st.none() | FINITE), dtype="float64")
-    frame["sources"] = pd.Series(each(KML_TEXTS.map(kml_text)), dtype="str")
+    int32, int64 = st.integers(-(2**31), 2**31 - 1), st.integers(-(2**63), 2**63 - 1)
+    texts = st.none() | KML_TEXTS.map(kml_text)
+    data = {  # each column's values and type; any may be left out
+        "feature_id": (st.none() | st.just("claim"), "str"),
+        "summary": (texts, "str"),
+        "position_accuracy_m": (int32, "int32"),
+        "figure_killed": (st.none() | int32, "Int32"),
+        "figure_huge": (st.none() | int64, "Int64"),
+        "claims": (int64, "int64"),
+        "km_from_quetta": (st.none() | FINITE, "float64"),
+        "sources": (texts, "str"),
+    }
+    for name, (values, dtype) in data.items():
+        if draw(st.booleans()):
+            frame[name] = pd.Series(each(values), dtype=dtype)
     xs, ys = each(st.floats(-180, 180)), each(st.floats(-90, 90))
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs="EPSG:4326")
 

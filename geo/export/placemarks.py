@@ -9,7 +9,8 @@ this module to it over classes of values (hypothesis), not only over the shipped
 
 What LIBKML writes for a point (GDAL 3.12, libkml 1.3), as measured:
 - the elements in the order name, description, TimeStamp or TimeSpan, ExtendedData (a SimpleData for
-  each column with a value, in the frame's order), Point; an indent of two spaces a level;
+  each column with a value, in the frame's order; none where no column has one), Point; an indent of
+  two spaces a level;
 - text holding `&`, `'`, `<`, `>` or `"` in a CDATA section, any other text as it is (`kml_text`
   has already put marks for `]]>` and U+FFFD for what XML forbids);
 - integers in decimal, floats as C's `%.15g`, a missing value (null, NaN, empty text) left out;
@@ -48,18 +49,26 @@ def placemarks(kind: str, frame: pd.DataFrame) -> list[str]:
     n = len(frame)
     columns = [[f'      <Placemark id="{fid}">\n' for fid in frame["id"].tolist()]]
     for name in ("name", "description"):
-        columns.append(_lines(n, frame[name], f"        <{name}>", f"</{name}>\n"))
+        if name in frame:
+            columns.append(_lines(n, frame[name], f"        <{name}>", f"</{name}>\n"))
     if "timestamp" in frame:
         columns.append(
             _lines(n, frame["timestamp"], "        <TimeStamp>\n          <when>", "</when>\n        </TimeStamp>\n")
         )
     if "begin" in frame or "end" in frame:
         columns.append(_time_spans(n, frame))
-    data = [c for c in frame.columns if c not in ELEMENT_COLUMNS and c != "geometry"]
-    if data:
-        columns.append([f'        <ExtendedData>\n          <SchemaData schemaUrl="#{kind}.schema">\n'] * n)
-        columns += [_lines(n, frame[c], f'            <SimpleData name="{c}">', "</SimpleData>\n") for c in data]
-        columns.append(["          </SchemaData>\n        </ExtendedData>\n"] * n)
+    data = [
+        _lines(n, frame[c], f'            <SimpleData name="{c}">', "</SimpleData>\n")
+        for c in frame.columns
+        if c not in ELEMENT_COLUMNS and c != "geometry"
+    ]
+    data = [lines for lines in data if lines is not None]
+    if data:  # ExtendedData only around a feature's data, where it has any
+        held = [any(lines) for lines in zip(*data)]
+        head = f'        <ExtendedData>\n          <SchemaData schemaUrl="#{kind}.schema">\n'
+        columns.append([head * h for h in held])
+        columns += data
+        columns.append(["          </SchemaData>\n        </ExtendedData>\n" * h for h in held])
     points = zip(frame.geometry.x.tolist(), frame.geometry.y.tolist())
     columns.append([POINT.format(f"{x:.15g}", f"{y:.15g}") for x, y in points])
     return list(map("".join, zip(*(column for column in columns if column is not None))))
