@@ -159,6 +159,25 @@ def hostile_layers() -> dict:
     return {"staging": {"type": "FeatureCollection", "features": features}}
 
 
+def test_hostile_text_in_a_big_layer_is_written_as_libkml_writes_it(tmp_path, monkeypatch):
+    """Markup, CDATA ends and starts, characters XML forbids, unsafe field names: where `placemarks`
+    writes a big layer's later placemarks, the document is byte for byte the one LIBKML writes whole."""
+    from geo.export import kml
+
+    title = "a ]]> <title> & \x01"
+    whole = write_kml(hostile_layers(), tmp_path / "libkml.kml", title=title)[0].read_bytes()
+    monkeypatch.setattr(kml, "FEATURES_A_DOCUMENT", 2)
+    original, written = kml.placemarks_document, []
+
+    def recorded(kind, *args):
+        written.append(kind)
+        return original(kind, *args)
+
+    monkeypatch.setattr(kml, "placemarks_document", recorded)
+    assert write_kml(hostile_layers(), tmp_path / "placemarks.kml", title=title)[0].read_bytes() == whole
+    assert written == ["staging"], "placemarks wrote the later placemarks"
+
+
 def test_kml_hostile_text_well_formed_and_read_back(tmp_path):
     """libkml neither splits ']]>' in CDATA nor escapes attributes nor drops forbidden characters:
     the writer makes up for it, and GDAL reads back the text (forbidden characters as U+FFFD)."""
