@@ -34,7 +34,7 @@ made up for here (in the data before GDAL sees it, except the first):
 
 LIBKML writes no timestamps or random ids: the same layers give the same bytes.  A big layer of points
 has its placemarks after the first `FEATURES_A_DOCUMENT` written by `placemarks`, the bytes LIBKML
-writes for them in a quarter of its time (see there).
+writes for them in under half its time (see there).
 """
 
 from __future__ import annotations
