@@ -7,7 +7,7 @@ byte for byte as LIBKML did (else LIBKML writes them all).  LIBKML stays the aut
 document, its schema, every small layer and every line or polygon are its own, and the tests hold
 this module to it over classes of values (hypothesis), not only over the shipped layers.
 
-What LIBKML writes for a point (GDAL 3.12, libkml 1.3), as measured:
+What LIBKML writes for a point (GDAL 3.12, through pyogrio 0.13), as measured:
 - the elements in the order name, description, TimeStamp or TimeSpan, ExtendedData (a SimpleData for
   each column with a value, in the frame's order; none where no column has one), Point; an indent of
   two spaces a level;
