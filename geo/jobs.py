@@ -27,28 +27,17 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _jobs: list[Job] = []  # in a worker only: the build's jobs, inherited by the fork (`_adopt`)
 
 
-def run_jobs(jobs: list[Job], parallel: bool, alongside: Callable[[], Any] | None = None) -> list:
-    """Run every job, longest first as given; what they return (the files written), in the jobs' order.
-
-    `alongside` runs in this process while the workers start on the jobs (without workers, before them):
-    a build's check, whose findings stop the build.  What it raises is raised, whatever the jobs did,
-    and the workers are killed then: their work is for nothing."""
+def run_jobs(jobs: list[Job], parallel: bool) -> list:
+    """Run every job, longest first as given; what they return (the files written), in the jobs' order."""
     if not parallel or not CAN_FORK:
-        if alongside is not None:
-            alongside()
         return [path for job in jobs for path in job()]
     written: dict[int, list] = {}
     waiting = iter(range(len(jobs)))
     failure: BaseException | None = None
     with forked_pool(WORKERS, jobs) as pool:
-        others = set(multiprocessing.active_children())
         # A job is handed over only when a worker is free: the longest go first, and after a failure no
         # job is waiting in the pool's queue to start anyway.
         running = {pool.submit(_run, index): index for index in itertools.islice(waiting, WORKERS)}
-        if alongside is not None:
-            workers = [p for p in multiprocessing.active_children() if p not in others]  # forked by the submit
-            with killed_on_failure(workers):
-                alongside()
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
@@ -63,20 +52,6 @@ def run_jobs(jobs: list[Job], parallel: bool, alongside: Callable[[], Any] | Non
     if failure is not None:
         raise failure
     return [path for index in sorted(written) for path in written[index]]
-
-
-@contextlib.contextmanager
-def killed_on_failure(workers: list[multiprocessing.process.BaseProcess]) -> Iterator[None]:
-    """The workers killed if the block raises (the pool then fails what they were running, at once), and
-    waited for: none writes into the build's staging folder while it is removed."""
-    try:
-        yield
-    except BaseException:
-        for worker in workers:
-            worker.kill()
-        for worker in workers:
-            worker.join()
-        raise
 
 
 @contextlib.contextmanager

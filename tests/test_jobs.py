@@ -95,46 +95,9 @@ def test_a_failed_job_stops_the_jobs_not_yet_started(tmp_path):
     assert len(list(started.iterdir())) <= 1  # only the job the other worker took beside the failing one
 
 
-def test_what_the_check_beside_the_jobs_finds_stops_them_at_once(tmp_path):
-    """The build checks in its own process while the workers start on the jobs (`alongside`): what the
-    check raises is raised, and the workers are killed, not waited for."""
-    started, finished = tmp_path / "started", tmp_path / "finished"
-
-    def long_job():
-        started.write_text(str(os.getpid()))
-        time.sleep(120)
-        finished.touch()
-        return []
-
-    def check():
-        wait_for(started.exists)
-        raise GeoError("maps/a.toml: incident 'x' names no incident")
-
-    with pytest.raises(GeoError, match="names no incident"):
-        run_jobs([long_job, long_job], parallel=True, alongside=check)
-    assert not finished.exists() and not alive(int(started.read_text()))
-
-
-def test_the_checks_finding_wins_over_a_jobs_failure(tmp_path):
-    """A job may fail on what the check reports (the check runs beside the jobs): the check's finding is
-    what the build says."""
-    failed = tmp_path / "failed"
-
-    def failing_job():
-        failed.touch()
-        raise KeyError("incident")
-
-    def check():
-        wait_for(failed.exists)
-        raise GeoError("maps/a.toml: incident 'x' names no incident")
-
-    with pytest.raises(GeoError, match="names no incident"):
-        run_jobs([failing_job], parallel=True, alongside=check)
-
-
 def test_a_big_builds_check_stops_it_and_leaves_nothing(tmp_path, scratch_layers, monkeypatch):
-    """A big build checks beside its workers: a finding is the build's error, and the output folder and
-    the staging folder beside it are left as they were (here: not there)."""
+    """A big build (its jobs in forked workers) is checked before any of them starts: a finding is the
+    build's error, and nothing is made beside the layers."""
     import json
 
     from geo.check import CheckError
@@ -146,19 +109,7 @@ def test_a_big_builds_check_stops_it_and_leaves_nothing(tmp_path, scratch_layers
     monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
     with pytest.raises(CheckError, match="names no claim"):
         geo.build.build(scratch_layers, MAPS, tmp_path / "dist")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.lock", "layers"]  # the lock stays, empty
-
-
-def test_without_workers_the_check_comes_before_the_jobs():
-    """A small build runs its jobs in its own process: the check first, and a finding leaves them unrun."""
-    ran = []
-
-    def check():
-        raise GeoError("maps/a.toml: incident 'x' names no incident")
-
-    with pytest.raises(GeoError):
-        run_jobs([lambda: ran.append("job") or []], parallel=False, alongside=check)
-    assert ran == []
+    assert [p.name for p in tmp_path.iterdir()] == ["layers"]  # no output, no staging, not even the lock
 
 
 def children_of(pid: int) -> set[int]:
