@@ -84,8 +84,8 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
     more at 100,000."""
     props = [f["properties"] for f in events]
     held = set().union(*props)  # a column no claim has is empty, with no look at each claim
-    read = [n for n in dict.fromkeys((*before, *after)) if n in held and n not in COMPUTED]
-    raw = row_values(props, [*read, "time", "time_precision", "status_sources", "figures"])
+    read = [*(n for n in (*before, *after) if n in held), "time", "time_precision", "status_sources", "figures"]
+    raw = row_values(props, list(dict.fromkeys(read)))
     times = raw["time"]
     computed = {
         "time": [utc_time(t) for t in times],
@@ -115,9 +115,6 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
         for key, value in (given or {}).items():
             counts[key][row] = value
     return [*map(column, before), *(counts[key] for key in figures), *map(column, after)]
-
-
-COMPUTED = ("time", "time_local", "time_pkt", "lon", "lat", "sources", "status_sources")
 
 
 def row_values(props: list[dict], names: list[str]) -> dict[str, list]:
