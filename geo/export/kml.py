@@ -479,7 +479,6 @@ def folder_line(kind: str) -> bytes:
     return f'\n    <Folder id="{kind}">\n'.encode()
 
 
-XML_SPECIAL = re.compile("[<>&'\"]")
 MARKS_START = CDATA_END_MARK.encode("utf-8")[:3]  # the first three bytes of either mark
 assert CDATA_START_MARK.encode("utf-8").startswith(MARKS_START)
 
@@ -504,7 +503,7 @@ def write_joined(documents: list[list[Path]], kinds: list[str], name: str, path:
                 folder = text.find(folder_line(kind)) + 1
                 schema = text.find(b"\n    <Schema ", 0, folder) + 1 or folder  # a layer with no data columns has none
                 if index == 0:
-                    shown = f"<![CDATA[{name}]]>" if XML_SPECIAL.search(name) else name
+                    shown = placemarks.libkml_text(name)
                     named = DOCUMENT_START + close_cdata_ends(f"    <name>{shown}</name>\n").encode()
                     write_all(out, text[:schema].replace(DOCUMENT_START, named, 1))
                 write_all(out, text[schema:folder])

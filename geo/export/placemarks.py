@@ -106,7 +106,7 @@ def _time_spans(n: int, frame: pd.DataFrame) -> list[str]:
 def _values(column: pd.Series) -> tuple[list[int], list[str]]:
     """The rows with a value, and each value as LIBKML writes it."""
     format_ = _format(column.dtype)
-    if format_ is _quoted:  # text: most features have most texts, and a look for the quoted marks is quick
+    if format_ is libkml_text:  # text: most features have most texts, and a look for the quoted marks is quick
         values = column.tolist()
         rows = [row for row, value in enumerate(values) if value.__class__ is str and value]  # "": as missing
         texts = [values[row] for row in rows]
@@ -118,14 +118,15 @@ def _values(column: pd.Series) -> tuple[list[int], list[str]]:
     return np.flatnonzero(present).tolist(), list(map(format_, column[present].tolist()))
 
 
-def _quoted(text: str) -> str:
+def libkml_text(text: str) -> str:
+    """Text as LIBKML writes it: in a CDATA section when it holds `QUOTED` characters, else as it is."""
     return f"<![CDATA[{text}]]>" if QUOTED.search(text) else text
 
 
 def _format(dtype) -> Callable[[object], str] | None:
     """How LIBKML writes a value of a column of `dtype`; None for a type not written here."""
     if isinstance(dtype, pd.StringDtype):
-        return _quoted
+        return libkml_text
     if dtype in (np.int32, np.int64, pd.Int32Dtype(), pd.Int64Dtype()):
         return str
     if dtype == np.float64:
