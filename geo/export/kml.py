@@ -48,7 +48,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -420,20 +420,21 @@ def layer_documents(kind: str, collection: dict, parts: Path, whole: Path, table
 
 def placemarks_as_written(kind: str, frame: gpd.GeoDataFrame, document: Path) -> bool:
     """Whether `placemarks` writes the placemarks of `frame` byte for byte as LIBKML wrote them in `document`."""
-    with document.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
+    with mapped_alone(document) as text:
         start, end = placemarks_range(text)
         written = text[start:end]
     return "".join(placemarks.placemark_chunks(kind, frame)).encode() == written
 
 
 def placemarks_range(text: mmap.mmap) -> tuple[int, int]:
-    """Where a one-layer LIBKML document's placemarks start and end."""
+    """Where a one-layer LIBKML document's placemarks start (its first placemark's line) and end (where the
+    folder's closing line starts)."""
     return text.find(b"\n      <Placemark ") + 1, len(text) - len(FOLDER_END) - len(DOCUMENT_END)
 
 
 def placemarks_document(kind: str, frame: gpd.GeoDataFrame, first: Path, part: Path) -> Path:
     """The placemarks of `frame`, written by `placemarks`, as a document like LIBKML's `first` of the layer."""
-    with first.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
+    with mapped_alone(first) as text:
         head = text[: placemarks_range(text)[0]]
     with part.open("wb") as out:
         out.write(head)
@@ -470,7 +471,7 @@ def layer_document(kind: str, frame: gpd.GeoDataFrame, part: Path, whole: Path) 
 
 def schema_of(document: Path, kind: str) -> bytes:
     """A LIBKML document's head and `<Schema>`: everything before its folder."""
-    with document.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
+    with mapped_alone(document) as text:
         return text[: text.find(folder_line(kind))]
 
 
@@ -522,9 +523,8 @@ def folder_parts(texts: list[Mapped], folder: int) -> list[tuple[Mapped, int, in
     to its last placemark's end."""
     parts = []
     for index, text in enumerate(texts):
-        start = folder if index == 0 else text.find(b"\n      <Placemark ") + 1
-        end = len(text) - len(DOCUMENT_END) - (len(FOLDER_END) if index < len(texts) - 1 else 0)
-        parts.append((text, start, end))
+        start, end = placemarks_range(text)
+        parts.append((text, folder if index == 0 else start, end + len(FOLDER_END) if text is texts[-1] else end))
     return parts
 
 
@@ -540,6 +540,13 @@ def mapped(stack: contextlib.ExitStack, document: Path) -> Mapped:
     text = stack.enter_context(Mapped(file.fileno(), 0, access=mmap.ACCESS_READ))
     text.file = file
     return text
+
+
+@contextlib.contextmanager
+def mapped_alone(document: Path) -> Iterator[Mapped]:
+    """A document's bytes, mapped rather than read, for the block."""
+    with contextlib.ExitStack() as stack:
+        yield mapped(stack, document)
 
 
 def copy_range(text: Mapped, start: int, end: int, out: BinaryIO) -> None:
