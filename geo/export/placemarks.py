@@ -70,7 +70,7 @@ def placemarks(kind: str, frame: pd.DataFrame) -> list[str]:
         columns += data
         columns.append(["          </SchemaData>\n        </ExtendedData>\n" * h for h in held])
     points = zip(frame.geometry.x.tolist(), frame.geometry.y.tolist())
-    columns.append([POINT.format(f"{x:.15g}", f"{y:.15g}") for x, y in points])
+    columns.append([POINT.format(real(x), real(y)) for x, y in points])
     return list(map("".join, zip(*(column for column in columns if column is not None))))
 
 
@@ -113,7 +113,7 @@ def _values(column: pd.Series) -> tuple[list[int], list[str]]:
         if not QUOTED.search("\n".join(texts)):  # one look over a column of ids or times
             return rows, texts
         quoted = column.str.contains(QUOTED.pattern).to_numpy(dtype=bool, na_value=False)  # by Arrow, in C++
-        return rows, [f"<![CDATA[{text}]]>" if quoted[row] else text for row, text in zip(rows, texts)]
+        return rows, [libkml_text(text) if quoted[row] else text for row, text in zip(rows, texts)]
     present = column.notna().to_numpy()
     return np.flatnonzero(present).tolist(), list(map(format_, column[present].tolist()))
 
@@ -130,5 +130,8 @@ def _format(dtype) -> Callable[[object], str] | None:
     if dtype in (np.int32, np.int64, pd.Int32Dtype(), pd.Int64Dtype()):
         return str
     if dtype == np.float64:
-        return "{:.15g}".format
+        return real
     return None
+
+
+real = "{:.15g}".format  # a float as GDAL hands it to libkml, and a coordinate as libkml writes it
