@@ -18,6 +18,8 @@ settings.load_profile("repository")
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
 MAP_NAMES = tuple(sorted(path.stem for path in (ROOT / "maps").glob("*.toml")))  # the shipped maps
+# What `geo png` adds to a build, not `geo build`: its folder and the lock it takes beside it.
+PICTURES = {"png", ".png.lock"}
 JAFFAR = "jaffar-express-2025-03-11"  # the incident the shipped maps show
 
 

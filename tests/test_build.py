@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import LAYERS, ROOT
+from tests.conftest import LAYERS, PICTURES, ROOT
 
 
 def geo(*args, cwd=None):
@@ -65,13 +65,13 @@ def test_broken_route_is_refused(tmp_path, scratch_layers):
 @pytest.mark.slow
 def test_builds_are_byte_identical(tmp_path, dist):
     """`geo build` with its default folders, in a process of its own (its own hash seed), writes the bytes
-    of the session's build (this test process's).  Only `geo png` adds to a build: its png/ is left out."""
+    of the session's build (this test process's).  Only `geo png` adds to a build: its `PICTURES` are left out."""
     out = tmp_path / "dist"
     result = geo("build", "--out", str(out))
     assert result.returncode == 0, result.stderr
     files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     built = sorted(p.relative_to(dist) for p in dist.rglob("*") if p.is_file())
-    assert files == [f for f in built if f.parts[0] != "png"]
+    assert files == [f for f in built if f.parts[0] not in PICTURES]
     assert all((out / f).read_bytes() == (dist / f).read_bytes() for f in files)
 
 

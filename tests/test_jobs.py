@@ -15,7 +15,7 @@ import pytest
 import geo.build
 from geo.errors import GeoError
 from geo.jobs import run_jobs
-from tests.conftest import LAYERS, ROOT
+from tests.conftest import LAYERS, PICTURES, ROOT
 
 MAPS = ROOT / "maps"
 
@@ -31,8 +31,7 @@ def test_jobs_in_forked_workers_write_the_same_files(tmp_path, monkeypatch, dist
     monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
     geo.build.build(LAYERS, MAPS, tmp_path / "forked")
     one, two = files_of(dist), files_of(tmp_path / "forked")
-    pictures = {"png", ".png.lock"}  # written by `geo png` into the shared build, not by `geo build`
-    assert {k for k in one if k.parts[0] not in pictures} == two.keys() and all(one[k] == two[k] for k in two)
+    assert {k for k in one if k.parts[0] not in PICTURES} == two.keys() and all(one[k] == two[k] for k in two)
 
 
 def in_worker_only(parent: int, error: Exception):
