@@ -171,22 +171,25 @@ def check_words(recipe: Recipe, layers: Layers, drawn, near: Incident) -> list[F
     words = texts(recipe, layers, near)
     text = " ".join(t for t in (words.title, words.description, recipe.alt_text or "") if t)
     text = re.sub(r"\bfrom Quetta\b", "", text)  # the origin of every km, not a place the map is about
+    named_in_text = [  # most words name few places: the names the map draws are looked at only for those
+        (name, named)
+        for kind in ("stations", "tunnels", "staging", "places")
+        for feature in layers.get(kind, {"features": []})["features"]
+        if len(name := feature["properties"]["name"]) > 3
+        and re.search(named := rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    ]
     drawn_words = " ".join(
-        str(f["properties"].get(key) or "") for _, features in drawn for f in features for key in ("name", "site_name")
+        str(f["properties"].get(key) or "")
+        for _, features in (drawn if named_in_text else ())
+        for f in features
+        for key in ("name", "site_name")
     )
-    findings = []
-    for kind in ("stations", "tunnels", "staging", "places"):
-        for feature in layers.get(kind, {"features": []})["features"]:
-            name = feature["properties"]["name"]
-            named = rf"(?<!\w){re.escape(name)}(?!\w)"
-            if len(name) > 3 and re.search(named, text) and not re.search(named, drawn_words):
-                findings.append(
-                    Finding(
-                        f"{recipe.path}: title, description or alt_text",
-                        f"names {name!r}, which this map does not draw",
-                    )
-                )
-    months = incident_months(near)
+    findings = [
+        Finding(f"{recipe.path}: title, description or alt_text", f"names {name!r}, which this map does not draw")
+        for name, named in named_in_text
+        if not re.search(named, drawn_words)
+    ]
+    months = near.months
     for match in WRITTEN_DATE.finditer(text) if months else ():
         month = (match[3], MONTH_NAMES.split("|").index(match[2]) + 1) if match[2] else (match[4], int(match[5]))
         if (int(month[0]), month[1]) not in months:
@@ -198,16 +201,6 @@ def check_words(recipe: Recipe, layers: Layers, drawn, near: Incident) -> list[F
                 )
             )
     return findings
-
-
-def incident_months(near: Incident) -> set[tuple[int, int]]:
-    """(year, month) of the incident's dates and of each of its claims."""
-    found = set()
-    if near.site is not None:
-        props = near.site["properties"]
-        for day in (props["date"], props.get("end_date") or props["date"]):
-            found.add((int(day[:4]), int(day[5:7])))
-    return found | {(moment.year, moment.month) for moment in set(near.claim_times)}
 
 
 def check_in_view(recipe: Recipe, drawn) -> list[Finding]:

@@ -91,10 +91,8 @@ class PageData:
         """Each feature's popup texts as indexes into the page's string table (repeated texts are carried
         once), worked out a field at a time over all the features."""
         index = self._string_index
-        columns = [
-            [None if text is None else index.setdefault(text, len(index)) for text in fields.format_column(f, props)]
-            for f in popup
-        ]
+        texts = fields.format_columns(popup, props)
+        columns = [[None if text is None else index.setdefault(text, len(index)) for text in texts[f]] for f in popup]
         return [list(values) for values in zip(*columns)]
 
     def source_ids(self, props: dict) -> list[int]:
@@ -194,7 +192,8 @@ def joined(props: list[dict], names: list[str]) -> list[str | None]:
     if not names:
         return [None] * len(props)
     lines = []
-    for found in zip(*(fields.format_column(name, props) for name in names)):
+    texts = fields.format_columns(names, props)
+    for found in zip(*(texts[name] for name in names)):
         texts = [t for t in found if t]
         if len(texts) > 1:
             texts = [isolate(t) for t in texts]

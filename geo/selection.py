@@ -42,6 +42,16 @@ class Incident:
         """When each of its claims was made, in the claims' order."""
         return [timefmt.parse(f["properties"]["time"]) for f in self.claims or ()]
 
+    @functools.cached_property
+    def months(self) -> set[tuple[int, int]]:
+        """(year, month) of the incident's dates and of each of its claims."""
+        found = set()
+        if self.site is not None:
+            props = self.site["properties"]
+            for day in (props["date"], props.get("end_date") or props["date"]):
+                found.add((int(day[:4]), int(day[5:7])))
+        return found | {(moment.year, moment.month) for moment in set(self.claim_times)}
+
     def window(self, spec: Layer) -> tuple[float, float] | None:
         """The km from Quetta a layer keeps features within, if it keeps only those near the incident."""
         if spec.near_site_km is not None and self.site_km is not None:

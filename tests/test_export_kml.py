@@ -340,8 +340,8 @@ FINITE = st.floats(allow_nan=False, allow_infinity=False)
 
 @st.composite
 def point_frames(draw):
-    """A `kml_frame` of points: element columns, then data columns of every type `placemarks` writes,
-    any of them missing in any row."""
+    """A `kml_frame` of points: element columns (Python text, as `kml_frame` makes them, or pandas'), then
+    data columns of every type `placemarks` writes, any of them missing in any row."""
     from geo.export.kml import kml_text
 
     rows = draw(st.integers(1, 6))
@@ -359,7 +359,8 @@ def point_frames(draw):
     if "span" in times:
         for end in ("begin", "end"):
             columns[end] = [draw(st.none() | time) if kind == "span" else None for kind in times]
-    frame = pd.DataFrame(columns, dtype="str")
+    columns = {name: values for name, values in columns.items() if any(v is not None for v in values)}  # kml_times
+    frame = pd.DataFrame(columns, dtype=draw(st.sampled_from(["str", object])))  # kml_frame's, or pandas' text
     int32, int64 = st.integers(-(2**31), 2**31 - 1), st.integers(-(2**63), 2**63 - 1)
     texts = st.none() | KML_TEXTS.map(kml_text)
     data = {  # each column's values and type; any may be left out

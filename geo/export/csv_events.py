@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from geo import timefmt
+from geo import fields, timefmt
 from geo.contract import INCIDENT_KINDS
 from geo.export.geojson import DECIMALS
 from geo.export.tables import figure_keys, flat_value, local_time, sources_text, utc_time
@@ -85,7 +85,7 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
     props = [f["properties"] for f in events]
     held = set().union(*props)  # a column no claim has is empty, with no look at each claim
     read = [*(n for n in (*before, *after) if n in held), "time", "time_precision", "status_sources", "figures"]
-    raw = row_values(props, list(dict.fromkeys(read)))
+    raw = fields.row_values(props, read)
     times = raw["time"]
     computed = {
         "time": [utc_time(t) for t in times],
@@ -115,12 +115,6 @@ def csv_columns_of(events: list[dict], before: list[str], figures: list[str], af
         for key, value in (given or {}).items():
             counts[key][row] = value
     return [*map(column, before), *(counts[key] for key in figures), *map(column, after)]
-
-
-def row_values(props: list[dict], names: list[str]) -> dict[str, list]:
-    """{name: each claim's value (None where it has none)}, read a claim at a time."""
-    rows = [tuple(map(p.get, names)) for p in props]
-    return {name: list(values) for name, values in zip(names, zip(*rows))} if rows else {n: [] for n in names}
 
 
 def safe_column(values: list) -> list:

@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype, is_object_dtype
 
 ELEMENT_COLUMNS = ("id", "name", "description", "timestamp", "begin", "end")
 QUOTED = re.compile("[&'<>\"]")
@@ -32,9 +33,7 @@ QUOTED = re.compile("[&'<>\"]")
 def writable(frame: pd.DataFrame) -> bool:
     """Whether every placemark of `frame` (a `kml_frame`) is a point and every column of a type written here."""
     columns = [c for c in frame.columns if c != "geometry"]
-    return bool((frame.geometry.geom_type == "Point").all()) and all(
-        _format(frame[c].dtype) is not None for c in columns
-    )
+    return bool((frame.geometry.geom_type == "Point").all()) and all(_format(frame[c]) is not None for c in columns)
 
 
 def placemark_chunks(kind: str, frame: pd.DataFrame, rows: int = 5_000) -> Iterator[str]:
@@ -105,13 +104,15 @@ def _time_spans(n: int, frame: pd.DataFrame) -> list[str]:
 
 def _values(column: pd.Series) -> tuple[list[int], list[str]]:
     """The rows with a value, and each value as LIBKML writes it."""
-    format_ = _format(column.dtype)
+    format_ = _format(column)
     if format_ is libkml_text:  # text: most features have most texts, and a look for the quoted marks is quick
         values = column.tolist()
         rows = [row for row, value in enumerate(values) if value.__class__ is str and value]  # "": as missing
         texts = [values[row] for row in rows]
         if not QUOTED.search("\n".join(texts)):  # one look over a column of ids or times
             return rows, texts
+        if is_object_dtype(column.dtype):  # the element columns (a balloon's first mark is at its start)
+            return rows, list(map(libkml_text, texts))
         quoted = column.str.contains(QUOTED.pattern).to_numpy(dtype=bool, na_value=False)  # by Arrow, in C++
         return rows, [libkml_text(text) if quoted[row] else text for row, text in zip(rows, texts)]
     present = column.notna().to_numpy()
@@ -123,9 +124,11 @@ def libkml_text(text: str) -> str:
     return f"<![CDATA[{text}]]>" if QUOTED.search(text) else text
 
 
-def _format(dtype) -> Callable[[object], str] | None:
-    """How LIBKML writes a value of a column of `dtype`; None for a type not written here."""
-    if isinstance(dtype, pd.StringDtype):
+def _format(column: pd.Series) -> Callable[[object], str] | None:
+    """How LIBKML writes a value of `column`; None for a type not written here."""
+    dtype = column.dtype
+    # Text, as pandas keeps it or as Python objects (the element columns: `kml_frame`).
+    if isinstance(dtype, pd.StringDtype) or (is_object_dtype(dtype) and infer_dtype(column) == "string"):
         return libkml_text
     if dtype in (np.int32, np.int64, pd.Int32Dtype(), pd.Int64Dtype()):
         return str
