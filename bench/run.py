@@ -11,6 +11,7 @@ Run: ``python bench/run.py [--sizes 1000,10000,100000] [--repeat 5] [--out bench
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import shutil
 import statistics
@@ -474,6 +475,8 @@ def main(argv: list[str] | None = None) -> None:
         help="every step once, each page loaded once: that the bench runs (tests/test_bench.py), not numbers",
     )
     args = parser.parse_args(argv)
+    if args.smoke:  # a smoke run that hangs says where: every thread's stack on stderr, and an exit
+        faulthandler.dump_traceback_later(SMOKE_HANG_SECONDS, exit=True)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp, browser() as instance:  # one Chromium for all
         work = Path(tmp)
@@ -493,6 +496,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 RESULTS = ROOT / "bench" / "results.json"
+SMOKE_HANG_SECONDS = 420  # a smoke run takes a minute alone, a few beside the other tests
 README = ROOT / "README.md"
 
 
