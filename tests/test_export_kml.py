@@ -360,22 +360,26 @@ def point_frames(draw):
         for end in ("begin", "end"):
             columns[end] = [draw(st.none() | time) if kind == "span" else None for kind in times]
     columns = {name: values for name, values in columns.items() if any(v is not None for v in values)}  # kml_times
-    frame = pd.DataFrame(columns, dtype=draw(st.sampled_from(["str", object])))  # kml_frame's, or pandas' text
+    frame = pd.DataFrame(columns, dtype=draw(st.sampled_from(["str", object])))
     int32, int64 = st.integers(-(2**31), 2**31 - 1), st.integers(-(2**63), 2**63 - 1)
     texts = st.none() | KML_TEXTS.map(kml_text)
+    python = draw(st.sampled_from(["str", object]))  # the columns the KML makes: Python text (`python_texts`)
     data = {  # each column's values and type; any may be left out
-        "feature_id": (st.none() | st.just("claim"), "str"),
+        "feature_id": (st.none() | st.just("claim"), python),
         "summary": (texts, "str"),
         "position_accuracy_m": (int32, "int32"),
         "figure_killed": (st.none() | int32, "Int32"),
         "figure_huge": (st.none() | int64, "Int64"),
         "claims": (int64, "int64"),
         "km_from_quetta": (st.none() | FINITE, "float64"),
-        "sources": (texts, "str"),
+        "sources": (texts, python),
     }
     for name, (values, dtype) in data.items():
         if draw(st.booleans()):
-            frame[name] = pd.Series(each(values), dtype=dtype)
+            drawn = each(values)
+            if dtype is object and all(v is None for v in drawn):  # no text: not made by python_texts
+                dtype = "str"
+            frame[name] = pd.Series(drawn, dtype=dtype)
     xs, ys = each(st.floats(-180, 180)), each(st.floats(-90, 90))
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs="EPSG:4326")
 
