@@ -154,11 +154,6 @@ def _text_of(field: str, value: Any, props: dict[str, Any]) -> str | None:
     return str(value)
 
 
-def format_column(field: str, props: list[dict[str, Any]]) -> list[str | None]:
-    """`format_value` of one field over many features."""
-    return format_columns([field], props)[field]
-
-
 def format_columns(names: list[str], props: list[dict[str, Any]]) -> dict[str, list[str | None]]:
     """{name: `format_value` of it over many features}: a text field with no formatter is its values."""
     values = row_values(props, names)

@@ -186,14 +186,15 @@ def page_features(
 
 def joined(props: list[dict], names: list[str]) -> list[str | None]:
     """Each feature's texts of several fields on one line, each isolated (geo.text): one alone is its
-    element's whole text, which the page isolates (`dir="auto"`).  Worked out a field at a time."""
+    element's whole text, which the page isolates (`dir="auto"`).  Formatted a field at a time
+    (`fields.format_columns`)."""
     if names == ["name"]:  # the usual tooltip: no formatting to do
         return [p.get("name") for p in props]
     if not names:
         return [None] * len(props)
     lines = []
-    texts = fields.format_columns(names, props)
-    for found in zip(*(texts[name] for name in names)):
+    columns = fields.format_columns(names, props)
+    for found in zip(*(columns[name] for name in names)):
         texts = [t for t in found if t]
         if len(texts) > 1:
             texts = [isolate(t) for t in texts]
