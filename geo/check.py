@@ -171,13 +171,13 @@ def check_words(recipe: Recipe, layers: Layers, drawn, near: Incident) -> list[F
     words = texts(recipe, layers, near)
     text = " ".join(t for t in (words.title, words.description, recipe.alt_text or "") if t)
     text = re.sub(r"\bfrom Quetta\b", "", text)  # the origin of every km, not a place the map is about
-    named_in_text = [  # most words name few places: the names the map draws are looked at only for those
-        (name, named)
-        for kind in ("stations", "tunnels", "staging", "places")
-        for feature in layers.get(kind, {"features": []})["features"]
-        if len(name := feature["properties"]["name"]) > 3
-        and re.search(named := rf"(?<!\w){re.escape(name)}(?!\w)", text)
-    ]
+    named_in_text = []  # (name, its pattern) of the places the words name: the map's names are joined only for these
+    for kind in ("stations", "tunnels", "staging", "places"):
+        for feature in layers.get(kind, {"features": []})["features"]:
+            name = feature["properties"]["name"]
+            named = rf"(?<!\w){re.escape(name)}(?!\w)"
+            if len(name) > 3 and re.search(named, text):
+                named_in_text.append((name, named))
     drawn_words = " ".join(
         str(f["properties"].get(key) or "")
         for _, features in (drawn if named_in_text else ())
