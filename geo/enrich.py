@@ -78,7 +78,7 @@ def measure(route: Route, todo: dict[str, list[dict]]) -> dict[str, tuple[list[f
             kms, offsets = route.locate_many(
                 [f["geometry"]["coordinates"][0] for f in features], [f["geometry"]["coordinates"][1] for f in features]
             )
-            measured[kind] = ([round(float(km), 1) for km in kms], [round(float(offset)) for offset in offsets])
+            measured[kind] = ([round(km, 1) for km in kms.tolist()], [round(offset) for offset in offsets.tolist()])
     return measured
 
 
@@ -106,11 +106,11 @@ def add_tolls(incidents: list[dict], events: list[dict]) -> None:
     ("injured: 7 (deputy commissioner), 4+ (police); coaches derailed: 4 (...)"), in the claims' time order;
     a claim's status beside its party ("10 (railway officials, overturned)")."""
     by_incident: dict[str, dict[str, dict[str, None]]] = {}  # the claims of each figure: an ordered set
-    for event in sorted(events, key=lambda f: (timefmt.parse(f["properties"]["time"]), f["properties"]["id"])):
-        props = event["properties"]
+    counted = [event["properties"] for event in events if event["properties"].get("figures")]  # the rest add none
+    for props in sorted(counted, key=lambda p: (timefmt.parse(p["time"]), p["id"])):
         tolls = by_incident.setdefault(props["incident"], {})
         status = f", {STATUS_WORDS[props['status']].lower()}" if props.get("status") else ""  # overturned, ...
-        for key, value in props.get("figures", {}).items():
+        for key, value in props["figures"].items():
             claim = f"{figure_value(key, value)} ({props['claimed_by']}{status})"
             tolls.setdefault(figure_label(key), {})[claim] = None
     for incident in incidents:

@@ -7,7 +7,11 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from geo.chainage import Route
@@ -124,3 +128,24 @@ def test_locate_many_agrees_with_locate(route):
         one = route.locate(lon, lat)
         assert km == pytest.approx(one.km_from_quetta, abs=0.001)
         assert offset == pytest.approx(one.offset_m, abs=0.1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(60.0, 76.0, allow_nan=False), st.floats(23.0, 37.0, allow_nan=False)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_the_nearest_point_on_the_line_is_the_one_geos_finds(route, points):
+    """The R-tree search (`_nearest_on_line`) finds what shapely's line_locate_point and
+    line_interpolate_point find (GEOS comparing every segment), for points on the line, off it and far away."""
+    lons, lats = (np.array(v) for v in zip(*points))
+    xs, ys = (np.asarray(v) for v in route._to_plane.transform(lons, lats))
+    along, on_xs, on_ys = route._nearest_on_line(xs, ys)
+    expected = shapely.line_locate_point(route._plane_line, shapely.points(xs, ys))
+    on_line = shapely.line_interpolate_point(route._plane_line, expected)
+    assert along == pytest.approx(expected, abs=1e-6)
+    assert on_xs == pytest.approx(shapely.get_x(on_line), abs=1e-6)
+    assert on_ys == pytest.approx(shapely.get_y(on_line), abs=1e-6)
