@@ -139,14 +139,16 @@ def _build(
     enriched = load_enriched(layers_dir)
     recipes = load_recipes(maps_dir)
     chosen = chosen_maps(recipes, only)
-    check_all(enriched, chosen, layers_dir)  # what `geo check` finds stops the build before it starts
     previous = out if out.is_dir() and replaceable(out, BUILD_MARKER) else None
     with atomic_directory(out) as staging:
         if previous is not None:
             keep_from_previous(previous, staging, [r.slug for r in recipes if r not in chosen])
-        # On a big build forked workers share the jobs; a small one is quicker without a fork.
+        # On a big build forked workers share the jobs, and this process checks the layers and recipes
+        # together (`geo check`) meanwhile; a small one is checked first, and quicker without a fork.
+        # Either way what the check finds is the build's error, and nothing it made is kept.
         size = sum(len(c["features"]) for c in enriched.values())
-        run_jobs(build_jobs(chosen, enriched, staging, base_url), parallel=size > BACKGROUND_ABOVE)
+        checking = functools.partial(check_all, enriched, chosen, layers_dir)
+        run_jobs(build_jobs(chosen, enriched, staging, base_url), parallel=size > BACKGROUND_ABOVE, meanwhile=checking)
     return out
 
 

@@ -27,9 +27,14 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _jobs: list[Job] = []  # in a worker only: the build's jobs, inherited by the fork (`_adopt`)
 
 
-def run_jobs(jobs: list[Job], parallel: bool) -> list:
-    """Run every job, longest first as given; what they return (the files written), in the jobs' order."""
+def run_jobs(jobs: list[Job], parallel: bool, meanwhile: Callable[[], Any] | None = None) -> list:
+    """Run every job, longest first as given; what they return (the files written), in the jobs' order.
+
+    `meanwhile` runs in this process while the workers start on the first jobs (in one process, before
+    them): what it raises drops the jobs not yet started and is raised rather than any job's error."""
     if not parallel or not CAN_FORK:
+        if meanwhile is not None:
+            meanwhile()
         return [path for job in jobs for path in job()]
     written: dict[int, list] = {}
     waiting = iter(range(len(jobs)))
@@ -38,6 +43,11 @@ def run_jobs(jobs: list[Job], parallel: bool) -> list:
         # A job is handed over only when a worker is free: the longest go first, and after a failure no
         # job is waiting in the pool's queue to start anyway.
         running = {pool.submit(_run, index): index for index in itertools.islice(waiting, WORKERS)}
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception as exc:  # the running jobs are waited for: they write only into the staging
+                failure = exc
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:

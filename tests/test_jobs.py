@@ -94,9 +94,35 @@ def test_a_failed_job_stops_the_jobs_not_yet_started(tmp_path):
     assert len(list(started.iterdir())) <= 1  # only the job the other worker took beside the failing one
 
 
+@pytest.mark.parametrize("parallel", [True, False], ids=["forked workers", "one process"])
+def test_what_runs_meanwhile_stops_the_jobs_and_its_error_wins(tmp_path, parallel):
+    """`meanwhile` (the build's check) runs while the workers start on the first jobs, or before any job in
+    one process: what it raises is the error even when a job fails too, and the jobs not yet started never
+    start."""
+    started = tmp_path / "started"
+    started.mkdir()
+
+    def job(index: int):
+        def run():
+            (started / str(index)).touch()
+            if index == 0:
+                raise RuntimeError("a job on input the check refuses")
+            return []
+
+        return run
+
+    def check():
+        raise GeoError("recipe: popup field 'x' no feature has")
+
+    with pytest.raises(GeoError, match="no feature has"):
+        run_jobs([job(i) for i in range(6)], parallel=parallel, meanwhile=check)
+    assert len(list(started.iterdir())) == (2 if parallel else 0)  # the two the workers took first
+
+
 def test_a_big_builds_check_stops_it_and_leaves_nothing(tmp_path, scratch_layers, monkeypatch):
-    """A big build (its jobs in forked workers) is checked before any of them starts: a finding is the
-    build's error, and nothing is made beside the layers."""
+    """A big build (its jobs in forked workers) is checked while the workers start: a finding is the
+    build's error, and nothing is made beside the layers but the lock every build leaves (builds into one
+    output take turns on it)."""
     import json
 
     from geo.check import CheckError
@@ -108,7 +134,7 @@ def test_a_big_builds_check_stops_it_and_leaves_nothing(tmp_path, scratch_layers
     monkeypatch.setattr(geo.build, "BACKGROUND_ABOVE", 0)
     with pytest.raises(CheckError, match="names no claim"):
         geo.build.build(scratch_layers, MAPS, tmp_path / "dist")
-    assert [p.name for p in tmp_path.iterdir()] == ["layers"]  # no output, no staging, not even the lock
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.lock", "layers"]  # no output, no staging
 
 
 def children_of(pid: int) -> set[int]:
