@@ -19,7 +19,7 @@ import warnings
 from datetime import date
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import orjson
 import PIL.Image
@@ -184,20 +184,19 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox, scan_str
     if not isinstance(features, list) or (not features and not kind.per_incident):  # a new incident has no claims yet
         yield Problem(path, "'features' must be a non-empty list")
         return
-    if scan_strings:
-        yield from xml_forbidden_warnings(path, data)
-    seen: dict[str, int] = {}
-    duplicates = []
-    for index, feature in enumerate(features):
-        fid = _feature_id(feature)
-        if isinstance(fid, str):
-            if fid in seen:
-                message = f"duplicate id {fid!r} (first used by feature {seen[fid]})"
-                duplicates.append(Problem(path, message, index, fid))
-            seen.setdefault(fid, index)
-    columns = export_columns(features)
+    whole: dict[str, Any] = {}
+
+    def across_features() -> None:
+        """What needs all the features at once: worked out while the workers check each feature of a big file."""
+        whole["warnings"] = list(xml_forbidden_warnings(path, data)) if scan_strings else []
+        whole["duplicates"] = duplicate_ids(path, features)
+        whole["columns"] = export_columns(features)
+
+    own = feature_problems(path, features, kind, bbox, meanwhile=across_features)
+    yield from whole["warnings"]
     # Each feature's own problems, then its id's (a merge by feature keeps that order).
-    yield from heapq.merge(feature_problems(path, features, kind, bbox), duplicates, key=lambda p: p.index)
+    yield from heapq.merge(own, whole["duplicates"], key=lambda p: p.index)
+    columns = whole["columns"]
     if len(columns) > MAX_PROPERTY_NAMES:
         yield Problem(
             path,
@@ -209,16 +208,34 @@ def check_collection(path: str, data: Any, kind: LayerKind, bbox: Bbox, scan_str
 CHECKED_APART_ABOVE = 5000  # features; a file with more has its halves checked by two forked workers
 
 
-def feature_problems(path: str, features: list, kind: LayerKind, bbox: Bbox) -> list[Problem]:
+def feature_problems(
+    path: str, features: list, kind: LayerKind, bbox: Bbox, meanwhile: Callable[[], Any] | None = None
+) -> list[Problem]:
     """Every feature's own problems, in feature order; a big file's halves in two forked workers (`run_jobs`),
-    so that both cores check a year of claims while the build has nothing else to do."""
-    if len(features) <= CHECKED_APART_ABOVE:
-        return _features_problems(path, features, kind, bbox, 0, len(features))
+    so that both cores check a year of claims, while this process runs `meanwhile` (in one process, first)."""
     from geo.jobs import run_jobs
 
     middle = len(features) // 2
     halves = [(0, middle), (middle, len(features))]
-    return run_jobs([partial(_features_problems, path, features, kind, bbox, *half) for half in halves], parallel=True)
+    return run_jobs(
+        [partial(_features_problems, path, features, kind, bbox, *half) for half in halves],
+        parallel=len(features) > CHECKED_APART_ABOVE,
+        meanwhile=meanwhile,
+    )
+
+
+def duplicate_ids(path: str, features: list) -> list[Problem]:
+    """An id a feature takes that an earlier one has, as a problem of the later feature."""
+    seen: dict[str, int] = {}
+    duplicates = []
+    for index, feature in enumerate(features):
+        fid = _feature_id(feature)
+        if isinstance(fid, str):
+            if fid in seen:
+                message = f"duplicate id {fid!r} (first used by feature {seen[fid]})"
+                duplicates.append(Problem(path, message, index, fid))
+            seen.setdefault(fid, index)
+    return duplicates
 
 
 def _features_problems(path: str, features: list, kind: LayerKind, bbox: Bbox, start: int, end: int) -> list[Problem]:

@@ -450,8 +450,9 @@ def test_a_name_with_nothing_visible_is_refused(name):
 
 
 def test_a_big_file_checked_in_two_workers_finds_what_one_process_finds(monkeypatch):
-    """A file of more than `CHECKED_APART_ABOVE` features has its halves checked by two forked workers: the
-    same problems, in the same order (each feature's own, then its duplicate id), as one process finds."""
+    """A file of more than `CHECKED_APART_ABOVE` features has its halves checked by two forked workers while
+    this process looks across the features: the same problems, in the same order (the warnings, then each
+    feature's own, then its duplicate id), as one process finds."""
     import geo.validate
     from geo.contract import AREA_OF_INTEREST, LAYER_KINDS
 
@@ -461,6 +462,7 @@ def test_a_big_file_checked_in_two_workers_finds_what_one_process_finds(monkeypa
     features[25]["geometry"]["coordinates"] = [29.6, 67.6]  # and swapped coordinates
     features[31]["properties"]["name"] = " "
     features[20]["properties"]["id"] = "claim-31"  # the first feature of the second half, a duplicate later
+    features[7]["properties"]["summary"] = "pasted \x0b from a word processor"  # a warning, found meanwhile
 
     def found(above: int) -> list[str]:
         monkeypatch.setattr(geo.validate, "CHECKED_APART_ABOVE", above)
@@ -471,5 +473,6 @@ def test_a_big_file_checked_in_two_workers_finds_what_one_process_finds(monkeypa
         ]
 
     in_one = found(len(features))
-    assert len(in_one) == 5 and any("duplicate id 'claim-3'" in p for p in in_one)
+    assert len(in_one) == 6 and any("duplicate id 'claim-3'" in p for p in in_one)
+    assert in_one[0].startswith("warning:") and "claim-7" in in_one[0]
     assert found(10) == in_one
