@@ -5,7 +5,8 @@ recipe alone.  What only shows when they meet is checked here: a popup,
 tooltip or label field no feature of that layer has, a filter or incident
 that selects nothing, an id in a recipe that no feature has, an event at a
 place that does not exist, a figure a table names that no claim counts.
-`geo build` runs the same checks first.
+`geo build` runs the same checks (a big build while its workers start on the maps and exports);
+what they find is its error, and nothing it made is kept.
 """
 
 from __future__ import annotations

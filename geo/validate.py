@@ -567,7 +567,7 @@ def _time(value: Any) -> str | None:
     if not YEARS[0] <= year <= YEARS[1]:  # converting year 1 or 9999 to Pakistan time would overflow
         return f"year {year} is outside {YEARS[0]}-{YEARS[1]}: {value!r}"
     try:
-        timefmt.parse(value)  # cached: the maps and exports that read this time again find it parsed
+        timefmt.parse(value)  # cached where it runs: a big file's times are parsed in forked workers, and again later
     except ValueError:
         return f"is not a possible date-time: {value!r}"
     return None
