@@ -212,16 +212,17 @@ def feature_problems(
     path: str, features: list, kind: LayerKind, bbox: Bbox, meanwhile: Callable[[], Any] | None = None
 ) -> list[Problem]:
     """Every feature's own problems, in feature order; a big file's halves in two forked workers (`run_jobs`),
-    so that both cores check a year of claims, while this process runs `meanwhile` (in one process, first)."""
+    so that both cores check a year of claims, while this process runs `meanwhile` (a small file: first)."""
+    if len(features) <= CHECKED_APART_ABOVE:  # no fork, and `geo validate` imports no process pool
+        if meanwhile is not None:
+            meanwhile()
+        return _features_problems(path, features, kind, bbox, 0, len(features))
     from geo.jobs import run_jobs
 
     middle = len(features) // 2
     halves = [(0, middle), (middle, len(features))]
-    return run_jobs(
-        [partial(_features_problems, path, features, kind, bbox, *half) for half in halves],
-        parallel=len(features) > CHECKED_APART_ABOVE,
-        meanwhile=meanwhile,
-    )
+    jobs = [partial(_features_problems, path, features, kind, bbox, *half) for half in halves]
+    return run_jobs(jobs, parallel=True, meanwhile=meanwhile)
 
 
 def duplicate_ids(path: str, features: list) -> list[Problem]:
