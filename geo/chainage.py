@@ -155,8 +155,8 @@ class Route:
     @cached_property
     def _cumulative(self) -> tuple[np.ndarray, np.ndarray]:
         """Cumulative planar and geodesic lengths at each vertex."""
-        plane = np.asarray(self._plane_line.coords)
-        planar = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(plane, axis=0).T))])
+        _, _, lengths = self._segments
+        planar = np.concatenate([[0.0], np.cumsum(lengths)])
         lons, lats = np.asarray(self.line.coords)[:, :2].T
         _, _, seg = GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
         geodesic = np.concatenate([[0.0], np.cumsum(seg)])
@@ -184,8 +184,9 @@ class Route:
         only with the segments an R-tree finds nearest, not with every segment (a year of claims on a
         line of hundreds of vertices); of segments equally near, the first along the line counts, as
         in GEOS."""
-        tree, starts, deltas, lengths = self._segments
-        pairs = tree.query_nearest(shapely.points(xs, ys), all_matches=True)  # (point, segment) of each tie
+        starts, deltas, lengths = self._segments
+        # (point, segment) of each nearest segment, ties included
+        pairs = self._segment_tree.query_nearest(shapely.points(xs, ys), all_matches=True)
         points, segments = pairs[:, np.lexsort(pairs[::-1])]  # by point, then along the line
         first = np.r_[True, points[1:] != points[:-1]]
         nearest = np.empty(len(xs), dtype=int)
@@ -199,12 +200,17 @@ class Route:
         return planar[nearest] + fraction * length, on_xs, on_ys
 
     @cached_property
-    def _segments(self) -> tuple[shapely.STRtree, np.ndarray, np.ndarray, np.ndarray]:
-        """The line's segments in the plane: an R-tree of them, their starts, (dx, dy) and lengths."""
+    def _segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The line's segments in the plane: their starts, (dx, dy) and lengths."""
         plane = np.asarray(self._plane_line.coords)[:, :2]
-        starts, deltas = plane[:-1], np.diff(plane, axis=0)
-        tree = shapely.STRtree(shapely.linestrings(np.stack([starts, plane[1:]], axis=1)))
-        return tree, starts, deltas, np.hypot(deltas[:, 0], deltas[:, 1])
+        deltas = np.diff(plane, axis=0)
+        return plane[:-1], deltas, np.hypot(deltas[:, 0], deltas[:, 1])
+
+    @cached_property
+    def _segment_tree(self) -> shapely.STRtree:
+        """An R-tree of the line's segments in the plane, in `_segments`' order."""
+        plane = np.asarray(self._plane_line.coords)[:, :2]
+        return shapely.STRtree(shapely.linestrings(np.stack([plane[:-1], plane[1:]], axis=1)))
 
     # --- measure -----------------------------------------------------------
 
