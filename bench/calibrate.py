@@ -80,8 +80,19 @@ def fit(runs: list[tuple[float, float]]) -> tuple[float, float]:
 
 def rate_for(score: float, runs: list[tuple[float, float]]) -> float:
     """The rate at which the fit of `runs` scores `score`, truncated to hundredths as Chromium's
-    throttling takes it (DevTools, CalibrationController); at least 1 (no slowing)."""
+    throttling takes it (DevTools, CalibrationController); at least 1 (no slowing), at most the
+    highest rate scored: the fit is not carried past the runs it was made from.
+
+    A round whose scores did not fall as the rate rose (a busy spell: a short run on a loaded
+    machine can score a flat or rising line) places no rate, and the page is not slowed.  Without
+    these bounds a nearly flat fit (a = 0.01 turns up in the smoke run's short rounds on a loaded
+    machine) can put the phone at a rate in the thousands, where a page does not load in minutes."""
     k, a = fit(runs)
+    if a <= 0:
+        return 1.0
+    highest = max(rate for rate, _ in runs)
+    if math.log(k / score) / a >= math.log(highest):  # compared in logs: a nearly flat fit's rate overflows a float
+        return highest
     return max(1.0, math.floor((k / score) ** (1 / a) * 100) / 100)
 
 

@@ -180,6 +180,14 @@ WATCH = """(expected) => {
 PHONE_CPU_SLOWDOWN = 4  # the fixed rate the phone target was set at: here about a low-tier phone (bench/calibrate.py)
 
 
+# The pages' waits have no time limits of their own: a page slowed 4x on a busy machine can take
+# longer to load than Playwright's 30 s default, and a limit per step would make the run's outcome
+# the machine's speed.  The run's hang guard (`main`) bounds the whole instead.  Navigation returns
+# once the page is committed; each wait is for the state the page sets when its work is done.
+NAVIGATE = {"wait_until": "commit", "timeout": 0}
+UNTIMED = {"timeout": 0}
+
+
 def slowed_page(instance, viewport: tuple[int, int], cpu_slowdown: float):
     """An offline page whose CPU is slowed by `cpu_slowdown` (CDP `Emulation.setCPUThrottlingRate`; 1: not)."""
     from geo.browser import offline_page
@@ -209,8 +217,8 @@ def render_times(
             for recipe in recipes:
                 page = slowed_page(instance, viewport, rate)
                 page.add_init_script(f"({WATCH})({json.dumps(expected[recipe.slug])})")
-                page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri())
-                page.wait_for_function("() => window.__drawnAt !== null && window.__settledAt !== null", timeout=60_000)
+                page.goto((dist / "offline" / f"{recipe.slug}.html").as_uri(), **NAVIGATE)
+                page.wait_for_function("() => window.__drawnAt !== null && window.__settledAt !== null", **UNTIMED)
                 samples[i, recipe.slug].append(page.evaluate("() => [window.__drawnAt, window.__settledAt]"))
                 errors[i, recipe.slug] += page.errors
                 drawn[recipe.slug] = page.evaluate(DRAWN)
@@ -240,8 +248,8 @@ def blank_page_ms(instance, work: Path, runs: int, cpu_slowdown: float, viewport
     times = []
     for _ in range(runs):
         page = slowed_page(instance, viewport, cpu_slowdown)
-        page.goto(blank.as_uri())
-        page.wait_for_function("() => window.__drawnAt !== undefined", timeout=60_000)
+        page.goto(blank.as_uri(), **NAVIGATE)
+        page.wait_for_function("() => window.__drawnAt !== undefined", **UNTIMED)
         times.append(page.evaluate("() => window.__drawnAt"))
         page.context.close()
     return statistics.median(times)
@@ -252,8 +260,8 @@ def scrub_times(instance, page_path: Path) -> dict:
     from geo.browser import offline_page
 
     page = offline_page(instance, 1200, 800)
-    page.goto(page_path.as_uri())
-    page.wait_for_function("() => window.GeoMap && GeoMap.registry.loaded", timeout=60_000)
+    page.goto(page_path.as_uri(), **NAVIGATE)
+    page.wait_for_function("() => window.GeoMap && GeoMap.registry.loaded", **UNTIMED)
     timings = page.evaluate("""() => {
         const slider = GeoMap.registry.slider, out = {};
         for (const [name, fraction] of [["middle", 0.5], ["end", 1.0]]) {
@@ -475,8 +483,8 @@ def main(argv: list[str] | None = None) -> None:
         help="every step once, each page loaded once: that the bench runs (tests/test_bench.py), not numbers",
     )
     args = parser.parse_args(argv)
-    if args.smoke:  # a smoke run that hangs says where: every thread's stack on stderr, and an exit
-        faulthandler.dump_traceback_later(SMOKE_HANG_SECONDS, exit=True)
+    # A run that hangs says where: every thread's stack on stderr, and an exit.
+    faulthandler.dump_traceback_later(SMOKE_HANG_SECONDS if args.smoke else HANG_SECONDS, exit=True)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp, browser() as instance:  # one Chromium for all
         work = Path(tmp)
@@ -496,7 +504,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 RESULTS = ROOT / "bench" / "results.json"
-SMOKE_HANG_SECONDS = 420  # a smoke run takes a minute alone, a few beside the other tests
+SMOKE_HANG_SECONDS = 480  # a smoke run takes a minute alone, a few beside the other tests (test_bench: 600)
+HANG_SECONDS = 3 * 3600  # a whole run: about 5 minutes on this machine
 README = ROOT / "README.md"
 
 

@@ -59,13 +59,15 @@ def test_bench_runs_on_a_tiny_size(tmp_path):
     # that the slowed ones miss (a fresh clone's run scored 615 unslowed and 646 slowed 4x).
     assert cpu["score_at_fixed_rate"] > 0 and cpu["machine_score"] > 0
     # Calibrated: the fit of each round's scores puts the mid-tier phone's score at its rate (or the
-    # machine is no faster than the phone and is not slowed).
+    # rate is at a bound: the machine is no faster than the phone, or the fit would go past the rates scored).
     from bench.calibrate import MID_TIER_SCORE, fit
 
     assert len(cpu["round_rates"]) == len(cpu["runs"]) >= 1
     for rate, round_runs in zip(cpu["round_rates"], cpu["runs"]):
         k, a = fit(round_runs)
-        assert rate == 1 or k / rate**a == pytest.approx(MID_TIER_SCORE, rel=0.02)
+        highest = max(scored for scored, _ in round_runs)
+        assert 1 <= rate <= highest
+        assert rate in (1, highest) or k / rate**a == pytest.approx(MID_TIER_SCORE, rel=0.02)
 
 
 def test_the_readme_shows_the_recorded_results():
@@ -93,3 +95,27 @@ def test_the_calibration_fits_the_scores_it_measured(k, a, noise):
     assert math.isclose(fitted_k, k, rel_tol=1e-9) and math.isclose(fitted_a, a, rel_tol=1e-9)
     noisy_k, noisy_a = fit([(rate, score * n) for (rate, score), n in zip(exact, noise)])
     assert k / 1.2 < noisy_k < k * 1.2 and abs(noisy_a - a) < 0.2  # at worst 1.16 and 0.18 here
+
+
+@given(scores=st.lists(st.floats(min_value=1, max_value=1e5), min_size=6, max_size=6))
+def test_a_phones_rate_stays_within_the_rates_scored(scores):
+    """Any round, however noisy (flat, rising, or all but one the same), gives a rate from 1 to the
+    highest rate it scored: a nearly flat fit can otherwise put the phone in the thousands."""
+    from bench.calibrate import MID_TIER_SCORE, RATES, rate_for
+
+    assert 1 <= rate_for(MID_TIER_SCORE, list(zip(RATES, scores))) <= max(RATES)
+
+
+@given(k=st.floats(min_value=50, max_value=5000), a=st.floats(min_value=0.5, max_value=1.5))
+def test_a_phones_rate_is_where_the_fit_scores_it(k, a):
+    """Exact scores k / rate^a: the rate where the fit meets the phone, in hundredths, wherever it is in range."""
+    from bench.calibrate import MID_TIER_SCORE, RATES, rate_for
+
+    rate = rate_for(MID_TIER_SCORE, [(r, k / r**a) for r in RATES])
+    exact = (k / MID_TIER_SCORE) ** (1 / a)
+    if exact <= 1:
+        assert rate == 1
+    elif exact >= max(RATES):
+        assert rate == max(RATES)
+    else:
+        assert exact - 0.01 - 1e-9 <= rate <= exact + 1e-9
