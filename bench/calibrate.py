@@ -117,6 +117,7 @@ def phone_rates(instance, fixed_rate: float, rounds: int = 3, smoke: bool = Fals
         "slower_than_mid_tier": machine_score < MID_TIER_SCORE,
         "mid_tier_rate": statistics.median(round_rates),
         "round_rates": round_rates,
+        "highest_rate": max(rates),  # no round's rate goes past it (`rate_for`)
         "fixed_rate": fixed_rate,
         "score_at_fixed_rate": statistics.median(score for rate, score in runs if rate == fixed_rate),
         "runs": by_round,

@@ -398,6 +398,8 @@ def phone_table(phone: dict) -> list[str]:
     else:
         rounds = " / ".join(f"{rate:.2f}" for rate in cpu["round_rates"])
         calibrated = f"It scores as the mid-tier phone slowed {cpu['mid_tier_rate']:.2f}x ({rounds} in the rounds)"
+        if cpu["mid_tier_rate"] == cpu["highest_rate"]:
+            calibrated += ", the highest slowdown scored: the phone may be slower still"
     lines = [
         f"This machine scored {cpu['machine_score']:,.0f} on Lighthouse's CPU benchmark (a mid-tier phone, "
         f"a Pixel 5: {cpu['mid_tier_score']:,}; a low-tier one, a Moto G4 Power 2022: {cpu['low_tier_score']}). "
