@@ -138,16 +138,29 @@ def test_publishable_at_every_size(chromium, dist, name, size):
     page.close()
 
 
+# Leaflet pans a popup into view with an animation (`autopanstart`, then `moveend`); the sheet's pan is not
+# animated.  The flag is down once no pan is under way, whatever the machine's speed.
+TRACK_AUTOPAN = """() => {
+    const map = GeoMap.registry.map;
+    window.__autopanning = false;
+    map.on("autopanstart", () => {
+        window.__autopanning = true;
+        map.once("moveend", () => { window.__autopanning = false; });
+    });
+}"""
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_attack_site_popup_fits_closes_with_escape_and_gives_the_view_back(chromium, dist, size):
     page = open_map(chromium, dist, "attack-site", size)
     view = "() => { const m = GeoMap.registry.map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
     before = page.evaluate(view)
+    page.evaluate(TRACK_AUTOPAN)
     box = page.locator('[data-feature-id="jaffar-express-2025-03-11"]').first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     opened = page.locator(".geo-sheet" if size in PHONES else ".leaflet-popup")
     opened.wait_for()
-    page.wait_for_timeout(400)  # the pan that brings it into view
+    page.wait_for_function("() => !window.__autopanning")  # the pan that brings it into view, if any, is over
     shown = opened.bounding_box()
     width, height = SIZES[size]
     assert shown["y"] >= 0 and shown["y"] + shown["height"] <= height and shown["x"] >= 0
