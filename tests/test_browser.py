@@ -68,7 +68,7 @@ def test_time_control_changes_which_events_are_shown(chromium, dist):
     assert 0 < at_start < after_next < at_end == len(events)
     # The list follows on the next animation frame.
     page.wait_for_function(
-        "n => document.querySelectorAll('.geo-event-list li.is-shown').length === n", arg=len(events), timeout=5000
+        "n => document.querySelectorAll('.geo-event-list li.is-shown').length === n", arg=len(events)
     )
     page.close()
 
